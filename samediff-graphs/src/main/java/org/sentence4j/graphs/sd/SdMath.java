@@ -1,0 +1,178 @@
+package org.sentence4j.graphs.sd;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+
+/**
+ * The one place where sentence4j works around SameDiff 1.0.0-M2.1 ops whose gradients are broken.
+ *
+ * <p>Every loss and every encoder graph builds these patterns through this class, never through the
+ * stock op, so that a fix in a later ND4J release is a change here only. Each workaround is pinned by a
+ * test in {@code SameDiffDefectsTest} that shows the stock op misbehaving, and is described in
+ * {@code docs/samediff-workarounds.md}.
+ *
+ * <ul>
+ *   <li>{@code sd.loss.*} ignore the upstream gradient, and {@code logSoftmax(x, dim)} /
+ *       {@code logSumExp(x, dim)} cannot be differentiated: cross-entropy and log-softmax are written
+ *       here as a max-shifted log-sum-exp.</li>
+ *   <li>{@code x.div(y)} gives a wrong gradient to a one-element divisor: division by a norm is a
+ *       multiplication by its reciprocal.</li>
+ *   <li>{@code mmul} with transpose flags and a [1,1] result has wrong gradients: transposes are
+ *       explicit.</li>
+ *   <li>{@code softplus} overflows in float32; {@code where} and {@code eye(dynamic)} have no gradient
+ *       or do not run: masks are arithmetic.</li>
+ * </ul>
+ */
+public final class SdMath {
+
+    /** Stand-in for minus infinity in masks: exp(NEG_LARGE - finite) is exactly 0 in float32 and float64. */
+    public static final double NEG_LARGE = -1.0e9;
+
+    private SdMath() {
+    }
+
+    /** Row-wise L2 normalisation {@code x / max(||x||, eps)} along dimension 1 (sentence-transformers' eps: 1e-12). */
+    public static SDVariable l2Normalize(SameDiff sd, SDVariable x, double eps) {
+        SDVariable norm = sd.math.max(x.norm2(true, 1), sd.constant(eps).castTo(x.dataType()));
+        return x.mul(reciprocal(sd, norm));
+    }
+
+    /** Row-wise L2 normalisation with sentence-transformers' eps of 1e-12. */
+    public static SDVariable l2Normalize(SameDiff sd, SDVariable x) {
+        return l2Normalize(sd, x, 1e-12);
+    }
+
+    /** {@code 1 / x}, with a correct gradient also when {@code x} has a single element (unlike {@code div}). */
+    public static SDVariable reciprocal(SameDiff sd, SDVariable x) {
+        return sd.math.pow(x, -1.0);
+    }
+
+    /** {@code a / b} computed as {@code a * (1/b)}, so that a one-element {@code b} gets the right gradient. */
+    public static SDVariable divide(SameDiff sd, SDVariable a, SDVariable b) {
+        return a.mul(reciprocal(sd, b));
+    }
+
+    /** {@code a · bᵀ} for two row matrices [n,D] and [m,D], with an explicit transpose (see class notes). */
+    public static SDVariable matmulTransposed(SameDiff sd, SDVariable a, SDVariable b) {
+        return sd.mmul(a, sd.transpose(b));
+    }
+
+    /** Row-wise dot products of two [n,D] matrices, as a [n] vector. */
+    public static SDVariable rowDot(SDVariable a, SDVariable b) {
+        return a.mul(b).sum(1);
+    }
+
+    /** log-sum-exp along {@code dim}, keeping the dimension, shifted by the maximum (stable, differentiable). */
+    public static SDVariable logSumExp(SameDiff sd, SDVariable x, int dim) {
+        SDVariable max = stopGradient(sd, x.max(true, dim));
+        return sd.math.log(sd.math.exp(x.sub(max)).sum(true, dim)).add(max);
+    }
+
+    /** log-softmax along any dimension: {@code x - logSumExp(x, dim)}; never {@code log(softmax)}. */
+    public static SDVariable logSoftmax(SameDiff sd, SDVariable x, int dim) {
+        return x.sub(logSumExp(sd, x, dim));
+    }
+
+    /**
+     * Cross-entropy of each row of {@code logits} [n,c] against the logit of its target, given as an
+     * [n,1] column: {@code logsumexp(row) - target}. Returns an [n] vector. Entries masked with
+     * {@link #NEG_LARGE} drop out of the sum with a zero gradient.
+     */
+    public static SDVariable crossEntropyRows(SameDiff sd, SDVariable logits, SDVariable targetLogit) {
+        return logSumExp(sd, logits, 1).sub(targetLogit).reshape(-1);
+    }
+
+    /** Cross-entropy of each row against an integer target given as a one-hot [n,c] matrix. Returns [n]. */
+    public static SDVariable crossEntropyOneHot(SameDiff sd, SDVariable logits, SDVariable oneHot) {
+        return crossEntropyRows(sd, logits, logits.mul(oneHot).sum(true, 1));
+    }
+
+    /** {@code log(1 + exp(x))} without overflow: {@code relu(x) + log1p(exp(-|x|))}. */
+    public static SDVariable softplus(SameDiff sd, SDVariable x) {
+        return sd.nn.relu(x, 0.0).add(sd.math.log1p(sd.math.exp(sd.math.abs(x).neg())));
+    }
+
+    /** Binary cross-entropy with logits, elementwise and stable: {@code relu(z) - z*y + log1p(exp(-|z|))}. */
+    public static SDVariable bceWithLogits(SameDiff sd, SDVariable z, SDVariable y) {
+        return softplus(sd, z).sub(z.mul(y));
+    }
+
+    /** {@code max(x, 0)}. */
+    public static SDVariable relu(SameDiff sd, SDVariable x) {
+        return sd.nn.relu(x, 0.0);
+    }
+
+    /** Identity matrix of the (dynamic) size of a square matrix {@code like}; {@code eye} needs a static size. */
+    public static SDVariable identityLike(SameDiff sd, SDVariable like) {
+        return sd.math.setDiag(sd.zerosLike(like), sd.onesLike(sd.math.diagPart(like)));
+    }
+
+    /**
+     * Replaces entries where {@code mask} is 1 by {@link #NEG_LARGE}; entries where it is 0 keep their
+     * value and gradient. Masked entries get a zero gradient ({@code where} has none in M2.1, and a true
+     * minus infinity turns into NaN as soon as it meets a multiplication by zero).
+     */
+    public static SDVariable maskFill(SameDiff sd, SDVariable x, SDVariable mask) {
+        SDVariable keep = mask.rsub(1.0);
+        return x.mul(keep).add(mask.mul(NEG_LARGE));
+    }
+
+    /** Identity in the forward pass, zero gradient in the backward pass (a detached copy). */
+    public static SDVariable stopGradient(SameDiff sd, SDVariable x) {
+        return new StopGradient(sd, x).outputVariable();
+    }
+
+    /** 1.0 where {@code a > b}, else 0.0, in the data type of {@code a}; no gradient flows through it. */
+    public static SDVariable greaterThan(SDVariable a, SDVariable b) {
+        return a.gt(b).castTo(a.dataType());
+    }
+
+    /** 1.0 where {@code a == b}, else 0.0, in the data type of {@code a}. */
+    public static SDVariable equalTo(SDVariable a, SDVariable b) {
+        return a.eq(b).castTo(a.dataType());
+    }
+
+    /**
+     * {@code sqrt(x)} for {@code x >= 0} whose gradient is 0 (not infinite) where {@code x} is 0: the
+     * convention sentence-transformers uses for zero distances. Negative inputs (rounding) count as 0.
+     */
+    public static SDVariable safeSqrt(SameDiff sd, SDVariable x) {
+        SDVariable clamped = relu(sd, x);
+        SDVariable zero = clamped.lte(0.0).castTo(x.dataType());
+        return sd.math.sqrt(clamped.add(zero.mul(1e-16))).mul(zero.rsub(1.0));
+    }
+
+    /** All-pairs Euclidean distances between the rows of x [n,D] and y [m,D], zero gradient at zero distance. */
+    public static SDVariable pairwiseEuclidean(SameDiff sd, SDVariable x, SDVariable y) {
+        SDVariable diff = sd.expandDims(x, 1).sub(sd.expandDims(y, 0));
+        return safeSqrt(sd, diff.mul(diff).sum(2));
+    }
+
+    /** All-pairs Manhattan distances between the rows of x [n,D] and y [m,D]. */
+    public static SDVariable pairwiseManhattan(SameDiff sd, SDVariable x, SDVariable y) {
+        SDVariable diff = sd.expandDims(x, 1).sub(sd.expandDims(y, 0));
+        return sd.math.abs(diff).sum(2);
+    }
+
+    /** Row-aligned Euclidean distances of two [n,D] matrices as an [n] vector, zero gradient at zero. */
+    public static SDVariable rowEuclidean(SameDiff sd, SDVariable x, SDVariable y) {
+        SDVariable diff = x.sub(y);
+        return safeSqrt(sd, diff.mul(diff).sum(1));
+    }
+
+    /** Row-aligned Manhattan distances of two [n,D] matrices as an [n] vector. */
+    public static SDVariable rowManhattan(SameDiff sd, SDVariable x, SDVariable y) {
+        return sd.math.abs(x.sub(y)).sum(1);
+    }
+
+    /** Row-aligned cosine similarity as PyTorch's {@code cosine_similarity} (each norm clamped at {@code eps}). */
+    public static SDVariable rowCosine(SameDiff sd, SDVariable x, SDVariable y, double eps) {
+        return rowDot(l2Normalize(sd, x, eps), l2Normalize(sd, y, eps));
+    }
+
+    /** Mean of all entries as a scalar. */
+    public static SDVariable mean(SDVariable x) {
+        return x.mean();
+    }
+}
