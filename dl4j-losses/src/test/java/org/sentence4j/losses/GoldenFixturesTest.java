@@ -32,7 +32,8 @@ import org.sentence4j.losses.runner.LossEvaluation;
  *
  * <p>Run against any fixture directory:
  * {@code mvn -pl dl4j-losses test -Dtest=GoldenFixturesTest -Dfixtures.losses=<dir>}.
- * {@code -Dfixtures.dtype=DOUBLE} runs the same cases in float64.
+ * {@code -Dfixtures.dtype=DOUBLE} runs the same cases in float64; {@code -Dfixtures.only=A,B} runs only the
+ * files {@code A.json} and {@code B.json}.
  */
 class GoldenFixturesTest {
 
@@ -46,8 +47,13 @@ class GoldenFixturesTest {
         assertTrue(files.length > 0, "no *.json fixture files in " + dir);
         Arrays.sort(files, Comparator.comparing(File::getName));
         DataType dtype = DataType.valueOf(System.getProperty("fixtures.dtype", "FLOAT"));
+        String only = System.getProperty("fixtures.only", "");
+        List<String> selected = only.isBlank() ? List.of() : Arrays.asList(only.split(","));
         List<DynamicTest> tests = new ArrayList<>();
         for (File f : files) {
+            if (!selected.isEmpty() && !selected.contains(f.getName().replace(".json", ""))) {
+                continue;
+            }
             for (FixtureCase c : FixtureCase.read(f)) {
                 tests.add(DynamicTest.dynamicTest(c.toString(), () -> check(c, dtype)));
             }
