@@ -28,7 +28,7 @@ public final class Citations {
             "}\n";
 
     /** BibTeX key {@code günther2024jinaembeddings28192token}. */
-    public static final String G_NTHER2024JINAEMBEDDINGS28192TOKEN =
+    public static final String GUNTHER2024JINAEMBEDDINGS28192TOKEN =
             "@misc{günther2024jinaembeddings28192token,\n" +
             "    title={Jina Embeddings 2: 8192-Token General-Purpose Text Embeddings for Long Documents},\n" +
             "    author={Michael Günther and Jackmin Ong and Isabelle Mohr and Alaeddine Abdessalem and Tanguy Abel and Mohammad Kalim Akram and Susana Guzman and Georgios Mastrapas and Saba Sturua and Bo Wang and Maximilian Werk and Nan Wang and Han Xiao},\n" +
@@ -89,7 +89,7 @@ public final class Citations {
             "}\n";
 
     /** BibTeX key {@code 10531646}. */
-    public static final String 10531646 =
+    public static final String HUANG2024COSENT_10531646 =
             "@article{10531646,\n" +
             "    author={Huang, Xiang and Peng, Hao and Zou, Dongcheng and Liu, Zhiwei and Li, Jianxin and Liu, Kay and Wu, Jia and Su, Jianlin and Yu, Philip S.},\n" +
             "    journal={IEEE/ACM Transactions on Audio, Speech, and Language Processing},\n" +
@@ -127,7 +127,7 @@ public final class Citations {
             "}\n";
 
     /** BibTeX key {@code hofstätter2021improving}. */
-    public static final String HOFST_TTER2021IMPROVING =
+    public static final String HOFSTATTER2021IMPROVING =
             "@misc{hofstätter2021improving,\n" +
             "    title={Improving Efficient Neural Ranking Models with Cross-Architecture Knowledge Distillation},\n" +
             "    author={Sebastian Hofstätter and Sophia Althammer and Michael Schröder and Mete Sertkan and Allan Hanbury},\n" +
