@@ -1,0 +1,54 @@
+package org.sentence4j.examples;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.sentence4j.losses.LossRegistry;
+import org.sentence4j.losses.table.LossTable;
+
+/**
+ * The command line behind the {@code ./sentence4j} launcher: {@code ./sentence4j <command> [options]}.
+ */
+public final class Sentence4j {
+
+    private Sentence4j() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
+            usage();
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "demo" -> LossDemo.main(rest);
+            case "losses" -> listLosses();
+            default -> {
+                System.err.println("Unknown command '" + args[0] + "'.");
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: ./sentence4j <command> [options]
+
+                commands:
+                  demo     build one loss of each family on sample embeddings; print values and gradient norms
+                  losses   list the losses and the data formats they suit (the loss table)
+                  help     this text
+                """);
+    }
+
+    private static void listLosses() {
+        System.out.println("Loss table (inputs -> labels -> losses):");
+        for (LossTable.Row row : LossTable.rows()) {
+            System.out.printf("  %-50s %-8s %s%n", row.inputs(), row.labels().name().toLowerCase(), String.join(", ", row.losses()));
+        }
+        System.out.println("  any format: " + String.join(", ", LossTable.MODIFIERS) + " (wrapping a loss that fits)");
+        System.out.println();
+        System.out.println("Registered losses: " + String.join(", ", LossRegistry.defaults().names()));
+    }
+}
