@@ -64,6 +64,10 @@ class GoldenFixturesTest {
     static File fixtureDirectory() {
         String prop = System.getProperty("fixtures.losses");
         File dir = prop != null && !prop.isBlank() ? new File(prop) : locateShared("fixtures/losses");
+        String root = System.getProperty("sentence4j.root");
+        if (!dir.isAbsolute() && !dir.isDirectory() && root != null && new File(root, dir.getPath()).isDirectory()) {
+            dir = new File(root, dir.getPath()); // a relative path given at the repository root
+        }
         if (!dir.isDirectory()) {
             throw new IllegalStateException("Fixture directory not found: " + dir.getAbsolutePath()
                     + " (set -Dfixtures.losses=<dir>)");
