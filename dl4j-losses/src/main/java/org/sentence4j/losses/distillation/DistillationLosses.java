@@ -9,5 +9,6 @@ public final class DistillationLosses {
     }
 
     public static void register(LossRegistry registry) {
+        registry.register("MSELoss", (opt, base) -> MSELoss.fromConfig(opt));
     }
 }
