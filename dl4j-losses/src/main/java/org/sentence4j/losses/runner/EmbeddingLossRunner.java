@@ -142,7 +142,8 @@ public final class EmbeddingLossRunner {
                     throw new LossInputException(loss.name() + " has no parameter '" + p.getKey() + "'; it has "
                             + out.parameters().keySet() + ".");
                 }
-                v.setArray(p.getValue().castTo(dataType).reshape(v.getArr().shape()));
+                // in place, so that the loss's own stored value (what config() and checkpoints read) follows
+                v.getArr().assign(p.getValue().castTo(v.getArr().dataType()).reshape(v.getArr().shape()));
             }
             feeds.putAll(stepInputs.sample(rng));
             sd.setLossVariables(out.total().name());
