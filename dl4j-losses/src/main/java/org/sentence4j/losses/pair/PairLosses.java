@@ -9,5 +9,6 @@ public final class PairLosses {
     }
 
     public static void register(LossRegistry registry) {
+        registry.register("CoSENTLoss", (opt, base) -> CoSENTLoss.fromConfig(opt));
     }
 }
