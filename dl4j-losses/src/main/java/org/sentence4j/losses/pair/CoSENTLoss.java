@@ -12,6 +12,7 @@ import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
+import org.sentence4j.losses.InputShapes;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
@@ -75,6 +76,12 @@ public final class CoSENTLoss extends AbstractSentenceLoss {
     @Override
     public InputFormat inputFormat() {
         return FORMAT;
+    }
+
+    @Override
+    public void validate(InputShapes shapes) {
+        inputFormat().check(name(), shapes);
+        PairChecks.sameWidth(name(), shapes);
     }
 
     @Override
