@@ -1,7 +1,10 @@
 package org.sentence4j.losses;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A training loss for sentence embeddings, written as a SameDiff graph fragment.
@@ -35,6 +38,14 @@ public interface SentenceLoss {
      */
     default void validate(InputShapes shapes) {
         inputFormat().check(name(), shapes);
+    }
+
+    /**
+     * Checks the values of a real batch that shapes cannot reveal (e.g. class ids within range) and throws
+     * {@link LossInputException} naming the problem. Called for every batch before it is fed; the default
+     * accepts everything.
+     */
+    default void validateValues(List<INDArray> columns, INDArray labels) {
     }
 
     /** Adds this loss to {@code inputs.sd()} and returns the scalar (or named components). */

@@ -141,6 +141,20 @@ public final class SoftmaxLoss extends AbstractSentenceLoss {
         return FORMAT;
     }
 
+    /** Class ids must lie in {@code [0, num_labels)}: an id outside would silently get an all-zero target. */
+    @Override
+    public void validateValues(List<INDArray> columns, INDArray labels) {
+        if (labels == null || labels.length() == 0) {
+            return;
+        }
+        double min = labels.minNumber().doubleValue();
+        double max = labels.maxNumber().doubleValue();
+        if (min < 0 || max >= numLabels) {
+            throw new LossInputException(name() + " has num_labels=" + numLabels + ", so class labels must lie in [0, "
+                    + (numLabels - 1) + "], but the batch has labels from " + (long) min + " to " + (long) max + ".");
+        }
+    }
+
     @Override
     public void validate(InputShapes shapes) {
         inputFormat().check(name(), shapes);

@@ -45,6 +45,7 @@ public final class BatchValidator {
             }
         }
         loss.validate(shapesOf(batch.columns(), batch.labels()));
+        loss.validateValues(batch.columns(), batch.labels());
         checkFinite(loss.name(), "embedding column", batch.columns());
         if (batch.labels() != null) {
             checkFinite(loss.name(), "labels", List.of(batch.labels()));

@@ -387,6 +387,10 @@ class PairLossesTest {
             assertInputError(() -> eval(l, LossBatch.of(emb(3, 4, 1), emb(3, 4, 2)).withLabels(vec(0, 1.5, 2))),
                     "SoftmaxLoss", "integer class labels");
             assertInputError(() -> eval(l, LossBatch.of(emb(3, 4, 1), emb(3, 4, 2))), "SoftmaxLoss", "needs labels");
+            assertInputError(() -> eval(l, LossBatch.of(emb(3, 4, 1), emb(3, 4, 2)).withLabels(vec(0, 3, 1))),
+                    "SoftmaxLoss", "num_labels=3", "[0, 2]", "from 0 to 3");
+            assertInputError(() -> eval(l, LossBatch.of(emb(3, 4, 1), emb(3, 4, 2)).withLabels(vec(-1, 0, 1))),
+                    "SoftmaxLoss", "from -1 to 1");
             assertInputError(() -> eval(l, LossBatch.of(emb(3, 4, 1), emb(3, 4, 2)).withLabels(Nd4j.zeros(DataType.DOUBLE, 3, 3))),
                     "SoftmaxLoss", "rank 1");
         }
