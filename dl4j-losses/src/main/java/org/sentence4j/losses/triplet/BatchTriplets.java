@@ -49,23 +49,9 @@ final class BatchTriplets {
         return new Batch(sd, dist, identity, equal.sub(identity), equal.rsub(1.0));
     }
 
-    /**
-     * {@code x} [B,B] with a unit axis inserted at {@code axis} (0, 1 or 2), as a [B,B,B]-broadcastable rank-3
-     * tensor. {@code sd.expandDims} cannot be used: in M2.1 it returns a [1,1] input unchanged (rank 2), so a
-     * batch of one would break every later reduction over axis 2. A reshape to a shape computed in-graph
-     * keeps the batch size dynamic and has a correct gradient.
-     */
+    /** {@code x} [B,B] with a unit axis inserted at {@code axis} (0, 1 or 2): see {@link SdMath#insertAxis}. */
     static SDVariable expandMatrix(SameDiff sd, SDVariable x, int axis) {
-        SDVariable shape = sd.shape(x);
-        List<SDVariable> parts = new ArrayList<>();
-        if (axis > 0) {
-            parts.add(sd.slice(shape, new int[] {0}, axis));
-        }
-        parts.add(sd.constant(Nd4j.createFromArray(1L)).castTo(shape.dataType()));
-        if (axis < 2) {
-            parts.add(sd.slice(shape, new int[] {axis}, 2 - axis));
-        }
-        return sd.reshape(x, sd.concat(0, parts.toArray(new SDVariable[0])));
+        return SdMath.insertAxis(sd, x, axis, 2);
     }
 
     /** Row maximum [B,1]; its gradient goes to the selected entry. */

@@ -2,7 +2,11 @@ package org.sentence4j.graphs.sd;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one place where sentence4j works around SameDiff 1.0.0-M2.1 ops whose gradients are broken.
@@ -20,6 +24,7 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
  *       multiplication by its reciprocal.</li>
  *   <li>{@code mmul} with transpose flags and a [1,1] result has wrong gradients: transposes are
  *       explicit.</li>
+ *   <li>{@code expandDims} returns a [1,1] input unchanged: {@link #insertAxis} reshapes instead.</li>
  *   <li>{@code softplus} overflows in float32; {@code where} and {@code eye(dynamic)} have no gradient
  *       or do not run: masks are arithmetic.</li>
  * </ul>
@@ -143,15 +148,39 @@ public final class SdMath {
         return sd.math.sqrt(clamped.add(zero.mul(1e-16))).mul(zero.rsub(1.0));
     }
 
+    /**
+     * {@code x} (of the given rank) with a unit axis inserted at {@code axis}, sizes taken at run time.
+     * {@code sd.expandDims} cannot be used: in M2.1 it returns a [1,1] input unchanged (still rank 2), so a
+     * batch of one breaks every later reduction over the new axis. A reshape to a shape computed in the
+     * graph keeps sizes dynamic and has a correct gradient.
+     */
+    public static SDVariable insertAxis(SameDiff sd, SDVariable x, int axis, int rank) {
+        SDVariable shape = sd.shape(x);
+        List<SDVariable> parts = new ArrayList<>();
+        if (axis > 0) {
+            parts.add(sd.slice(shape, new int[] {0}, axis));
+        }
+        parts.add(sd.constant(Nd4j.createFromArray(1L)).castTo(shape.dataType()));
+        if (axis < rank) {
+            parts.add(sd.slice(shape, new int[] {axis}, rank - axis));
+        }
+        return sd.reshape(x, sd.concat(0, parts.toArray(new SDVariable[0])));
+    }
+
+    /** {@code x[i] - y[j]} for every pair of rows of x [n,D] and y [m,D], as an [n,m,D] tensor. */
+    public static SDVariable pairwiseDifferences(SameDiff sd, SDVariable x, SDVariable y) {
+        return insertAxis(sd, x, 1, 2).sub(insertAxis(sd, y, 0, 2));
+    }
+
     /** All-pairs Euclidean distances between the rows of x [n,D] and y [m,D], zero gradient at zero distance. */
     public static SDVariable pairwiseEuclidean(SameDiff sd, SDVariable x, SDVariable y) {
-        SDVariable diff = sd.expandDims(x, 1).sub(sd.expandDims(y, 0));
+        SDVariable diff = pairwiseDifferences(sd, x, y);
         return safeSqrt(sd, diff.mul(diff).sum(2));
     }
 
     /** All-pairs Manhattan distances between the rows of x [n,D] and y [m,D]. */
     public static SDVariable pairwiseManhattan(SameDiff sd, SDVariable x, SDVariable y) {
-        SDVariable diff = sd.expandDims(x, 1).sub(sd.expandDims(y, 0));
+        SDVariable diff = pairwiseDifferences(sd, x, y);
         return sd.math.abs(diff).sum(2);
     }
 

@@ -169,4 +169,17 @@ class SameDiffDefectsTest {
         assertEquals(0.25, g.getDouble(1), 1e-12);
         assertEquals(1.0 / 3.0, g.getDouble(2), 1e-12);
     }
+
+    @Test
+    void expandDimsLeavesAOneByOneMatrixAtRankTwo() {
+        SameDiff sd = SameDiff.create();
+        SDVariable ph = sd.placeHolder("m", DataType.DOUBLE, -1, -1);
+        INDArray one = Nd4j.create(new double[][] {{2.5}});
+        assertEquals(2, sd.expandDims(ph, 2).eval(Map.of("m", one)).rank(), "stock expandDims now inserts the axis");
+        INDArray ours = SdMath.insertAxis(sd, ph, 2, 2).eval(Map.of("m", one));
+        assertEquals(3, ours.rank());
+        INDArray two = Nd4j.create(new double[][] {{1, 2}, {3, 4}});
+        assertEquals(java.util.List.of(2L, 1L, 2L), java.util.Arrays.stream(SdMath.insertAxis(sd, ph, 1, 2)
+                .eval(Map.of("m", two)).shape()).boxed().toList());
+    }
 }
