@@ -1,0 +1,33 @@
+package org.sentence4j.graphs.text;
+
+import java.util.Objects;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A tokenised batch, padded to its longest sequence: what a tokenizer produces and an encoder consumes.
+ *
+ * @param inputIds      token ids [batch, seq], INT64
+ * @param attentionMask 1 for real tokens, 0 for padding [batch, seq], INT64
+ * @param tokenTypeIds  segment ids [batch, seq], INT64 (all 0 for single sentences)
+ */
+public record TokenBatch(INDArray inputIds, INDArray attentionMask, INDArray tokenTypeIds) {
+
+    public TokenBatch {
+        Objects.requireNonNull(inputIds, "inputIds");
+        Objects.requireNonNull(attentionMask, "attentionMask");
+        Objects.requireNonNull(tokenTypeIds, "tokenTypeIds");
+        if (inputIds.rank() != 2 || !java.util.Arrays.equals(inputIds.shape(), attentionMask.shape())
+                || !java.util.Arrays.equals(inputIds.shape(), tokenTypeIds.shape())) {
+            throw new IllegalArgumentException("input ids, attention mask and token type ids must share one [batch, seq] shape");
+        }
+    }
+
+    public int batchSize() {
+        return (int) inputIds.size(0);
+    }
+
+    public int sequenceLength() {
+        return (int) inputIds.size(1);
+    }
+}
