@@ -52,7 +52,7 @@ class FiniteDifferenceGradientTest {
                 if (hasHardnessPenalty(c)) {
                     continue;
                 }
-                tests.add(DynamicTest.dynamicTest(c.toString(), () -> check(c)));
+                tests.add(DynamicTest.dynamicTest(c.toString(), () -> GoldenFixturesTest.named(c, () -> check(c))));
             }
         }
         return tests.stream();

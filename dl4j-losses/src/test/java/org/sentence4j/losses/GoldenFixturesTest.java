@@ -55,7 +55,7 @@ class GoldenFixturesTest {
                 continue;
             }
             for (FixtureCase c : FixtureCase.read(f)) {
-                tests.add(DynamicTest.dynamicTest(c.toString(), () -> check(c, dtype)));
+                tests.add(DynamicTest.dynamicTest(c.toString(), () -> named(c, () -> check(c, dtype))));
             }
         }
         return tests.stream();
@@ -86,6 +86,17 @@ class GoldenFixturesTest {
             cur = cur.getParentFile();
         }
         return new File("../shared/" + sub);
+    }
+
+    /** Runs a check so that any failure, also an exception, names its fixture case. */
+    static void named(FixtureCase c, Runnable check) {
+        try {
+            check.run();
+        } catch (AssertionError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new AssertionError(c + ": " + e, e);
+        }
     }
 
     static void check(FixtureCase c, DataType dtype) {
