@@ -1,5 +1,6 @@
 package org.sentence4j.losses.ranking;
 
+import org.sentence4j.losses.GradientCachedLoss;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.sentence4j.losses.ranking;
 
+import org.sentence4j.losses.GradientCachedLoss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

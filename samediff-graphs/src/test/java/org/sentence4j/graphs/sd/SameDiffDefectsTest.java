@@ -182,4 +182,29 @@ class SameDiffDefectsTest {
         assertEquals(java.util.List.of(2L, 1L, 2L), java.util.Arrays.stream(SdMath.insertAxis(sd, ph, 1, 2)
                 .eval(Map.of("m", two)).shape()).boxed().toList());
     }
+
+    /** Runs {@link SetDiagBackwardProbe} in a child JVM and returns its exit code. */
+    private static int probe(String variant, int n) throws Exception {
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Xmx512m", "-XX:ErrorFile=/dev/null", "-XX:-CreateCoredumpOnCrash",
+                "-cp", System.getProperty("java.class.path"), SetDiagBackwardProbe.class.getName(), variant, Integer.toString(n))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    /**
+     * The stock {@code setDiag} identity killed the JVM (SIGFPE in libnd4j's {@code matrixSetDiag_}) inside the
+     * ranking losses' graphs from 46 rows on; a minimal graph does not always reproduce it, so this test guards
+     * the workaround: the {@code diag}-based identity differentiates at 64 rows, in a child JVM so a crash
+     * fails the test instead of the build.
+     */
+    @Test
+    void identityMaskDifferentiatesAtLargeBatchSizes() throws Exception {
+        assertEquals(0, probe("ours", 64), "identityLike backward must work at 64 rows");
+        assertEquals(0, probe("ours", 200), "identityLike backward must work at 200 rows");
+    }
 }

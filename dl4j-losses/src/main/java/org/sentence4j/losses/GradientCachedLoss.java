@@ -1,6 +1,5 @@
-package org.sentence4j.losses.ranking;
+package org.sentence4j.losses;
 
-import org.sentence4j.losses.SentenceLoss;
 
 /**
  * A loss that sentence-transformers runs with GradCache (Gao et al. 2021): the trainer embeds every column
