@@ -78,8 +78,18 @@ public enum SimilarityFunction {
         return f;
     }
 
-    /** All-pairs [n,m] or row-aligned [n] similarities of x and y. */
+    /**
+     * All-pairs [n,m] or row-aligned [n] similarities of x and y. {@code pairwise_angle_sim} needs the
+     * embedding width when the graph is built; SameDiff does not know it for op outputs (such as the
+     * runner's {@code placeholder * one}), so losses should call {@link #apply(SameDiff, SDVariable, SDVariable, long)}.
+     */
     public SDVariable apply(SameDiff sd, SDVariable x, SDVariable y) {
+        long[] shape = x.getShape();
+        return apply(sd, x, y, shape != null && shape.length == 2 ? shape[1] : -1);
+    }
+
+    /** As {@link #apply(SameDiff, SDVariable, SDVariable)}, with the (static) embedding width {@code dim} of x and y. */
+    public SDVariable apply(SameDiff sd, SDVariable x, SDVariable y, long dim) {
         return switch (this) {
             case COS_SIM -> SdMath.matmulTransposed(sd, SdMath.l2Normalize(sd, x), SdMath.l2Normalize(sd, y));
             case DOT_SCORE -> SdMath.matmulTransposed(sd, x, y);
@@ -89,7 +99,7 @@ public enum SimilarityFunction {
             case PAIRWISE_DOT_SCORE -> SdMath.rowDot(x, y);
             case PAIRWISE_EUCLIDEAN_SIM -> SdMath.rowEuclidean(sd, x, y).neg();
             case PAIRWISE_MANHATTAN_SIM -> SdMath.rowManhattan(sd, x, y).neg();
-            case PAIRWISE_ANGLE_SIM -> angle(sd, x, y);
+            case PAIRWISE_ANGLE_SIM -> angle(sd, x, y, dim);
         };
     }
 
@@ -97,10 +107,10 @@ public enum SimilarityFunction {
      * AnglE: split each vector in a real first half and an imaginary second half (odd widths get a zero
      * appended), then {@code |Σ(xr·yr + xm·ym) + Σ(xm·yr − xr·ym)| / (‖x‖·‖y‖)}.
      */
-    private static SDVariable angle(SameDiff sd, SDVariable x, SDVariable y) {
-        long d = x.getShape()[1];
+    private static SDVariable angle(SameDiff sd, SDVariable x, SDVariable y, long d) {
         if (d <= 0) {
-            throw new LossInputException("pairwise_angle_sim needs the embedding width when the graph is built.");
+            throw new LossInputException("pairwise_angle_sim needs the embedding width when the graph is built;"
+                    + " pass it with apply(sd, x, y, dim).");
         }
         long half = (d + 1) / 2;
         SDVariable xr = sd.slice(x, new int[] {0, 0}, -1, (int) half);

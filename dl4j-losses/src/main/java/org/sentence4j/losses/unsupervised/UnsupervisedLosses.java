@@ -9,5 +9,8 @@ public final class UnsupervisedLosses {
     }
 
     public static void register(LossRegistry registry) {
+        registry.register("ContrastiveTensionLoss", (opt, base) -> ContrastiveTensionLoss.fromConfig(opt));
+        registry.register("ContrastiveTensionLossInBatchNegatives",
+                (opt, base) -> ContrastiveTensionLossInBatchNegatives.fromConfig(opt));
     }
 }
