@@ -54,19 +54,20 @@ public final class AdaptiveLayerLoss extends AbstractSentenceLoss {
     private final double klTemperature;
     private final String layerWeighting;
     private final IntToDoubleFunction layerWeight;
-    private final String name;
+    /** The name used in error messages (Matryoshka2dLoss when this is its inner loss). */
+    private final String label;
 
-    private AdaptiveLayerLoss(Builder b, String name) {
-        this.name = name;
+    private AdaptiveLayerLoss(Builder b, String label) {
+        this.label = label;
         if (b.loss == null) {
-            throw new LossInputException(name + " needs a base loss ('loss'), but none was given.");
+            throw new LossInputException(label + " needs a base loss ('loss'), but none was given.");
         }
-        ModifierSupport.requireFinite(name, "last_layer_weight", b.lastLayerWeight);
-        ModifierSupport.requireFinite(name, "prior_layers_weight", b.priorLayersWeight);
-        ModifierSupport.requireFinite(name, "kl_div_weight", b.klDivWeight);
-        ModifierSupport.requireFinite(name, "kl_temperature", b.klTemperature);
+        ModifierSupport.requireFinite(label, "last_layer_weight", b.lastLayerWeight);
+        ModifierSupport.requireFinite(label, "prior_layers_weight", b.priorLayersWeight);
+        ModifierSupport.requireFinite(label, "kl_div_weight", b.klDivWeight);
+        ModifierSupport.requireFinite(label, "kl_temperature", b.klTemperature);
         if (b.klTemperature < 0) {
-            throw new LossInputException(name + ": option 'kl_temperature' must be > 0, or 0 to switch the KL term off, "
+            throw new LossInputException(label + ": option 'kl_temperature' must be > 0, or 0 to switch the KL term off, "
                     + "but is " + b.klTemperature + ".");
         }
         this.loss = b.loss;
@@ -85,7 +86,7 @@ public final class AdaptiveLayerLoss extends AbstractSentenceLoss {
                 case "uniform" -> h -> 1.0;
                 case "log" -> h -> 1.0 / (1.0 + Math.log(1.0 + h));
                 case "linear" -> h -> 1.0 / (1.0 + h);
-                default -> throw new LossInputException(name + ": option 'layer_weighting' must be one of "
+                default -> throw new LossInputException(label + ": option 'layer_weighting' must be one of "
                         + String.join(", ", WEIGHTINGS) + " (or a function given to the builder), but is '" + w + "'.");
             };
         }
@@ -180,19 +181,19 @@ public final class AdaptiveLayerLoss extends AbstractSentenceLoss {
 
     @Override
     protected LossOutput compute(LossInputs inputs) {
-        List<List<SDVariable>> layers = inputs.layerEmbeddings().orElseThrow(() -> new LossInputException(name
+        List<List<SDVariable>> layers = inputs.layerEmbeddings().orElseThrow(() -> new LossInputException(label
                 + " needs the sentence embeddings of every hidden state (LossInputs.layerEmbeddings / "
                 + "LossBatch.withPriorLayerEmbeddings), but none were given. It works only with a transformer model "
                 + "that returns all hidden states."));
         if (layers.isEmpty()) {
-            throw new LossInputException(name + ": the layer embeddings are empty; the last entry must be the final "
+            throw new LossInputException(label + ": the layer embeddings are empty; the last entry must be the final "
                     + "output (the loss's columns).");
         }
         int k = inputs.columnCount();
         int nPrior = layers.size() - 1; // the last entry is the final output, the columns themselves
         for (int h = 0; h < nPrior; h++) {
             if (layers.get(h).size() != k) {
-                throw new LossInputException(name + ": hidden state " + h + " has embeddings for " + layers.get(h).size()
+                throw new LossInputException(label + ": hidden state " + h + " has embeddings for " + layers.get(h).size()
                         + " columns, but the batch has " + k + ".");
             }
         }
