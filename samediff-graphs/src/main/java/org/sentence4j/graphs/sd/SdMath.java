@@ -22,6 +22,8 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
  *       explicit.</li>
  *   <li>{@code softplus} overflows in float32; {@code where} and {@code eye(dynamic)} have no gradient
  *       or do not run: masks are arithmetic.</li>
+ *   <li>the backward pass of {@code setDiag} kills the JVM (SIGFPE) for matrices of 46 or more rows: the
+ *       identity mask is {@code diag(ones)}.</li>
  * </ul>
  */
 public final class SdMath {
@@ -103,9 +105,13 @@ public final class SdMath {
         return sd.nn.relu(x, 0.0);
     }
 
-    /** Identity matrix of the (dynamic) size of a square matrix {@code like}; {@code eye} needs a static size. */
+    /**
+     * Identity matrix of the (dynamic) size of a square matrix {@code like}; {@code eye} needs a static size.
+     * Built with {@code diag(ones)}, not {@code setDiag(zeros, ones)}: the backward pass of {@code matrix_set_diag}
+     * crashes the JVM (SIGFPE in libnd4j's {@code matrixSetDiag_}) once the matrix has 46 or more rows.
+     */
     public static SDVariable identityLike(SameDiff sd, SDVariable like) {
-        return sd.math.setDiag(sd.zerosLike(like), sd.onesLike(sd.math.diagPart(like)));
+        return sd.math.diag(sd.onesLike(sd.math.diagPart(like)));
     }
 
     /**
