@@ -20,6 +20,7 @@ import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.SentenceLoss;
+import org.sentence4j.losses.ranking.GradientCachedLoss;
 
 /**
  * Layer-wise training (the layer dimension of 2D Matryoshka Sentence Embeddings): the base loss is applied
@@ -69,6 +70,13 @@ public final class AdaptiveLayerLoss extends AbstractSentenceLoss {
         if (b.klTemperature < 0) {
             throw new LossInputException(label + ": option 'kl_temperature' must be > 0, or 0 to switch the KL term off, "
                     + "but is " + b.klTemperature + ".");
+        }
+        if (b.loss instanceof GradientCachedLoss g && g.usesGradientCache()) {
+            // upstream only warns too; at the embedding level the cached loss equals its non-cached form
+            System.getLogger(AdaptiveLayerLoss.class.getName()).log(System.Logger.Level.WARNING, label
+                    + " does not support cached (GradCache) losses such as "
+                    + (b.loss instanceof MatryoshkaLoss m ? m.loss().name() : b.loss.name())
+                    + "; it is evaluated like its non-cached equivalent, without GradCache's memory savings.");
         }
         this.loss = b.loss;
         this.nLayersPerStep = b.nLayersPerStep;

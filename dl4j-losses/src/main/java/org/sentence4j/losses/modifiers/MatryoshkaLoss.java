@@ -21,6 +21,7 @@ import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.SentenceLoss;
+import org.sentence4j.losses.ranking.GradientCachedLoss;
 
 /**
  * Matryoshka Representation Learning: trains embeddings whose leading components are useful on their own,
@@ -34,10 +35,13 @@ import org.sentence4j.losses.SentenceLoss;
  * {@code Σ_d w_d · base(d)}. A guide model's embeddings (GIST) are never truncated. With
  * {@code n_dims_per_step} in {@code (0, number of dims)} each step uses a fresh random subset of the dims.
  *
- * <p>Use it around any loss (MNRL, CoSENT, MSELoss, ...) when you want truncatable embeddings.
+ * <p>Use it around any loss (MNRL, CoSENT, MSELoss, ...) when you want truncatable embeddings. Around a
+ * cached (GradCache) loss it is itself cached ({@link #usesGradientCache()}): one chunked embedding pass
+ * serves every dim, and this fragment, evaluated on the full-batch embeddings, gives the embedding
+ * gradients the replay needs (reference, section 5.3).
  * Paper: Kusupati et al., "Matryoshka Representation Learning" (NeurIPS 2022, arXiv:2205.13147).
  */
-public final class MatryoshkaLoss extends AbstractSentenceLoss {
+public final class MatryoshkaLoss extends AbstractSentenceLoss implements GradientCachedLoss {
 
     private static final String NAME = "MatryoshkaLoss";
 
@@ -146,6 +150,33 @@ public final class MatryoshkaLoss extends AbstractSentenceLoss {
         return loss.inputFormat();
     }
 
+    private Optional<GradientCachedLoss> cachedBase() {
+        return loss instanceof GradientCachedLoss g && g.usesGradientCache() ? Optional.of(g) : Optional.empty();
+    }
+
+    /** True when the base loss runs with GradCache: the trainer then runs this loss with GradCache as well. */
+    @Override
+    public boolean usesGradientCache() {
+        return cachedBase().isPresent();
+    }
+
+    /** The base loss's {@code mini_batch_size} (upstream's default 32 when the base is not cached). */
+    @Override
+    public int miniBatchSize() {
+        return cachedBase().map(GradientCachedLoss::miniBatchSize).orElse(32);
+    }
+
+    /** The base loss's {@code mini_batch_num_tokens} ({@code null} when the base is not cached). */
+    @Override
+    public Integer miniBatchNumTokens() {
+        return cachedBase().map(GradientCachedLoss::miniBatchNumTokens).orElse(null);
+    }
+
+    @Override
+    public boolean showProgressBar() {
+        return cachedBase().map(GradientCachedLoss::showProgressBar).orElse(false);
+    }
+
     /**
      * Checks that every dim fits the embedding width, then lets the base loss check the inputs exactly as
      * it will receive them at each dim (truncated columns, truncated teacher labels).
@@ -193,6 +224,11 @@ public final class MatryoshkaLoss extends AbstractSentenceLoss {
         long[] labelShape = inputs.labelShape();
         boolean truncateLabels = truncatesLabels(labelShape, width);
         int n = matryoshkaDims.length;
+        if (Arrays.stream(matryoshkaDims).noneMatch(d -> d == width)) {
+            System.getLogger(MatryoshkaLoss.class.getName()).log(System.Logger.Level.WARNING,
+                    "The embedding width " + width + " is not among matryoshka_dims " + Arrays.toString(matryoshkaDims)
+                            + "; the full-width embeddings are not trained directly.");
+        }
         SDVariable mask = null;
         if (samplesDims()) {
             // the draw happens outside the graph, at every step, from the trainer's seeded generator

@@ -444,6 +444,24 @@ class ModifierLossesTest {
         assertFails(() -> r.create(spec("MatryoshkaLoss", cfg())), "MatryoshkaLoss", "matryoshka_dims", "required");
     }
 
+    @Test
+    void matryoshkaIsCachedExactlyWhenItsBaseIs() {
+        LossRegistry r = LossRegistry.defaults();
+        MatryoshkaLoss cached = (MatryoshkaLoss) r.create(new LossSpec("MatryoshkaLoss", cfg("matryoshka_dims", List.of(8, 4)),
+                LossSpec.of("CachedMultipleNegativesRankingLoss", cfg("mini_batch_size", 4))));
+        assertTrue(cached.usesGradientCache());
+        assertEquals(4, cached.miniBatchSize());
+        assertEquals(null, cached.miniBatchNumTokens());
+        assertFalse(cached.showProgressBar());
+        MatryoshkaLoss plain = (MatryoshkaLoss) r.create(new LossSpec("MatryoshkaLoss", cfg("matryoshka_dims", List.of(8, 4)),
+                LossSpec.of("MultipleNegativesRankingLoss")));
+        assertFalse(plain.usesGradientCache());
+        assertFalse(MatryoshkaLoss.of(ToyBaseLoss.scalar(), 4).usesGradientCache());
+        // the fragment itself is the same as with the non-cached base
+        List<INDArray> cols = List.of(rand(1, 6, 8), rand(2, 6, 8));
+        assertEquals(RUNNER.value(plain, LossBatch.of(cols)).loss(), RUNNER.value(cached, LossBatch.of(cols)).loss(), 1e-12);
+    }
+
     // ---------------------------------------------------------------- AdaptiveLayerLoss
 
     private static List<List<INDArray>> layers(int n, int k, int rows, int width, long seed) {
