@@ -9,5 +9,9 @@ public final class ModifierLosses {
     }
 
     public static void register(LossRegistry registry) {
+        // `base` is the already-built base loss of the spec; fromConfig fails clearly when it is missing
+        registry.register("MatryoshkaLoss", MatryoshkaLoss::fromConfig);
+        registry.register("AdaptiveLayerLoss", AdaptiveLayerLoss::fromConfig);
+        registry.register("Matryoshka2dLoss", Matryoshka2dLoss::fromConfig);
     }
 }
