@@ -20,7 +20,7 @@ import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.SentenceLoss;
-import org.sentence4j.losses.ranking.GradientCachedLoss;
+import org.sentence4j.losses.GradientCachedLoss;
 
 /**
  * Layer-wise training (the layer dimension of 2D Matryoshka Sentence Embeddings): the base loss is applied

@@ -21,7 +21,7 @@ import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.SentenceLoss;
-import org.sentence4j.losses.ranking.GradientCachedLoss;
+import org.sentence4j.losses.GradientCachedLoss;
 
 /**
  * Matryoshka Representation Learning: trains embeddings whose leading components are useful on their own,
