@@ -3,6 +3,7 @@ package org.sentence4j.examples;
 import java.util.Arrays;
 import java.util.List;
 
+import org.sentence4j.graphs.sd.SameDiffOutput;
 import org.sentence4j.losses.LossRegistry;
 import org.sentence4j.losses.table.LossTable;
 
@@ -15,6 +16,7 @@ public final class Sentence4j {
     }
 
     public static void main(String[] args) {
+        SameDiffOutput.quiet();
         if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
             usage();
             return;
