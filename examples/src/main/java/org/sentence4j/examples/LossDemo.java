@@ -50,7 +50,7 @@ public final class LossDemo {
         INDArray classes = Nd4j.create(new float[] {0, 1, 2, 0, 1, 2, 0, 1});
         INDArray clustered = Nd4j.create(DataType.FLOAT, BATCH, DIM);
         for (int i = 0; i < BATCH; i++) {
-            clustered.putRow(i, centres.getRow(classes.getInt(i)).add(Nd4j.randn(DataType.FLOAT, DIM).muli(0.5)));
+            clustered.putRow(i, centres.getRow(classes.getInt(i)).add(Nd4j.randn(DataType.FLOAT, DIM).muli(2.0)));
         }
         INDArray scores = Nd4j.create(new float[] {0.9f, 0.1f, 0.5f, 0.7f, 0.3f, 0.95f, 0.05f, 0.6f});
         INDArray teacher = anchors.add(Nd4j.randn(DataType.FLOAT, BATCH, DIM).muli(0.1));
@@ -73,7 +73,7 @@ public final class LossDemo {
         LossRegistry registry = LossRegistry.defaults();
         EmbeddingLossRunner runner = new EmbeddingLossRunner(DataType.FLOAT);
         Map<String, Double> values = new LinkedHashMap<>();
-        out.printf(Locale.ROOT, "%-30s %-34s %10s  %s%n", "loss", "data", "value", "|d loss / d column|");
+        out.printf(Locale.ROOT, "%-46s %-34s %10s  %s%n", "loss", "data", "value", "|d loss / d column|");
         for (Example e : examples) {
             SentenceLoss loss = registry.create(e.spec());
             LossEvaluation eval = runner.evaluate(loss, e.batch());
@@ -82,7 +82,7 @@ public final class LossDemo {
                 norms.append(String.format(Locale.ROOT, "%.4f ", g.norm2Number().doubleValue()));
             }
             String name = e.spec().base() == null ? loss.name() : loss.name() + "(" + e.spec().base().name() + ")";
-            out.printf(Locale.ROOT, "%-30s %-34s %10.5f  %s%n", name, e.data(), eval.loss(), norms.toString().trim());
+            out.printf(Locale.ROOT, "%-46s %-34s %10.5f  %s%n", name, e.data(), eval.loss(), norms.toString().trim());
             values.put(name, eval.loss());
         }
         out.println();
