@@ -1,0 +1,94 @@
+package org.sentence4j.graphs.io;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sentence4j.graphs.bert.BertConfig;
+import org.sentence4j.graphs.bert.BertWeights;
+
+/**
+ * The tensors a {@link BertConfig} needs, under their Hugging Face names and with their PyTorch shapes (Linear
+ * weights {@code [out, in]}), in the order of a {@code BertModel}'s state dict: what the importers must produce and
+ * what the savers write. No pooler: sentence-transformers never uses it.
+ */
+public final class BertTensors {
+
+    private BertTensors() {
+    }
+
+    /** Name to shape of every tensor of an encoder of that configuration, embeddings first, then layer by layer. */
+    public static Map<String, long[]> expectedShapes(BertConfig c) {
+        long h = c.hiddenSize();
+        long i = c.intermediateSize();
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put("embeddings.word_embeddings.weight", new long[]{c.vocabSize(), h});
+        m.put("embeddings.position_embeddings.weight", new long[]{c.maxPositionEmbeddings(), h});
+        m.put("embeddings.token_type_embeddings.weight", new long[]{c.typeVocabSize(), h});
+        m.put("embeddings.LayerNorm.weight", new long[]{h});
+        m.put("embeddings.LayerNorm.bias", new long[]{h});
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            String p = "encoder.layer." + l + ".";
+            for (String qkv : new String[]{"query", "key", "value"}) {
+                m.put(p + "attention.self." + qkv + ".weight", new long[]{h, h});
+                m.put(p + "attention.self." + qkv + ".bias", new long[]{h});
+            }
+            m.put(p + "attention.output.dense.weight", new long[]{h, h});
+            m.put(p + "attention.output.dense.bias", new long[]{h});
+            m.put(p + "attention.output.LayerNorm.weight", new long[]{h});
+            m.put(p + "attention.output.LayerNorm.bias", new long[]{h});
+            m.put(p + "intermediate.dense.weight", new long[]{i, h});
+            m.put(p + "intermediate.dense.bias", new long[]{i});
+            m.put(p + "output.dense.weight", new long[]{h, i});
+            m.put(p + "output.dense.bias", new long[]{h});
+            m.put(p + "output.LayerNorm.weight", new long[]{h});
+            m.put(p + "output.LayerNorm.bias", new long[]{h});
+        }
+        return m;
+    }
+
+    /**
+     * Picks the encoder tensors out of a checkpoint's tensors (a {@code bert.} prefix is stripped; the pooler,
+     * {@code position_ids} and task heads are dropped) and checks every expected tensor is there, in float32, with
+     * the expected shape.
+     *
+     * @param source named in error messages (the file)
+     * @throws ModelFormatException listing missing tensors and wrong shapes
+     */
+    public static BertWeights select(BertConfig config, Map<String, INDArray> checkpoint, String source)
+            throws ModelFormatException {
+        Map<String, INDArray> stripped = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : checkpoint.entrySet()) {
+            String name = e.getKey().startsWith("bert.") ? e.getKey().substring("bert.".length()) : e.getKey();
+            stripped.putIfAbsent(name, e.getValue());
+        }
+        Map<String, long[]> expected = expectedShapes(config);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            INDArray t = stripped.get(e.getKey());
+            if (t == null) {
+                problems.add("missing " + e.getKey());
+            } else if (!Arrays.equals(t.shape(), e.getValue())) {
+                problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", expected "
+                        + Arrays.toString(e.getValue()));
+            } else if (t.dataType() != DataType.FLOAT) {
+                problems.add(e.getKey() + " is " + t.dataType() + ", expected a floating-point tensor");
+            } else {
+                out.put(e.getKey(), t);
+            }
+        }
+        if (!problems.isEmpty()) {
+            int shown = Math.min(problems.size(), 8);
+            throw new ModelFormatException(source + " does not hold the BERT encoder described by its config.json ("
+                    + config.numHiddenLayers() + " layers, hidden size " + config.hiddenSize() + "): "
+                    + String.join("; ", problems.subList(0, shown))
+                    + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));
+        }
+        return new BertWeights(out);
+    }
+}

