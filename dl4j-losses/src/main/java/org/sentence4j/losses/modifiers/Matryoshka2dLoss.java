@@ -10,7 +10,6 @@ import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
 import org.sentence4j.losses.InputShapes;
-import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.SentenceLoss;
@@ -36,13 +35,9 @@ public final class Matryoshka2dLoss extends AbstractSentenceLoss {
     private final AdaptiveLayerLoss adaptive;
 
     private Matryoshka2dLoss(Builder b) {
-        this.loss = b.loss;
-        if (b.loss == null) {
-            throw new LossInputException(NAME + " needs a base loss ('loss'), but none was given.");
-        }
-        // error messages of the inner losses name the loss the user configured
-        this.matryoshka = MatryoshkaLoss.builder().loss(b.loss).matryoshkaDims(b.matryoshkaDims)
-                .matryoshkaWeights(b.matryoshkaWeights).nDimsPerStep(b.nDimsPerStep).build(NAME);
+        // error messages of the inner losses name the loss the user configured (also a missing base loss)
+        this.matryoshka = b.matryoshka.build(NAME);
+        this.loss = matryoshka.loss();
         this.adaptive = AdaptiveLayerLoss.named(b.adaptive.loss(matryoshka), NAME);
     }
 
@@ -57,11 +52,8 @@ public final class Matryoshka2dLoss extends AbstractSentenceLoss {
 
     /** From snake_case options; {@code base} is the user's already-built base loss. */
     public static Matryoshka2dLoss fromConfig(ConfigReader opt, SentenceLoss base) {
-        SentenceLoss b = ModifierSupport.requireBase(opt, base);
-        Builder builder = builder().loss(b)
-                .matryoshkaDims(ModifierSupport.intList(opt, "matryoshka_dims"))
-                .matryoshkaWeights(ModifierSupport.doubleList(opt, "matryoshka_weights"))
-                .nDimsPerStep(opt.getInt("n_dims_per_step", 1));
+        Builder builder = builder().loss(ModifierSupport.requireBase(opt, base));
+        MatryoshkaLoss.readOptions(opt, builder.matryoshka, 1);
         AdaptiveLayerLoss.readOptions(opt, builder.adaptive);
         return builder.build();
     }
@@ -119,10 +111,7 @@ public final class Matryoshka2dLoss extends AbstractSentenceLoss {
 
     /** Builder with upstream's defaults ({@code n_layers_per_step = 1}, {@code n_dims_per_step = 1}). */
     public static final class Builder {
-        private SentenceLoss loss;
-        private int[] matryoshkaDims;
-        private double[] matryoshkaWeights;
-        private int nDimsPerStep = 1;
+        private final MatryoshkaLoss.Builder matryoshka = MatryoshkaLoss.builder().nDimsPerStep(1);
         private final AdaptiveLayerLoss.Builder adaptive = AdaptiveLayerLoss.builder().nLayersPerStep(1);
 
         private Builder() {
@@ -130,19 +119,19 @@ public final class Matryoshka2dLoss extends AbstractSentenceLoss {
 
         /** The user's base loss (required). */
         public Builder loss(SentenceLoss loss) {
-            this.loss = loss;
+            matryoshka.loss(loss);
             return this;
         }
 
         /** The embedding widths to train (required). */
         public Builder matryoshkaDims(int... dims) {
-            this.matryoshkaDims = dims == null ? null : dims.clone();
+            matryoshka.matryoshkaDims(dims);
             return this;
         }
 
         /** One weight per dim; {@code null} for all 1. */
         public Builder matryoshkaWeights(double... weights) {
-            this.matryoshkaWeights = weights == null ? null : weights.clone();
+            matryoshka.matryoshkaWeights(weights);
             return this;
         }
 
@@ -152,7 +141,7 @@ public final class Matryoshka2dLoss extends AbstractSentenceLoss {
         }
 
         public Builder nDimsPerStep(int n) {
-            this.nDimsPerStep = n;
+            matryoshka.nDimsPerStep(n);
             return this;
         }
 

@@ -109,11 +109,17 @@ public final class MatryoshkaLoss extends AbstractSentenceLoss implements Gradie
 
     /** From snake_case options; {@code base} is the already-built base loss. */
     public static MatryoshkaLoss fromConfig(ConfigReader opt, SentenceLoss base) {
-        SentenceLoss b = ModifierSupport.requireBase(opt, base);
-        int[] dims = ModifierSupport.intList(opt, "matryoshka_dims");
-        double[] weights = ModifierSupport.doubleList(opt, "matryoshka_weights");
-        int nDims = opt.getInt("n_dims_per_step", -1);
-        return builder().loss(b).matryoshkaDims(dims).matryoshkaWeights(weights).nDimsPerStep(nDims).build();
+        return readOptions(opt, builder().loss(ModifierSupport.requireBase(opt, base)), -1).build();
+    }
+
+    /**
+     * Reads the options shared with Matryoshka2dLoss ({@code matryoshka_dims}, {@code matryoshka_weights},
+     * {@code n_dims_per_step}, which defaults to {@code defaultNDimsPerStep}) into {@code b}.
+     */
+    static Builder readOptions(ConfigReader opt, Builder b, int defaultNDimsPerStep) {
+        return b.matryoshkaDims(ModifierSupport.intList(opt, "matryoshka_dims"))
+                .matryoshkaWeights(ModifierSupport.doubleList(opt, "matryoshka_weights"))
+                .nDimsPerStep(opt.getInt("n_dims_per_step", defaultNDimsPerStep));
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.Optional;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
@@ -31,7 +30,7 @@ import org.sentence4j.losses.similarity.SimilarityFunction;
  *
  * <p>Paper: Li and Li, "AoE: Angle-optimized Embeddings for Semantic Textual Similarity", ACL 2024.
  */
-public final class AnglELoss extends AbstractSentenceLoss {
+public final class AnglELoss extends PairLoss {
 
     private static final InputFormat FORMAT = new InputFormat(2, Integer.MAX_VALUE,
             "(sentence_A, sentence_B) with a score, or (anchor, positive, negative_1, ...) with optional scores",
@@ -80,8 +79,7 @@ public final class AnglELoss extends AbstractSentenceLoss {
 
     @Override
     public void validate(InputShapes shapes) {
-        inputFormat().check(name(), shapes);
-        PairChecks.sameWidth(name(), shapes);
+        super.validate(shapes);
         if (shapes.columns() == 2 && !shapes.hasLabels()) {
             throw new LossInputException("AnglELoss needs labels (a float score per row) for (sentence_A, sentence_B) pairs,"
                     + " but none were given. Add a 'label' or 'score' column, or give (anchor, positive, negative_1, ...) columns.");

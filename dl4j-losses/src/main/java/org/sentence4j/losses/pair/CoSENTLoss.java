@@ -8,11 +8,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.sd.SdMath;
-import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
-import org.sentence4j.losses.InputShapes;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
@@ -28,10 +26,9 @@ import org.sentence4j.losses.similarity.SimilarityFunction;
  * <p>Paper: Huang et al., "CoSENT: Consistent Sentence Embedding via Similarity Ranking", IEEE/ACM TASLP
  * 2024. Defaults as sentence-transformers: {@code scale = 20}, {@code similarity_fct = pairwise_cos_sim}.
  */
-public final class CoSENTLoss extends AbstractSentenceLoss {
+public final class CoSENTLoss extends PairLoss {
 
-    private static final InputFormat FORMAT =
-            InputFormat.labeled(2, 2, "(sentence_A, sentence_B)", LabelKind.SCORE, 1);
+    private static final InputFormat FORMAT = pairs(LabelKind.SCORE);
 
     private final double scale;
     private final SimilarityFunction similarityFct;
@@ -76,12 +73,6 @@ public final class CoSENTLoss extends AbstractSentenceLoss {
     @Override
     public InputFormat inputFormat() {
         return FORMAT;
-    }
-
-    @Override
-    public void validate(InputShapes shapes) {
-        inputFormat().check(name(), shapes);
-        PairChecks.sameWidth(name(), shapes);
     }
 
     @Override

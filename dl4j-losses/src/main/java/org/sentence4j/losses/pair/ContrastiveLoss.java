@@ -7,11 +7,9 @@ import java.util.Optional;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.sentence4j.graphs.sd.SdMath;
-import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
-import org.sentence4j.losses.InputShapes;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
@@ -26,10 +24,9 @@ import org.sentence4j.losses.LossOutput;
  * <p>Paper: Hadsell, Chopra and LeCun, "Dimensionality Reduction by Learning an Invariant Mapping", CVPR 2006.
  * Defaults as sentence-transformers: COSINE_DISTANCE, {@code margin = 0.5}, {@code size_average = true}.
  */
-public final class ContrastiveLoss extends AbstractSentenceLoss {
+public final class ContrastiveLoss extends PairLoss {
 
-    private static final InputFormat FORMAT =
-            InputFormat.labeled(2, 2, "(sentence_A, sentence_B)", LabelKind.BINARY, 1);
+    private static final InputFormat FORMAT = pairs(LabelKind.BINARY);
 
     private final SiameseDistanceMetric distanceMetric;
     private final double margin;
@@ -84,16 +81,10 @@ public final class ContrastiveLoss extends AbstractSentenceLoss {
     }
 
     @Override
-    public void validate(InputShapes shapes) {
-        inputFormat().check(name(), shapes);
-        PairChecks.sameWidth(name(), shapes);
-    }
-
-    @Override
     protected LossOutput compute(LossInputs inputs) {
         SameDiff sd = inputs.sd();
         SDVariable d = distanceMetric.apply(sd, inputs.column(0), inputs.column(1));
-        SDVariable y = inputs.requireLabels(name()).reshape(-1).castTo(d.dataType());
+        SDVariable y = labels(inputs, d);
         SDVariable hinge = SdMath.relu(sd, d.rsub(margin));
         SDVariable perRow = y.mul(d.mul(d)).add(y.rsub(1.0).mul(hinge.mul(hinge))).mul(0.5);
         return LossOutput.of(sizeAverage ? perRow.mean() : perRow.sum());

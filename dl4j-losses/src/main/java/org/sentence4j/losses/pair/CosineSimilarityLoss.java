@@ -2,15 +2,12 @@ package org.sentence4j.losses.pair;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.sentence4j.graphs.sd.SdMath;
-import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
-import org.sentence4j.losses.InputShapes;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
@@ -26,13 +23,12 @@ import org.sentence4j.losses.LossOutput;
  * {@code cos_score_transformation} modules only {@code torch.nn.modules.linear.Identity} (the default) is
  * supported.
  */
-public final class CosineSimilarityLoss extends AbstractSentenceLoss {
+public final class CosineSimilarityLoss extends PairLoss {
 
     /** PyTorch {@code cosine_similarity}'s clamp of each norm. */
     private static final double COSINE_EPS = 1e-8;
 
-    private static final InputFormat FORMAT =
-            InputFormat.labeled(2, 2, "(sentence_A, sentence_B)", LabelKind.SCORE, 1);
+    private static final InputFormat FORMAT = pairs(LabelKind.SCORE);
 
     /** The regression losses {@code loss_fct} may name. */
     public enum LossFct {
@@ -109,16 +105,10 @@ public final class CosineSimilarityLoss extends AbstractSentenceLoss {
     }
 
     @Override
-    public void validate(InputShapes shapes) {
-        inputFormat().check(name(), shapes);
-        PairChecks.sameWidth(name(), shapes);
-    }
-
-    @Override
     protected LossOutput compute(LossInputs inputs) {
         SameDiff sd = inputs.sd();
         SDVariable cos = SdMath.rowCosine(sd, inputs.column(0), inputs.column(1), COSINE_EPS);
-        SDVariable y = inputs.requireLabels(name()).reshape(-1).castTo(cos.dataType());
+        SDVariable y = labels(inputs, cos);
         SDVariable err = cos.sub(y);
         SDVariable perRow = switch (lossFct) {
             case MSE -> err.mul(err);
@@ -133,11 +123,6 @@ public final class CosineSimilarityLoss extends AbstractSentenceLoss {
         c.put("loss_fct", lossFct.className());
         c.put("cos_score_transformation", IDENTITY);
         return c;
-    }
-
-    @Override
-    public Optional<String> citation() {
-        return Optional.empty();
     }
 
     /** Builder with sentence-transformers' defaults. */

@@ -2,15 +2,12 @@ package org.sentence4j.losses.pair;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.sentence4j.graphs.sd.SdMath;
-import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
-import org.sentence4j.losses.InputShapes;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
@@ -27,10 +24,9 @@ import org.sentence4j.losses.LossOutput;
  * {@code Σ_{pos > tp} d² + Σ_{neg < tn} relu(margin − d)²} (a sum, no ½). The thresholds carry no gradient.
  * Upstream cites no paper for this loss.
  */
-public final class OnlineContrastiveLoss extends AbstractSentenceLoss {
+public final class OnlineContrastiveLoss extends PairLoss {
 
-    private static final InputFormat FORMAT =
-            InputFormat.labeled(2, 2, "(sentence_A, sentence_B)", LabelKind.BINARY, 1);
+    private static final InputFormat FORMAT = pairs(LabelKind.BINARY);
 
     private final SiameseDistanceMetric distanceMetric;
     private final double margin;
@@ -77,16 +73,10 @@ public final class OnlineContrastiveLoss extends AbstractSentenceLoss {
     }
 
     @Override
-    public void validate(InputShapes shapes) {
-        inputFormat().check(name(), shapes);
-        PairChecks.sameWidth(name(), shapes);
-    }
-
-    @Override
     protected LossOutput compute(LossInputs inputs) {
         SameDiff sd = inputs.sd();
         SDVariable d = distanceMetric.apply(sd, inputs.column(0), inputs.column(1));
-        SDVariable y = inputs.requireLabels(name()).reshape(-1).castTo(d.dataType());
+        SDVariable y = labels(inputs, d);
         // the selection is data-dependent but must stay in the graph (dynamic batch, no where/gather with a
         // gradient in M2.1): masks and counts as arithmetic, thresholds from a detached copy of d
         SDVariable dd = SdMath.stopGradient(sd, d);
@@ -122,11 +112,6 @@ public final class OnlineContrastiveLoss extends AbstractSentenceLoss {
         c.put("distance_metric", distanceMetric.pythonName());
         c.put("margin", margin);
         return c;
-    }
-
-    @Override
-    public Optional<String> citation() {
-        return Optional.empty();
     }
 
     /** Builder with sentence-transformers' defaults. */

@@ -19,12 +19,6 @@ final class PairChecks {
         }
     }
 
-    static void positive(String loss, String option, long value) {
-        if (value <= 0) {
-            throw new LossInputException(loss + ": option '" + option + "' must be a positive integer, but is " + value + ".");
-        }
-    }
-
     static void rowAligned(String loss, SimilarityFunction f) {
         if (f == null) {
             throw new LossInputException(loss + ": option 'similarity_fct' must be set.");

@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.sd.SdMath;
-import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
@@ -36,13 +35,12 @@ import org.sentence4j.losses.LossOutput;
  *
  * <p>Paper: Reimers and Gurevych, "Sentence-BERT: Sentence Embeddings using Siamese BERT-Networks", EMNLP 2019.
  */
-public final class SoftmaxLoss extends AbstractSentenceLoss {
+public final class SoftmaxLoss extends PairLoss {
 
     /** The only supported {@code loss_fct}. */
     public static final String CROSS_ENTROPY = "torch.nn.modules.loss.CrossEntropyLoss";
 
-    private static final InputFormat FORMAT =
-            InputFormat.labeled(2, 2, "(sentence_A, sentence_B)", LabelKind.CLASS, 1);
+    private static final InputFormat FORMAT = pairs(LabelKind.CLASS);
 
     private final int embeddingDimension;
     private final int numLabels;
@@ -157,8 +155,7 @@ public final class SoftmaxLoss extends AbstractSentenceLoss {
 
     @Override
     public void validate(InputShapes shapes) {
-        inputFormat().check(name(), shapes);
-        PairChecks.sameWidth(name(), shapes);
+        super.validate(shapes);
         long d = shapes.embeddingDim();
         if (d > 0 && d != embeddingDimension) {
             throw new LossInputException("SoftmaxLoss was built with embedding_dimension = " + embeddingDimension

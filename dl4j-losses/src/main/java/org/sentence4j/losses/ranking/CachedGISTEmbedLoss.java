@@ -20,35 +20,29 @@ public class CachedGISTEmbedLoss extends AbstractGistLoss implements GradientCac
     /** The class name in sentence-transformers. */
     public static final String NAME = "CachedGISTEmbedLoss";
 
-    private final int miniBatchSize;
-    private final Integer miniBatchNumTokens;
-    private final boolean showProgressBar;
+    private final MiniBatchOptions miniBatch;
 
     /** A loss with every option at its default and no named guide model. */
     public CachedGISTEmbedLoss() {
-        this(Options.defaults(), 32, null, false);
+        this(Options.defaults(), new MiniBatchOptions(32, null, false));
     }
 
     /** As {@link GISTEmbedLoss#GISTEmbedLoss(String, double, MarginStrategy, double, boolean, boolean)}, plus the chunking options. */
     public CachedGISTEmbedLoss(String guide, double temperature, int miniBatchSize, Integer miniBatchNumTokens,
                                MarginStrategy marginStrategy, double margin, boolean contrastAnchors, boolean contrastPositives) {
         this(new Options(guide, temperature, marginStrategy, margin, contrastAnchors, contrastPositives, false),
-                miniBatchSize, miniBatchNumTokens, false);
+                new MiniBatchOptions(miniBatchSize, miniBatchNumTokens, false));
     }
 
-    CachedGISTEmbedLoss(Options options, int miniBatchSize, Integer miniBatchNumTokens, boolean showProgressBar) {
+    CachedGISTEmbedLoss(Options options, MiniBatchOptions miniBatch) {
         super(options);
         validateOptions();
-        CachedMultipleNegativesRankingLoss.checkMiniBatch(NAME, miniBatchSize, miniBatchNumTokens);
-        this.miniBatchSize = miniBatchSize;
-        this.miniBatchNumTokens = miniBatchNumTokens;
-        this.showProgressBar = showProgressBar;
+        this.miniBatch = miniBatch.check(NAME);
     }
 
     /** Reads the options from snake_case keys; {@code guide} may name the guide model. */
     public static CachedGISTEmbedLoss fromConfig(ConfigReader c) {
-        return new CachedGISTEmbedLoss(Options.read(c), c.getInt("mini_batch_size", 32),
-                c.getNullableInt("mini_batch_num_tokens"), c.getBoolean("show_progress_bar", false));
+        return new CachedGISTEmbedLoss(Options.read(c), MiniBatchOptions.read(c, 32));
     }
 
     @Override
@@ -66,8 +60,7 @@ public class CachedGISTEmbedLoss extends AbstractGistLoss implements GradientCac
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("guide", guide());
         m.put("temperature", temperature());
-        m.put("mini_batch_size", miniBatchSize);
-        m.put("mini_batch_num_tokens", miniBatchNumTokens);
+        miniBatch.putSizes(m);
         putTail(m);
         return m;
     }
@@ -79,16 +72,16 @@ public class CachedGISTEmbedLoss extends AbstractGistLoss implements GradientCac
 
     @Override
     public int miniBatchSize() {
-        return miniBatchSize;
+        return miniBatch.miniBatchSize();
     }
 
     @Override
     public Integer miniBatchNumTokens() {
-        return miniBatchNumTokens;
+        return miniBatch.miniBatchNumTokens();
     }
 
     @Override
     public boolean showProgressBar() {
-        return showProgressBar;
+        return miniBatch.showProgressBar();
     }
 }

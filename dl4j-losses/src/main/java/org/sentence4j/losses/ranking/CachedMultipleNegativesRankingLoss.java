@@ -10,7 +10,6 @@ import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
-import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.ranking.MultipleNegativesRankingLoss.Direction;
@@ -33,45 +32,29 @@ public class CachedMultipleNegativesRankingLoss extends AbstractSentenceLoss imp
     public static final String NAME = "CachedMultipleNegativesRankingLoss";
 
     private final MultipleNegativesRankingLoss inner;
-    private final int miniBatchSize;
-    private final Integer miniBatchNumTokens;
-    private final boolean showProgressBar;
+    private final MiniBatchOptions miniBatch;
 
     /** A cached loss computing {@code inner}'s math, with the given chunking options. */
-    CachedMultipleNegativesRankingLoss(MultipleNegativesRankingLoss inner, int miniBatchSize, Integer miniBatchNumTokens,
-                                       boolean showProgressBar) {
-        checkMiniBatch(inner.lossNameForMessages(), miniBatchSize, miniBatchNumTokens);
+    CachedMultipleNegativesRankingLoss(MultipleNegativesRankingLoss inner, MiniBatchOptions miniBatch) {
+        this.miniBatch = miniBatch.check(inner.lossNameForMessages());
         this.inner = inner;
-        this.miniBatchSize = miniBatchSize;
-        this.miniBatchNumTokens = miniBatchNumTokens;
-        this.showProgressBar = showProgressBar;
     }
 
     /** A loss with every option at its default ({@code mini_batch_size = 32}). */
     public CachedMultipleNegativesRankingLoss() {
-        this(MultipleNegativesRankingLoss.builder().lossName(NAME).build(), 32, null, false);
+        this(MultipleNegativesRankingLoss.builder().lossName(NAME).build(), new MiniBatchOptions(32, null, false));
     }
 
     /** A cached loss with MNRL's options taken from {@code options} (built with {@link MultipleNegativesRankingLoss#builder()}). */
     public CachedMultipleNegativesRankingLoss(MultipleNegativesRankingLoss.Builder options, int miniBatchSize,
                                               Integer miniBatchNumTokens) {
-        this(options.lossName(NAME).build(), miniBatchSize, miniBatchNumTokens, false);
+        this(options.lossName(NAME).build(), new MiniBatchOptions(miniBatchSize, miniBatchNumTokens, false));
     }
 
     /** Reads the options from snake_case keys (missing ones take the defaults). */
     public static CachedMultipleNegativesRankingLoss fromConfig(ConfigReader c) {
         MultipleNegativesRankingLoss inner = MultipleNegativesRankingLoss.readInto(MultipleNegativesRankingLoss.builder(), c).build();
-        return new CachedMultipleNegativesRankingLoss(inner, c.getInt("mini_batch_size", 32),
-                c.getNullableInt("mini_batch_num_tokens"), c.getBoolean("show_progress_bar", false));
-    }
-
-    static void checkMiniBatch(String loss, int miniBatchSize, Integer miniBatchNumTokens) {
-        if (miniBatchSize <= 0) {
-            throw new LossInputException(loss + ": mini_batch_size must be > 0, got " + miniBatchSize + ".");
-        }
-        if (miniBatchNumTokens != null && miniBatchNumTokens <= 0) {
-            throw new LossInputException(loss + ": mini_batch_num_tokens must be > 0 when given, got " + miniBatchNumTokens + ".");
-        }
+        return new CachedMultipleNegativesRankingLoss(inner, MiniBatchOptions.read(c, 32));
     }
 
     @Override
@@ -94,8 +77,7 @@ public class CachedMultipleNegativesRankingLoss extends AbstractSentenceLoss imp
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scale", inner.scale());
         m.put("similarity_fct", inner.similarityFct().pythonName());
-        m.put("mini_batch_size", miniBatchSize);
-        m.put("mini_batch_num_tokens", miniBatchNumTokens);
+        miniBatch.putSizes(m);
         m.put("gather_across_devices", inner.gatherAcrossDevices());
         m.put("directions", MultipleNegativesRankingLoss.pythonNames(inner.directions()));
         m.put("partition_mode", inner.partitionMode().pythonName());
@@ -116,17 +98,17 @@ public class CachedMultipleNegativesRankingLoss extends AbstractSentenceLoss imp
 
     @Override
     public int miniBatchSize() {
-        return miniBatchSize;
+        return miniBatch.miniBatchSize();
     }
 
     @Override
     public Integer miniBatchNumTokens() {
-        return miniBatchNumTokens;
+        return miniBatch.miniBatchNumTokens();
     }
 
     @Override
     public boolean showProgressBar() {
-        return showProgressBar;
+        return miniBatch.showProgressBar();
     }
 
     public double scale() {

@@ -24,19 +24,17 @@ public class CachedMultipleNegativesSymmetricRankingLoss extends CachedMultipleN
     public CachedMultipleNegativesSymmetricRankingLoss(double scale, SimilarityFunction similarityFct, int miniBatchSize,
                                                        Integer miniBatchNumTokens) {
         this(MultipleNegativesSymmetricRankingLoss.symmetricBuilder(NAME, scale, similarityFct, false).build(),
-                miniBatchSize, miniBatchNumTokens, false);
+                new MiniBatchOptions(miniBatchSize, miniBatchNumTokens, false));
     }
 
-    private CachedMultipleNegativesSymmetricRankingLoss(MultipleNegativesRankingLoss inner, int miniBatchSize,
-                                                        Integer miniBatchNumTokens, boolean showProgressBar) {
-        super(inner, miniBatchSize, miniBatchNumTokens, showProgressBar);
+    private CachedMultipleNegativesSymmetricRankingLoss(MultipleNegativesRankingLoss inner, MiniBatchOptions miniBatch) {
+        super(inner, miniBatch);
     }
 
     /** Reads the options; the fixed MNRL keys are accepted only with their fixed values (see MNSRL). */
     public static CachedMultipleNegativesSymmetricRankingLoss fromConfig(ConfigReader c) {
         MultipleNegativesRankingLoss inner = MultipleNegativesSymmetricRankingLoss.readSymmetric(c).build();
-        return new CachedMultipleNegativesSymmetricRankingLoss(inner, c.getInt("mini_batch_size", 32),
-                c.getNullableInt("mini_batch_num_tokens"), c.getBoolean("show_progress_bar", false));
+        return new CachedMultipleNegativesSymmetricRankingLoss(inner, MiniBatchOptions.read(c, 32));
     }
 
     @Override

@@ -38,9 +38,7 @@ public class MegaBatchMarginLoss extends AbstractSentenceLoss implements Gradien
     private final double positiveMargin;
     private final double negativeMargin;
     private final boolean useMiniBatchedVersion;
-    private final int miniBatchSize;
-    private final Integer miniBatchNumTokens;
-    private final boolean showProgressBar;
+    private final MiniBatchOptions miniBatch;
 
     /** A loss with every option at its default. */
     public MegaBatchMarginLoss() {
@@ -49,29 +47,24 @@ public class MegaBatchMarginLoss extends AbstractSentenceLoss implements Gradien
 
     public MegaBatchMarginLoss(double positiveMargin, double negativeMargin, boolean useMiniBatchedVersion,
                                int miniBatchSize, Integer miniBatchNumTokens) {
-        this(positiveMargin, negativeMargin, useMiniBatchedVersion, miniBatchSize, miniBatchNumTokens, false);
+        this(positiveMargin, negativeMargin, useMiniBatchedVersion, new MiniBatchOptions(miniBatchSize, miniBatchNumTokens, false));
     }
 
-    MegaBatchMarginLoss(double positiveMargin, double negativeMargin, boolean useMiniBatchedVersion,
-                        int miniBatchSize, Integer miniBatchNumTokens, boolean showProgressBar) {
+    MegaBatchMarginLoss(double positiveMargin, double negativeMargin, boolean useMiniBatchedVersion, MiniBatchOptions miniBatch) {
         if (!Double.isFinite(positiveMargin) || !Double.isFinite(negativeMargin)) {
             throw new LossInputException(NAME + ": positive_margin and negative_margin must be finite numbers, got "
                     + positiveMargin + " and " + negativeMargin + ".");
         }
-        CachedMultipleNegativesRankingLoss.checkMiniBatch(NAME, miniBatchSize, miniBatchNumTokens);
+        this.miniBatch = miniBatch.check(NAME);
         this.positiveMargin = positiveMargin;
         this.negativeMargin = negativeMargin;
         this.useMiniBatchedVersion = useMiniBatchedVersion;
-        this.miniBatchSize = miniBatchSize;
-        this.miniBatchNumTokens = miniBatchNumTokens;
-        this.showProgressBar = showProgressBar;
     }
 
     /** Reads the options from snake_case keys (missing ones take the defaults). */
     public static MegaBatchMarginLoss fromConfig(ConfigReader c) {
         return new MegaBatchMarginLoss(c.getDouble("positive_margin", 0.8), c.getDouble("negative_margin", 0.3),
-                c.getBoolean("use_mini_batched_version", true), c.getInt("mini_batch_size", 50),
-                c.getNullableInt("mini_batch_num_tokens"), c.getBoolean("show_progress_bar", false));
+                c.getBoolean("use_mini_batched_version", true), MiniBatchOptions.read(c, 50));
     }
 
     @Override
@@ -100,8 +93,7 @@ public class MegaBatchMarginLoss extends AbstractSentenceLoss implements Gradien
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("positive_margin", positiveMargin);
         m.put("negative_margin", negativeMargin);
-        m.put("mini_batch_size", miniBatchSize);
-        m.put("mini_batch_num_tokens", miniBatchNumTokens);
+        miniBatch.putSizes(m);
         return m;
     }
 
@@ -130,16 +122,16 @@ public class MegaBatchMarginLoss extends AbstractSentenceLoss implements Gradien
 
     @Override
     public int miniBatchSize() {
-        return miniBatchSize;
+        return miniBatch.miniBatchSize();
     }
 
     @Override
     public Integer miniBatchNumTokens() {
-        return miniBatchNumTokens;
+        return miniBatch.miniBatchNumTokens();
     }
 
     @Override
     public boolean showProgressBar() {
-        return showProgressBar;
+        return miniBatch.showProgressBar();
     }
 }

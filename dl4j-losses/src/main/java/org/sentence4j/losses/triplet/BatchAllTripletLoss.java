@@ -1,16 +1,9 @@
 package org.sentence4j.losses.triplet;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.sentence4j.graphs.sd.SdMath;
-import org.sentence4j.losses.AbstractSentenceLoss;
-import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
-import org.sentence4j.losses.InputFormat;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 
@@ -25,16 +18,12 @@ import org.sentence4j.losses.LossOutput;
  * least two rows of each class in a batch. Without a valid or an active triplet the loss is exactly 0.
  * It builds a [B,B,B] tensor.
  */
-public final class BatchAllTripletLoss extends AbstractSentenceLoss {
+public final class BatchAllTripletLoss extends AbstractBatchTripletLoss {
 
     public static final String NAME = "BatchAllTripletLoss";
 
-    private final BatchDistance distanceMetric;
-    private final double margin;
-
     private BatchAllTripletLoss(Builder b) {
-        this.distanceMetric = BatchTriplets.checkDistance(NAME, b.distanceMetric);
-        this.margin = BatchTriplets.checkMargin(NAME, b.margin);
+        super(NAME, b);
     }
 
     public static Builder builder() {
@@ -48,34 +37,16 @@ public final class BatchAllTripletLoss extends AbstractSentenceLoss {
 
     /** From sentence-transformers' options {@code distance_metric}, {@code margin}. */
     public static BatchAllTripletLoss fromConfig(ConfigReader options) {
-        return builder().distanceMetric(BatchTriplets.distance(options)).margin(BatchTriplets.margin(options)).build();
-    }
-
-    public BatchDistance distanceMetric() {
-        return distanceMetric;
-    }
-
-    public double margin() {
-        return margin;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public InputFormat inputFormat() {
-        return BatchTriplets.FORMAT;
+        return builder().read(options).build();
     }
 
     @Override
     protected LossOutput compute(LossInputs inputs) {
-        BatchTriplets.Batch b = BatchTriplets.batch(inputs, distanceMetric, NAME);
+        BatchTriplets.Batch b = BatchTriplets.batch(inputs, distanceMetric(), NAME);
         SameDiff sd = b.sd();
         // t[a][p][n] = D[a][p] − D[a][n] + margin, as a [B,B,B] tensor.
         SDVariable t = BatchTriplets.expandMatrix(sd, b.dist(), 2)
-                .sub(BatchTriplets.expandMatrix(sd, b.dist(), 1)).add(margin);
+                .sub(BatchTriplets.expandMatrix(sd, b.dist(), 1)).add(margin());
         SDVariable valid = BatchTriplets.expandMatrix(sd, b.positive(), 2)
                 .mul(BatchTriplets.expandMatrix(sd, b.negative(), 1));
         SDVariable losses = SdMath.relu(sd, valid.mul(t));
@@ -85,37 +56,13 @@ public final class BatchAllTripletLoss extends AbstractSentenceLoss {
         return LossOutput.of(SdMath.divide(sd, losses.sum(), active.add(1e-16)));
     }
 
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("distance_metric", distanceMetric.pythonName());
-        c.put("margin", margin);
-        return c;
-    }
-
-    @Override
-    public Optional<String> citation() {
-        return Optional.of(Citations.HERMANS2017DEFENSE);
-    }
-
-    /** Options with upstream's defaults. */
-    public static final class Builder {
-        private BatchDistance distanceMetric = BatchDistance.EUCLIDEAN;
-        private double margin = BatchTriplets.DEFAULT_MARGIN;
+    /** Options with upstream's defaults: euclidean distance, margin 5. */
+    public static final class Builder extends AbstractBatchTripletLoss.Builder<Builder, BatchAllTripletLoss> {
 
         private Builder() {
         }
 
-        public Builder distanceMetric(BatchDistance distanceMetric) {
-            this.distanceMetric = distanceMetric;
-            return this;
-        }
-
-        public Builder margin(double margin) {
-            this.margin = margin;
-            return this;
-        }
-
+        @Override
         public BatchAllTripletLoss build() {
             return new BatchAllTripletLoss(this);
         }

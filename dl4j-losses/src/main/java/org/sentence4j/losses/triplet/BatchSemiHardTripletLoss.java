@@ -1,16 +1,9 @@
 package org.sentence4j.losses.triplet;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.sentence4j.graphs.sd.SdMath;
-import org.sentence4j.losses.AbstractSentenceLoss;
-import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.ConfigReader;
-import org.sentence4j.losses.InputFormat;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 
@@ -25,16 +18,12 @@ import org.sentence4j.losses.LossOutput;
  * <p>Use it with one text column and an integer class label per row, and a batch sampler that puts at
  * least two rows of each class in a batch. It builds a [B,B,B] tensor.
  */
-public final class BatchSemiHardTripletLoss extends AbstractSentenceLoss {
+public final class BatchSemiHardTripletLoss extends AbstractBatchTripletLoss {
 
     public static final String NAME = "BatchSemiHardTripletLoss";
 
-    private final BatchDistance distanceMetric;
-    private final double margin;
-
     private BatchSemiHardTripletLoss(Builder b) {
-        this.distanceMetric = BatchTriplets.checkDistance(NAME, b.distanceMetric);
-        this.margin = BatchTriplets.checkMargin(NAME, b.margin);
+        super(NAME, b);
     }
 
     public static Builder builder() {
@@ -48,30 +37,12 @@ public final class BatchSemiHardTripletLoss extends AbstractSentenceLoss {
 
     /** From sentence-transformers' options {@code distance_metric}, {@code margin}. */
     public static BatchSemiHardTripletLoss fromConfig(ConfigReader options) {
-        return builder().distanceMetric(BatchTriplets.distance(options)).margin(BatchTriplets.margin(options)).build();
-    }
-
-    public BatchDistance distanceMetric() {
-        return distanceMetric;
-    }
-
-    public double margin() {
-        return margin;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public InputFormat inputFormat() {
-        return BatchTriplets.FORMAT;
+        return builder().read(options).build();
     }
 
     @Override
     protected LossOutput compute(LossInputs inputs) {
-        BatchTriplets.Batch b = BatchTriplets.batch(inputs, distanceMetric, NAME);
+        BatchTriplets.Batch b = BatchTriplets.batch(inputs, distanceMetric(), NAME);
         SameDiff sd = b.sd();
         SDVariable dist = b.dist();
         SDVariable zero = sd.constant(0.0).castTo(dist.dataType());
@@ -94,44 +65,20 @@ public final class BatchSemiHardTripletLoss extends AbstractSentenceLoss {
         SDVariable inside = BatchTriplets.rowMax(dist.sub(rowMin).mul(b.negative())).add(rowMin);
         SDVariable negative = hasFarther.mul(outside).add(hasFarther.rsub(1.0).mul(inside));
 
-        SDVariable terms = SdMath.relu(sd, dist.sub(negative).add(margin).mul(b.positive()));
+        SDVariable terms = SdMath.relu(sd, dist.sub(negative).add(margin()).mul(b.positive()));
         // Divided by the number of ordered positive pairs, clamped so that none gives 0 / 1e-16 = 0.
         SDVariable pairs = SdMath.stopGradient(sd,
                 sd.math.max(b.positive().sum(), sd.constant(1e-16).castTo(dist.dataType())));
         return LossOutput.of(SdMath.divide(sd, terms.sum(), pairs));
     }
 
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("distance_metric", distanceMetric.pythonName());
-        c.put("margin", margin);
-        return c;
-    }
-
-    @Override
-    public Optional<String> citation() {
-        return Optional.of(Citations.HERMANS2017DEFENSE);
-    }
-
-    /** Options with upstream's defaults. */
-    public static final class Builder {
-        private BatchDistance distanceMetric = BatchDistance.EUCLIDEAN;
-        private double margin = BatchTriplets.DEFAULT_MARGIN;
+    /** Options with upstream's defaults: euclidean distance, margin 5. */
+    public static final class Builder extends AbstractBatchTripletLoss.Builder<Builder, BatchSemiHardTripletLoss> {
 
         private Builder() {
         }
 
-        public Builder distanceMetric(BatchDistance distanceMetric) {
-            this.distanceMetric = distanceMetric;
-            return this;
-        }
-
-        public Builder margin(double margin) {
-            this.margin = margin;
-            return this;
-        }
-
+        @Override
         public BatchSemiHardTripletLoss build() {
             return new BatchSemiHardTripletLoss(this);
         }

@@ -1,11 +1,7 @@
 package org.sentence4j.losses.triplet;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.sd.SdMath;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.InputFormat;
@@ -30,11 +26,10 @@ final class BatchTriplets {
      * The distance matrix and the label masks of one batch, all [B,B] in the embeddings' data type.
      *
      * @param dist     D[i][j], the distance between rows i and j
-     * @param identity 1 on the diagonal
      * @param positive 1 where j ≠ i and y_j = y_i (the valid positives P(i))
      * @param negative 1 where y_j ≠ y_i (the valid negatives N(i))
      */
-    record Batch(SameDiff sd, SDVariable dist, SDVariable identity, SDVariable positive, SDVariable negative) {
+    record Batch(SameDiff sd, SDVariable dist, SDVariable positive, SDVariable negative) {
     }
 
     /** Distances and masks, built in-graph from the labels so that the batch size stays dynamic. */
@@ -46,7 +41,7 @@ final class BatchTriplets {
         // Compare in the labels' own type (exact for integer ids), then turn the boolean into a float mask.
         SDVariable equal = sd.expandDims(labels, 1).eq(sd.expandDims(labels, 0)).castTo(x.dataType());
         SDVariable identity = SdMath.identityLike(sd, dist);
-        return new Batch(sd, dist, identity, equal.sub(identity), equal.rsub(1.0));
+        return new Batch(sd, dist, equal.sub(identity), equal.rsub(1.0));
     }
 
     /** {@code x} [B,B] with a unit axis inserted at {@code axis} (0, 1 or 2): see {@link SdMath#insertAxis}. */

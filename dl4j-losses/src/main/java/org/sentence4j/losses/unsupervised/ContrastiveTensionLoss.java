@@ -70,10 +70,15 @@ public final class ContrastiveTensionLoss extends AbstractSentenceLoss {
             throw new LossInputException(name() + " expects labels 1 (identical sentences) or 0 (different sentences),"
                     + " but got non-integer values.");
         }
+        checkTowerWidths(name(), shapes);
+    }
+
+    /** Both columns must have the same width (where known): the two towers' embeddings are compared row by row. */
+    static void checkTowerWidths(String loss, InputShapes shapes) {
         long d0 = shapes.columnShapes().get(0)[1];
         long d1 = shapes.columnShapes().get(1)[1];
         if (d0 > 0 && d1 > 0 && d0 != d1) {
-            throw new LossInputException(name() + ": both towers must produce embeddings of the same width, but column 0 has "
+            throw new LossInputException(loss + ": both towers must produce embeddings of the same width, but column 0 has "
                     + d0 + " and column 1 has " + d1 + ".");
         }
     }

@@ -100,12 +100,7 @@ public final class ContrastiveTensionLossInBatchNegatives extends AbstractSenten
     @Override
     public void validate(InputShapes shapes) {
         super.validate(shapes);
-        long d0 = shapes.columnShapes().get(0)[1];
-        long d1 = shapes.columnShapes().get(1)[1];
-        if (d0 > 0 && d1 > 0 && d0 != d1) {
-            throw new LossInputException(name() + ": both towers must produce embeddings of the same width, but column 0 has "
-                    + d0 + " and column 1 has " + d1 + ".");
-        }
+        ContrastiveTensionLoss.checkTowerWidths(name(), shapes);
     }
 
     @Override

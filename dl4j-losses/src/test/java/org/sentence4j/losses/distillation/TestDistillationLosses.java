@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sentence4j.losses.LossTestSupport.assertMentions;
+import static org.sentence4j.losses.LossTestSupport.eval;
+import static org.sentence4j.losses.LossTestSupport.fails;
+import static org.sentence4j.losses.LossTestSupport.map;
+import static org.sentence4j.losses.LossTestSupport.random;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -34,46 +37,6 @@ import org.sentence4j.losses.similarity.SimilarityFunction;
 class TestDistillationLosses {
 
     private static final LossRegistry REGISTRY = LossRegistry.defaults();
-    private static final EmbeddingLossRunner RUNNER = new EmbeddingLossRunner(DataType.DOUBLE);
-
-    static INDArray random(long seed, long... shape) {
-        Random r = new Random(seed);
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        double[] v = new double[(int) n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextGaussian();
-        }
-        return Nd4j.create(v, shape, DataType.DOUBLE);
-    }
-
-    static LossEvaluation eval(SentenceLoss loss, INDArray labels, INDArray... columns) {
-        LossBatch b = LossBatch.of(columns);
-        if (labels != null) {
-            b.withLabels(labels);
-        }
-        return RUNNER.evaluate(loss, b);
-    }
-
-    static LossInputException fails(SentenceLoss loss, INDArray labels, INDArray... columns) {
-        return assertThrows(LossInputException.class, () -> eval(loss, labels, columns));
-    }
-
-    static void assertMentions(Exception e, String... parts) {
-        for (String p : parts) {
-            assertTrue(e.getMessage().contains(p), () -> "message '" + e.getMessage() + "' should mention '" + p + "'");
-        }
-    }
-
-    static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
     // ---------------------------------------------------------------------------------------- MSELoss
 

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sentence4j.losses.LossTestSupport.assertInputError;
+import static org.sentence4j.losses.LossTestSupport.map;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +25,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.losses.Citations;
-import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.LossRegistry;
@@ -212,27 +212,12 @@ class ModifierLossesTest {
         return new LossSpec(name, config, LossSpec.of("ToyBaseLoss"));
     }
 
-    private static Map<String, Object> cfg(Object... kv) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            c.put((String) kv[i], kv[i + 1]);
-        }
-        return c;
-    }
-
     private static void assertSameFormat(org.sentence4j.losses.InputFormat want, org.sentence4j.losses.InputFormat got) {
         assertEquals(want.minColumns(), got.minColumns());
         assertEquals(want.maxColumns(), got.maxColumns());
         assertEquals(want.labels(), got.labels());
         assertEquals(want.labelKind(), got.labelKind());
         assertArrayEquals(want.labelRanks(), got.labelRanks());
-    }
-
-    private static void assertFails(Runnable r, String... fragments) {
-        LossInputException e = assertThrows(LossInputException.class, r::run);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), () -> "message '" + e.getMessage() + "' lacks '" + f + "'");
-        }
     }
 
     // ---------------------------------------------------------------- MatryoshkaLoss
@@ -392,26 +377,26 @@ class ModifierLossesTest {
     @Test
     void matryoshkaValidation() {
         SentenceLoss toy = ToyBaseLoss.scalar();
-        assertFails(() -> MatryoshkaLoss.builder().matryoshkaDims(4).build(), "MatryoshkaLoss", "base loss");
-        assertFails(() -> MatryoshkaLoss.builder().loss(toy).build(), "MatryoshkaLoss", "matryoshka_dims", "required");
-        assertFails(() -> MatryoshkaLoss.of(toy), "matryoshka_dims");
-        assertFails(() -> MatryoshkaLoss.of(toy, 8, 0), "MatryoshkaLoss", "matryoshka_dims", "> 0");
-        assertFails(() -> MatryoshkaLoss.builder().loss(toy).matryoshkaDims(8, 4).matryoshkaWeights(1.0).build(),
+        assertInputError(() -> MatryoshkaLoss.builder().matryoshkaDims(4).build(), "MatryoshkaLoss", "base loss");
+        assertInputError(() -> MatryoshkaLoss.builder().loss(toy).build(), "MatryoshkaLoss", "matryoshka_dims", "required");
+        assertInputError(() -> MatryoshkaLoss.of(toy), "matryoshka_dims");
+        assertInputError(() -> MatryoshkaLoss.of(toy, 8, 0), "MatryoshkaLoss", "matryoshka_dims", "> 0");
+        assertInputError(() -> MatryoshkaLoss.builder().loss(toy).matryoshkaDims(8, 4).matryoshkaWeights(1.0).build(),
                 "MatryoshkaLoss", "matryoshka_weights", "one weight per dimension");
-        assertFails(() -> MatryoshkaLoss.builder().loss(toy).matryoshkaDims(8).matryoshkaWeights(Double.NaN).build(),
+        assertInputError(() -> MatryoshkaLoss.builder().loss(toy).matryoshkaDims(8).matryoshkaWeights(Double.NaN).build(),
                 "matryoshka_weights", "finite");
         // a dim wider than the embeddings
-        assertFails(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 8, 4), LossBatch.of(rand(1, 3, 6), rand(2, 3, 6))),
+        assertInputError(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 8, 4), LossBatch.of(rand(1, 3, 6), rand(2, 3, 6))),
                 "MatryoshkaLoss", "8", "embedding width 6");
         // the base loss's own rules: column count, labels not accepted, label shape
-        assertFails(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 4), LossBatch.of(rand(1, 3, 6))),
+        assertInputError(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 4), LossBatch.of(rand(1, 3, 6))),
                 "ToyBaseLoss", "expects between 2 and 3 input column(s)", "got 1");
-        assertFails(() -> RUNNER.evaluate(MatryoshkaLoss.of(new ToyBaseLoss(false, false), 4),
+        assertInputError(() -> RUNNER.evaluate(MatryoshkaLoss.of(new ToyBaseLoss(false, false), 4),
                 LossBatch.of(rand(1, 3, 6), rand(2, 3, 6)).withLabels(rand(3, 3, 6))), "ToyBaseLoss", "takes no labels");
-        assertFails(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 4),
+        assertInputError(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 4),
                 LossBatch.of(rand(1, 3, 6), rand(2, 3, 6)).withLabels(Nd4j.ones(DataType.DOUBLE, 3))),
                 "ToyBaseLoss", "rank 2");
-        assertFails(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 4),
+        assertInputError(() -> RUNNER.evaluate(MatryoshkaLoss.of(toy, 4),
                 LossBatch.of(rand(1, 3, 6), rand(2, 3, 6)).withLabels(rand(3, 3, 5))), "ToyBaseLoss", "labels are 5 wide");
     }
 
@@ -419,7 +404,7 @@ class ModifierLossesTest {
     void matryoshkaFromTheRegistry() {
         ToyBaseLoss toy = ToyBaseLoss.scalar();
         LossRegistry r = registry(toy);
-        SentenceLoss loss = r.create(spec("MatryoshkaLoss", cfg("matryoshka_dims", List.of(4, 16, 8),
+        SentenceLoss loss = r.create(spec("MatryoshkaLoss", map("matryoshka_dims", List.of(4, 16, 8),
                 "matryoshka_weights", List.of(0.5, 2.0, 1.0), "n_dims_per_step", -1)));
         MatryoshkaLoss ml = assertInstanceOf(MatryoshkaLoss.class, loss);
         assertSame(toy, ml.loss());
@@ -428,32 +413,32 @@ class ModifierLossesTest {
         MatryoshkaLoss again = (MatryoshkaLoss) r.create(spec("MatryoshkaLoss", ml.config()));
         assertEquals(ml.config(), again.config());
         // string forms as on a command line
-        MatryoshkaLoss cli = (MatryoshkaLoss) r.create(spec("MatryoshkaLoss", cfg("matryoshka_dims", "[8, 4]",
+        MatryoshkaLoss cli = (MatryoshkaLoss) r.create(spec("MatryoshkaLoss", map("matryoshka_dims", "[8, 4]",
                 "n_dims_per_step", "1")));
         assertArrayEquals(new int[] {8, 4}, cli.matryoshkaDims());
         assertEquals(1, cli.nDimsPerStep());
 
-        assertFails(() -> r.create(LossSpec.of("MatryoshkaLoss", cfg("matryoshka_dims", List.of(4)))),
+        assertInputError(() -> r.create(LossSpec.of("MatryoshkaLoss", map("matryoshka_dims", List.of(4)))),
                 "MatryoshkaLoss", "needs a base loss");
-        assertFails(() -> r.create(spec("MatryoshkaLoss", cfg("loss", "CoSENTLoss", "matryoshka_dims", List.of(4)))),
+        assertInputError(() -> r.create(spec("MatryoshkaLoss", map("loss", "CoSENTLoss", "matryoshka_dims", List.of(4)))),
                 "MatryoshkaLoss", "'CoSENTLoss'", "'ToyBaseLoss'");
-        assertFails(() -> r.create(spec("MatryoshkaLoss", cfg("matryoshka_dims", List.of(4.5)))),
+        assertInputError(() -> r.create(spec("MatryoshkaLoss", map("matryoshka_dims", List.of(4.5)))),
                 "MatryoshkaLoss", "matryoshka_dims", "integers");
-        assertFails(() -> r.create(spec("MatryoshkaLoss", cfg("matryoshka_dims", List.of(4), "n_dim_per_step", 1))),
+        assertInputError(() -> r.create(spec("MatryoshkaLoss", map("matryoshka_dims", List.of(4), "n_dim_per_step", 1))),
                 "MatryoshkaLoss", "n_dim_per_step");
-        assertFails(() -> r.create(spec("MatryoshkaLoss", cfg())), "MatryoshkaLoss", "matryoshka_dims", "required");
+        assertInputError(() -> r.create(spec("MatryoshkaLoss", map())), "MatryoshkaLoss", "matryoshka_dims", "required");
     }
 
     @Test
     void matryoshkaIsCachedExactlyWhenItsBaseIs() {
         LossRegistry r = LossRegistry.defaults();
-        MatryoshkaLoss cached = (MatryoshkaLoss) r.create(new LossSpec("MatryoshkaLoss", cfg("matryoshka_dims", List.of(8, 4)),
-                LossSpec.of("CachedMultipleNegativesRankingLoss", cfg("mini_batch_size", 4))));
+        MatryoshkaLoss cached = (MatryoshkaLoss) r.create(new LossSpec("MatryoshkaLoss", map("matryoshka_dims", List.of(8, 4)),
+                LossSpec.of("CachedMultipleNegativesRankingLoss", map("mini_batch_size", 4))));
         assertTrue(cached.usesGradientCache());
         assertEquals(4, cached.miniBatchSize());
         assertEquals(null, cached.miniBatchNumTokens());
         assertFalse(cached.showProgressBar());
-        MatryoshkaLoss plain = (MatryoshkaLoss) r.create(new LossSpec("MatryoshkaLoss", cfg("matryoshka_dims", List.of(8, 4)),
+        MatryoshkaLoss plain = (MatryoshkaLoss) r.create(new LossSpec("MatryoshkaLoss", map("matryoshka_dims", List.of(8, 4)),
                 LossSpec.of("MultipleNegativesRankingLoss")));
         assertFalse(plain.usesGradientCache());
         assertFalse(MatryoshkaLoss.of(ToyBaseLoss.scalar(), 4).usesGradientCache());
@@ -629,33 +614,33 @@ class ModifierLossesTest {
     @Test
     void adaptiveValidation() {
         SentenceLoss toy = ToyBaseLoss.scalar();
-        assertFails(() -> AdaptiveLayerLoss.builder().build(), "AdaptiveLayerLoss", "base loss");
-        assertFails(() -> AdaptiveLayerLoss.builder().loss(toy).layerWeighting("quadratic").build(),
+        assertInputError(() -> AdaptiveLayerLoss.builder().build(), "AdaptiveLayerLoss", "base loss");
+        assertInputError(() -> AdaptiveLayerLoss.builder().loss(toy).layerWeighting("quadratic").build(),
                 "AdaptiveLayerLoss", "layer_weighting", "uniform, log, linear", "'quadratic'");
-        assertFails(() -> AdaptiveLayerLoss.builder().loss(toy).klTemperature(-0.1).build(),
+        assertInputError(() -> AdaptiveLayerLoss.builder().loss(toy).klTemperature(-0.1).build(),
                 "AdaptiveLayerLoss", "kl_temperature", "> 0", "0 to switch the KL term off");
-        assertFails(() -> AdaptiveLayerLoss.builder().loss(toy).lastLayerWeight(Double.POSITIVE_INFINITY).build(),
+        assertInputError(() -> AdaptiveLayerLoss.builder().loss(toy).lastLayerWeight(Double.POSITIVE_INFINITY).build(),
                 "AdaptiveLayerLoss", "last_layer_weight", "finite");
         // no layer embeddings
-        assertFails(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(toy), LossBatch.of(rand(1, 3, 4), rand(2, 3, 4))),
+        assertInputError(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(toy), LossBatch.of(rand(1, 3, 4), rand(2, 3, 4))),
                 "AdaptiveLayerLoss", "hidden state", "withPriorLayerEmbeddings");
         // a layer with the wrong number of columns
-        assertFails(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(toy), LossBatch.of(rand(1, 3, 4), rand(2, 3, 4))
+        assertInputError(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(toy), LossBatch.of(rand(1, 3, 4), rand(2, 3, 4))
                 .withPriorLayerEmbeddings(List.of(List.of(rand(3, 3, 4))))), "hidden state 0", "1 columns");
         // the base loss's rules
-        assertFails(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(toy), LossBatch.of(rand(1, 3, 4))
+        assertInputError(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(toy), LossBatch.of(rand(1, 3, 4))
                 .withPriorLayerEmbeddings(List.of(List.of(rand(3, 3, 4))))), "ToyBaseLoss", "input column");
-        assertFails(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(new ToyBaseLoss(false, false)), LossBatch.of(rand(1, 3, 4),
+        assertInputError(() -> RUNNER.evaluate(AdaptiveLayerLoss.of(new ToyBaseLoss(false, false)), LossBatch.of(rand(1, 3, 4),
                 rand(2, 3, 4)).withLabels(rand(3, 3, 4)).withPriorLayerEmbeddings(List.of())), "ToyBaseLoss", "takes no labels");
 
         LossRegistry r = registry(toy);
-        assertFails(() -> r.create(LossSpec.of("AdaptiveLayerLoss")), "AdaptiveLayerLoss", "needs a base loss");
-        assertFails(() -> r.create(spec("AdaptiveLayerLoss", cfg("layer_weighting", "custom"))),
+        assertInputError(() -> r.create(LossSpec.of("AdaptiveLayerLoss")), "AdaptiveLayerLoss", "needs a base loss");
+        assertInputError(() -> r.create(spec("AdaptiveLayerLoss", map("layer_weighting", "custom"))),
                 "AdaptiveLayerLoss", "layer_weighting", "builder");
-        assertFails(() -> r.create(spec("AdaptiveLayerLoss", cfg("kl_temperature", "warm"))),
+        assertInputError(() -> r.create(spec("AdaptiveLayerLoss", map("kl_temperature", "warm"))),
                 "AdaptiveLayerLoss", "kl_temperature", "number");
-        assertFails(() -> r.create(spec("AdaptiveLayerLoss", cfg("kl_temprature", 0.3))), "AdaptiveLayerLoss", "kl_temprature");
-        AdaptiveLayerLoss fromCfg = (AdaptiveLayerLoss) r.create(spec("AdaptiveLayerLoss", cfg("n_layers_per_step", -1,
+        assertInputError(() -> r.create(spec("AdaptiveLayerLoss", map("kl_temprature", 0.3))), "AdaptiveLayerLoss", "kl_temprature");
+        AdaptiveLayerLoss fromCfg = (AdaptiveLayerLoss) r.create(spec("AdaptiveLayerLoss", map("n_layers_per_step", -1,
                 "last_layer_weight", 2.0, "prior_layers_weight", 0.5, "kl_div_weight", 0.3, "kl_temperature", 1.0,
                 "layer_weighting", "log")));
         assertEquals(-1, fromCfg.nLayersPerStep());
@@ -741,7 +726,7 @@ class ModifierLossesTest {
         assertSame(loss.loss(), loss.matryoshkaLoss().loss());
 
         LossRegistry r = registry(ToyBaseLoss.scalar());
-        Matryoshka2dLoss fromCfg = (Matryoshka2dLoss) r.create(spec("Matryoshka2dLoss", cfg("matryoshka_dims", List.of(6, 12),
+        Matryoshka2dLoss fromCfg = (Matryoshka2dLoss) r.create(spec("Matryoshka2dLoss", map("matryoshka_dims", List.of(6, 12),
                 "matryoshka_weights", List.of(2.0, 1.0), "n_layers_per_step", -1, "n_dims_per_step", -1,
                 "last_layer_weight", 1.5, "prior_layers_weight", 0.5, "kl_div_weight", 2.0, "kl_temperature", 0.5,
                 "layer_weighting", "uniform")));
@@ -750,7 +735,7 @@ class ModifierLossesTest {
         assertEquals(-1, fromCfg.config().get("n_layers_per_step"));
         assertEquals(1.5, fromCfg.config().get("last_layer_weight"));
         assertEquals(fromCfg.config(), r.create(spec("Matryoshka2dLoss", fromCfg.config())).config());
-        Matryoshka2dLoss dflt = (Matryoshka2dLoss) r.create(spec("Matryoshka2dLoss", cfg("matryoshka_dims", List.of(4))));
+        Matryoshka2dLoss dflt = (Matryoshka2dLoss) r.create(spec("Matryoshka2dLoss", map("matryoshka_dims", List.of(4))));
         assertEquals(loss.config().get("n_dims_per_step"), dflt.config().get("n_dims_per_step"));
         assertEquals(loss.config().get("n_layers_per_step"), dflt.config().get("n_layers_per_step"));
     }
@@ -758,24 +743,24 @@ class ModifierLossesTest {
     @Test
     void matryoshka2dValidation() {
         SentenceLoss toy = ToyBaseLoss.scalar();
-        assertFails(() -> Matryoshka2dLoss.builder().matryoshkaDims(4).build(), "Matryoshka2dLoss", "base loss");
-        assertFails(() -> Matryoshka2dLoss.builder().loss(toy).build(), "Matryoshka2dLoss", "matryoshka_dims");
-        assertFails(() -> Matryoshka2dLoss.builder().loss(toy).matryoshkaDims(4, 2).matryoshkaWeights(1, 2, 3).build(),
+        assertInputError(() -> Matryoshka2dLoss.builder().matryoshkaDims(4).build(), "Matryoshka2dLoss", "base loss");
+        assertInputError(() -> Matryoshka2dLoss.builder().loss(toy).build(), "Matryoshka2dLoss", "matryoshka_dims");
+        assertInputError(() -> Matryoshka2dLoss.builder().loss(toy).matryoshkaDims(4, 2).matryoshkaWeights(1, 2, 3).build(),
                 "Matryoshka2dLoss", "matryoshka_weights");
-        assertFails(() -> Matryoshka2dLoss.builder().loss(toy).matryoshkaDims(4).layerWeighting("cubic").build(),
+        assertInputError(() -> Matryoshka2dLoss.builder().loss(toy).matryoshkaDims(4).layerWeighting("cubic").build(),
                 "Matryoshka2dLoss", "layer_weighting", "'cubic'");
-        assertFails(() -> Matryoshka2dLoss.builder().loss(toy).matryoshkaDims(4).klTemperature(-1).build(),
+        assertInputError(() -> Matryoshka2dLoss.builder().loss(toy).matryoshkaDims(4).klTemperature(-1).build(),
                 "Matryoshka2dLoss", "kl_temperature");
-        assertFails(() -> RUNNER.evaluate(Matryoshka2dLoss.of(toy, 8), LossBatch.of(rand(1, 3, 6), rand(2, 3, 6))
+        assertInputError(() -> RUNNER.evaluate(Matryoshka2dLoss.of(toy, 8), LossBatch.of(rand(1, 3, 6), rand(2, 3, 6))
                 .withPriorLayerEmbeddings(List.of())), "Matryoshka2dLoss", "embedding width 6");
-        assertFails(() -> RUNNER.evaluate(Matryoshka2dLoss.of(toy, 4), LossBatch.of(rand(1, 3, 6), rand(2, 3, 6))),
+        assertInputError(() -> RUNNER.evaluate(Matryoshka2dLoss.of(toy, 4), LossBatch.of(rand(1, 3, 6), rand(2, 3, 6))),
                 "Matryoshka2dLoss", "hidden state");
         LossRegistry r = registry(toy);
-        assertFails(() -> r.create(LossSpec.of("Matryoshka2dLoss", cfg("matryoshka_dims", List.of(4)))),
+        assertInputError(() -> r.create(LossSpec.of("Matryoshka2dLoss", map("matryoshka_dims", List.of(4)))),
                 "Matryoshka2dLoss", "needs a base loss");
-        assertFails(() -> r.create(spec("Matryoshka2dLoss", cfg("matryoshka_dims", List.of(4), "n_dim_per_step", 1))),
+        assertInputError(() -> r.create(spec("Matryoshka2dLoss", map("matryoshka_dims", List.of(4), "n_dim_per_step", 1))),
                 "Matryoshka2dLoss", "n_dim_per_step");
-        assertNotEquals(null, r.create(spec("Matryoshka2dLoss", cfg("loss", "ToyBaseLoss", "matryoshka_dims", List.of(4)))));
+        assertNotEquals(null, r.create(spec("Matryoshka2dLoss", map("loss", "ToyBaseLoss", "matryoshka_dims", List.of(4)))));
         assertFalse(r.names().isEmpty());
     }
 }

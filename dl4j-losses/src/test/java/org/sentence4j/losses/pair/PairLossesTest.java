@@ -2,23 +2,22 @@ package org.sentence4j.losses.pair;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sentence4j.losses.LossTestSupport.assertInputError;
+import static org.sentence4j.losses.LossTestSupport.map;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.losses.Citations;
-import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossRegistry;
+import org.sentence4j.losses.LossTestSupport;
 import org.sentence4j.losses.SentenceLoss;
 import org.sentence4j.losses.runner.EmbeddingLossRunner;
 import org.sentence4j.losses.runner.LossBatch;
@@ -35,12 +34,7 @@ class PairLossesTest {
 
     /** A deterministic [rows, dim] matrix with distinct, non-degenerate rows. */
     private static INDArray emb(int rows, int dim, int seed) {
-        double[] v = new double[rows * dim];
-        java.util.Random r = new java.util.Random(seed);
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextGaussian();
-        }
-        return Nd4j.create(v, new long[] {rows, dim}, DataType.DOUBLE);
+        return LossTestSupport.random(seed, rows, dim);
     }
 
     private static INDArray vec(double... v) {
@@ -49,21 +43,6 @@ class PairLossesTest {
 
     private static LossEvaluation eval(SentenceLoss loss, LossBatch batch) {
         return RUNNER.evaluate(loss, batch);
-    }
-
-    private static void assertInputError(Executable call, String... fragments) {
-        LossInputException e = assertThrows(LossInputException.class, call);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), () -> "message '" + e.getMessage() + "' lacks '" + f + "'");
-        }
-    }
-
-    private static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     private static void assertFiniteGradients(LossEvaluation ev) {
