@@ -210,4 +210,26 @@ public final class SdMath {
     public static SDVariable mean(SDVariable x) {
         return x.mean();
     }
+
+    /**
+     * The exact GELU of BERT ({@code hidden_act = "gelu"}): {@code 0.5 x (1 + erf(x / sqrt 2))}, as PyTorch's
+     * default {@code nn.GELU()}. {@code sd.nn.gelu} is the sigmoid approximation {@code x sigmoid(1.702 x)},
+     * which differs by up to ~2e-2 and would change every pretrained model's embeddings.
+     */
+    public static SDVariable geluErf(SameDiff sd, SDVariable x) {
+        return x.mul(0.5).mul(sd.math.erf(x.div(Math.sqrt(2.0))).add(1.0));
+    }
+
+    /**
+     * Layer normalisation over {@code dimension} with the model's epsilon, as PyTorch's {@code LayerNorm}:
+     * {@code (x - mean) / sqrt(var + eps) * gamma + beta} with the biased variance. {@code sd.nn.layerNorm}
+     * takes no epsilon, so it cannot reproduce {@code layer_norm_eps} (1e-12 for BERT); this is built from
+     * differentiable primitives instead.
+     */
+    public static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable gamma, SDVariable beta, double eps,
+                                       int dimension) {
+        SDVariable centered = x.sub(x.mean(true, dimension));
+        SDVariable variance = centered.mul(centered).mean(true, dimension);
+        return centered.mul(sd.math.pow(variance.add(eps), -0.5)).mul(gamma).add(beta);
+    }
 }

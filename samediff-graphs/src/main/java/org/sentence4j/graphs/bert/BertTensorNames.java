@@ -1,0 +1,104 @@
+package org.sentence4j.graphs.bert;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Hugging Face names and PyTorch shapes of a bare {@code BertModel}'s parameters (without the pooler,
+ * which sentence-transformers never uses). The encoder graph names its variables with these, so weights
+ * read from a {@code model.safetensors} go in, and come back out, under the same names.
+ */
+public final class BertTensorNames {
+
+    public static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
+    public static final String POSITION_EMBEDDINGS = "embeddings.position_embeddings.weight";
+    public static final String TOKEN_TYPE_EMBEDDINGS = "embeddings.token_type_embeddings.weight";
+    public static final String EMBEDDINGS_LAYER_NORM_WEIGHT = "embeddings.LayerNorm.weight";
+    public static final String EMBEDDINGS_LAYER_NORM_BIAS = "embeddings.LayerNorm.bias";
+
+    private BertTensorNames() {
+    }
+
+    /** {@code encoder.layer.<layer>.<suffix>}, e.g. {@code layer(0, "attention.self.query.weight")}. */
+    public static String layer(int layer, String suffix) {
+        return "encoder.layer." + layer + "." + suffix;
+    }
+
+    public static String query(int l, String kind) {
+        return layer(l, "attention.self.query." + kind);
+    }
+
+    public static String key(int l, String kind) {
+        return layer(l, "attention.self.key." + kind);
+    }
+
+    public static String value(int l, String kind) {
+        return layer(l, "attention.self.value." + kind);
+    }
+
+    public static String attentionOutput(int l, String kind) {
+        return layer(l, "attention.output.dense." + kind);
+    }
+
+    public static String attentionLayerNorm(int l, String kind) {
+        return layer(l, "attention.output.LayerNorm." + kind);
+    }
+
+    public static String intermediate(int l, String kind) {
+        return layer(l, "intermediate.dense." + kind);
+    }
+
+    public static String output(int l, String kind) {
+        return layer(l, "output.dense." + kind);
+    }
+
+    public static String outputLayerNorm(int l, String kind) {
+        return layer(l, "output.LayerNorm." + kind);
+    }
+
+    /**
+     * Every parameter of the encoder with its PyTorch shape ({@code [out, in]} for Linear weights), in the
+     * order of the model's modules.
+     */
+    public static Map<String, long[]> shapes(BertConfig c) {
+        long h = c.hiddenSize();
+        long i = c.intermediateSize();
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put(WORD_EMBEDDINGS, new long[] {c.vocabSize(), h});
+        m.put(POSITION_EMBEDDINGS, new long[] {c.maxPositionEmbeddings(), h});
+        m.put(TOKEN_TYPE_EMBEDDINGS, new long[] {c.typeVocabSize(), h});
+        m.put(EMBEDDINGS_LAYER_NORM_WEIGHT, new long[] {h});
+        m.put(EMBEDDINGS_LAYER_NORM_BIAS, new long[] {h});
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            for (String kind : List.of("weight", "bias")) {
+                boolean w = kind.equals("weight");
+                m.put(query(l, kind), w ? new long[] {h, h} : new long[] {h});
+                m.put(key(l, kind), w ? new long[] {h, h} : new long[] {h});
+                m.put(value(l, kind), w ? new long[] {h, h} : new long[] {h});
+            }
+            m.put(attentionOutput(l, "weight"), new long[] {h, h});
+            m.put(attentionOutput(l, "bias"), new long[] {h});
+            m.put(attentionLayerNorm(l, "weight"), new long[] {h});
+            m.put(attentionLayerNorm(l, "bias"), new long[] {h});
+            m.put(intermediate(l, "weight"), new long[] {i, h});
+            m.put(intermediate(l, "bias"), new long[] {i});
+            m.put(output(l, "weight"), new long[] {h, i});
+            m.put(output(l, "bias"), new long[] {h});
+            m.put(outputLayerNorm(l, "weight"), new long[] {h});
+            m.put(outputLayerNorm(l, "bias"), new long[] {h});
+        }
+        return m;
+    }
+
+    /** The parameter names of {@link #shapes}, in order. */
+    public static List<String> names(BertConfig c) {
+        return new ArrayList<>(shapes(c).keySet());
+    }
+
+    /** True for the gains and biases of LayerNorms (initialised to 1 and 0). */
+    static boolean isLayerNorm(String name) {
+        return name.contains("LayerNorm");
+    }
+}

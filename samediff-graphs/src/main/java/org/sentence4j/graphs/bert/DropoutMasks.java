@@ -1,0 +1,136 @@
+package org.sentence4j.graphs.bert;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The dropout masks of one forward pass of a {@link BertEncoder} in training, one per dropout site of
+ * Hugging Face's BERT, keyed by {@link #sites site names} that follow its module names.
+ *
+ * <p>Why outside the graph: masks drawn here from a seeded generator make a training step reproducible,
+ * let the same masks be replayed (GradCache runs a batch twice and both passes must drop the same units),
+ * can be saved with a checkpoint, and keep SameDiff's own random ops out of the gradient graph.
+ *
+ * <p>Inverted dropout, as PyTorch: a kept unit is scaled by {@code 1/(1-p)}, so inference needs no masks.
+ */
+public final class DropoutMasks {
+
+    /** The site after the embedding LayerNorm ({@code embeddings.dropout}). */
+    public static final String EMBEDDINGS = "embeddings";
+
+    private final Map<String, INDArray> masks;
+
+    public DropoutMasks(Map<String, INDArray> masks) {
+        this.masks = Collections.unmodifiableMap(new LinkedHashMap<>(masks));
+    }
+
+    /** No masks: for a graph built without dropout (inference), or a configuration with p = 0 everywhere. */
+    public static DropoutMasks none() {
+        return new DropoutMasks(Map.of());
+    }
+
+    /** Attention probabilities of layer {@code l} ({@code attention.self.dropout}), shape [B, heads, T, T]. */
+    public static String attentionProbs(int l) {
+        return "layer." + l + ".attention.self";
+    }
+
+    /** Output of the attention projection of layer {@code l} ({@code attention.output.dropout}), [B, T, H]. */
+    public static String attentionOutput(int l) {
+        return "layer." + l + ".attention.output";
+    }
+
+    /** Output of the feed-forward block of layer {@code l} ({@code output.dropout}), [B, T, H]. */
+    public static String output(int l) {
+        return "layer." + l + ".output";
+    }
+
+    /**
+     * The dropout sites of a graph with {@code numLayers} layers, with the shape of their masks for a batch
+     * of {@code batch} sequences of length {@code seq}. Sites whose probability is 0 have no mask.
+     */
+    public static Map<String, long[]> sites(BertConfig config, int numLayers, long batch, long seq) {
+        Map<String, long[]> sites = new LinkedHashMap<>();
+        long[] hidden = {batch, seq, config.hiddenSize()};
+        long[] attention = {batch, config.numAttentionHeads(), seq, seq};
+        boolean h = config.hiddenDropoutProb() > 0;
+        boolean a = config.attentionDropoutProb() > 0;
+        if (h) {
+            sites.put(EMBEDDINGS, hidden);
+        }
+        for (int l = 0; l < numLayers; l++) {
+            if (a) {
+                sites.put(attentionProbs(l), attention);
+            }
+            if (h) {
+                sites.put(attentionOutput(l), hidden);
+                sites.put(output(l), hidden);
+            }
+        }
+        return sites;
+    }
+
+    /** The dropout probability of a site. */
+    static double probability(BertConfig config, String site) {
+        return site.endsWith(".attention.self") ? config.attentionDropoutProb() : config.hiddenDropoutProb();
+    }
+
+    /**
+     * Draws the masks of one forward pass: each entry is 0 with probability p and {@code 1/(1-p)} otherwise.
+     * The same arguments give the same masks on every JVM ({@link SplittableRandom}, not a native RNG); a
+     * trainer derives one seed per step and column (e.g. from the run seed and the step number).
+     */
+    public static DropoutMasks sample(BertConfig config, int numLayers, long batch, long seq, long seed,
+                                      DataType dataType) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, INDArray> masks = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> site : sites(config, numLayers, batch, seq).entrySet()) {
+            double p = probability(config, site.getKey());
+            float keep = (float) (1.0 / (1.0 - p));
+            long[] shape = site.getValue();
+            float[] values = new float[Math.toIntExact(shape[0] * shape[1] * shape[2] * (shape.length > 3 ? shape[3] : 1))];
+            // two 32-bit uniforms per nextLong(): a unit is dropped when its uniform is below p * 2^32
+            long threshold = (long) Math.floor(p * 4294967296.0);
+            for (int i = 0; i < values.length; i += 2) {
+                long bits = random.nextLong();
+                values[i] = (bits >>> 32) < threshold ? 0f : keep;
+                if (i + 1 < values.length) {
+                    values[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0f : keep;
+                }
+            }
+            masks.put(site.getKey(), Nd4j.create(values, shape, DataType.FLOAT).castTo(dataType));
+        }
+        return new DropoutMasks(masks);
+    }
+
+    /** All-ones masks for every site: a training graph that behaves as inference (for checks). */
+    public static DropoutMasks ones(BertConfig config, int numLayers, long batch, long seq, DataType dataType) {
+        Map<String, INDArray> masks = new LinkedHashMap<>();
+        sites(config, numLayers, batch, seq).forEach((site, shape) -> masks.put(site, Nd4j.ones(dataType, shape)));
+        return new DropoutMasks(masks);
+    }
+
+    /** The mask of a site; a clear error when it was not drawn. */
+    public INDArray get(String site) {
+        INDArray m = masks.get(site);
+        if (m == null) {
+            throw new IllegalArgumentException("No dropout mask for site '" + site + "' (have " + masks.keySet()
+                    + "); draw the masks for at least as many layers as the graph has.");
+        }
+        return m;
+    }
+
+    public Map<String, INDArray> asMap() {
+        return masks;
+    }
+
+    public List<String> siteNames() {
+        return List.copyOf(masks.keySet());
+    }
+}
