@@ -1,0 +1,158 @@
+package org.sentence4j.graphs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sentence4j.graphs.bert.BertEncoder;
+import org.sentence4j.graphs.io.DefaultModel;
+import org.sentence4j.graphs.io.SentenceTransformerFolder;
+import org.sentence4j.graphs.io.SentenceTransformerModelFiles;
+import org.sentence4j.graphs.progress.ProgressBar;
+import org.sentence4j.graphs.text.SentenceTokenizer;
+import org.sentence4j.graphs.text.TokenBatch;
+
+/**
+ * A sentence-embedding model: tokenizer, BERT encoder, pooling and optional normalisation, loaded from a
+ * sentence-transformers folder or the embedded default (all-MiniLM-L6-v2), and saved back in the same
+ * layout. {@link #encode} is sentence-transformers' {@code model.encode}: texts are sorted by length so that
+ * batches carry little padding, and the embeddings come back in input order.
+ */
+public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
+
+    /** Inputs of more texts than this show a progress bar when asked for none explicitly. */
+    private static final int PROGRESS_THRESHOLD = 1024;
+
+    private final SentenceTransformerModelFiles files;
+    private final BertEncoder encoder;
+    private final SentenceTokenizer tokenizer;
+
+    private SentenceEncoder(SentenceTransformerModelFiles files, BertEncoder encoder, SentenceTokenizer tokenizer) {
+        this.files = files;
+        this.encoder = encoder;
+        this.tokenizer = tokenizer;
+    }
+
+    /** A model from its files, encoder weights in float32. */
+    public static SentenceEncoder of(SentenceTransformerModelFiles files) {
+        return of(files, DataType.FLOAT);
+    }
+
+    /** A model from its files, computing in {@code dataType}. */
+    public static SentenceEncoder of(SentenceTransformerModelFiles files, DataType dataType) {
+        Objects.requireNonNull(files, "files");
+        BertEncoder encoder = BertEncoder.builder(files.config()).weights(files.weights()).pooling(files.pooling())
+                .normalize(files.normalize()).dataType(dataType).build();
+        try {
+            return new SentenceEncoder(files, encoder, files.newTokenizer());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model's tokenizer.json: " + e.getMessage(), e);
+        }
+    }
+
+    /** The embedded default model, all-MiniLM-L6-v2 (mean pooling, normalised, 256 tokens); no path needed. */
+    public static SentenceEncoder defaultModel() throws IOException {
+        return of(DefaultModel.allMiniLmL6V2());
+    }
+
+    /** A sentence-transformers model folder (config.json, model.safetensors, tokenizer.json, modules.json, ...). */
+    public static SentenceEncoder load(Path folder) throws IOException {
+        return of(SentenceTransformerFolder.load(folder));
+    }
+
+    /** Saves the model, with its current weights, as a sentence-transformers folder. */
+    public void save(Path folder) throws IOException {
+        SentenceTransformerFolder.save(files(), folder);
+    }
+
+    /** The model's files with the encoder's current weights. */
+    public SentenceTransformerModelFiles files() {
+        return new SentenceTransformerModelFiles(files.config(), encoder.weights(), files.tokenizerJson(), files.pooling(),
+                files.normalize(), files.maxSeqLength(), files.doLowerCase());
+    }
+
+    /** Embeddings [texts, dim] in input order, with the default options (progress shown for long inputs). */
+    @Override
+    public INDArray embed(List<String> texts) {
+        return encode(texts, EncodeOptions.defaults().withProgress(texts.size() > PROGRESS_THRESHOLD));
+    }
+
+    /** Embeddings [texts, dim] in input order. */
+    public INDArray encode(List<String> texts, EncodeOptions options) {
+        Objects.requireNonNull(texts, "texts");
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null) {
+                throw new IllegalArgumentException("text " + i + " is null");
+            }
+        }
+        int dim = embeddingDimension();
+        if (options.truncateDim() > dim) {
+            throw new IllegalArgumentException("truncateDim " + options.truncateDim() + " exceeds the embedding width " + dim);
+        }
+        int outDim = options.truncateDim() == 0 ? dim : options.truncateDim();
+        INDArray out = Nd4j.create(DataType.FLOAT, texts.size(), outDim);
+        // longest first, as sentence-transformers: similar lengths share a batch, so little padding
+        int[] order = IntStream.range(0, texts.size()).boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> -texts.get(i).length())).mapToInt(Integer::intValue).toArray();
+        ProgressBar bar = options.showProgress() ? new ProgressBar("encode", texts.size(), "texts") : null;
+        try {
+            for (int start = 0; start < order.length; start += options.batchSize()) {
+                int end = Math.min(order.length, start + options.batchSize());
+                List<String> batch = new ArrayList<>(end - start);
+                for (int k = start; k < end; k++) {
+                    batch.add(texts.get(order[k]));
+                }
+                INDArray emb = embedBatch(batch).castTo(DataType.FLOAT);
+                for (int k = start; k < end; k++) {
+                    out.putRow(order[k], emb.get(NDArrayIndex.point(k - start), NDArrayIndex.interval(0, outDim)));
+                }
+                if (bar != null) {
+                    bar.advance(end - start);
+                }
+            }
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        return out;
+    }
+
+    /** Embeddings of one batch, in the given order. */
+    private INDArray embedBatch(List<String> batch) {
+        TokenBatch tokens = tokenizer.tokenize(batch);
+        return encoder.embed(tokens);
+    }
+
+    /** Width of the sentence embedding. */
+    public int embeddingDimension() {
+        return files.embeddingDimension();
+    }
+
+    /** Inputs are truncated to this many tokens, [CLS] and [SEP] included. */
+    public int maxSeqLength() {
+        return files.maxSeqLength();
+    }
+
+    public BertEncoder encoder() {
+        return encoder;
+    }
+
+    public SentenceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
