@@ -17,6 +17,18 @@ public final class Sentence4j {
 
     public static void main(String[] args) {
         SameDiffOutput.quiet();
+        try {
+            run(args);
+        } catch (Options.UsageException | org.sentence4j.losses.LossInputException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        } catch (java.io.IOException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static void run(String[] args) throws java.io.IOException {
         if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
             usage();
             return;
@@ -24,6 +36,7 @@ public final class Sentence4j {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo" -> LossDemo.main(rest);
+            case "encode" -> EncodeCommand.run(rest);
             case "losses" -> listLosses();
             default -> {
                 System.err.println("Unknown command '" + args[0] + "'.");
@@ -39,6 +52,8 @@ public final class Sentence4j {
 
                 commands:
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
+                  encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
+                           [--batch-size 32] [--truncate-dim K]; no --model: the embedded all-MiniLM-L6-v2
                   losses   list the losses and the data formats they suit (the loss table)
                   help     this text
                 """);

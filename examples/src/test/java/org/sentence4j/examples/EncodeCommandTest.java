@@ -1,0 +1,68 @@
+package org.sentence4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./sentence4j encode} on a real sentence-transformers folder, against the Python library's embeddings. */
+class EncodeCommandTest {
+
+    private static Path stModels() {
+        String shared = System.getProperty("sentence4j.shared");
+        return Path.of(shared == null ? "../../shared" : shared, "fixtures", "st-models");
+    }
+
+    @Test
+    void writesOneJsonObjectPerTextInInputOrder(@TempDir Path dir) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> expected = Files.readAllLines(stModels().resolve("expected.jsonl"), StandardCharsets.UTF_8).stream()
+                .map(l -> {
+                    try {
+                        return json.readTree(l);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .filter(n -> n.get("model").asText().equals("tiny-bert-cls") && !n.get("text").asText().contains("\n"))
+                .toList();
+        Path input = dir.resolve("texts.txt");
+        Files.write(input, expected.stream().map(n -> n.get("text").asText()).toList(), StandardCharsets.UTF_8);
+        Path output = dir.resolve("out/embeddings.jsonl");
+        EncodeCommand.run(new String[] {"--model", stModels().resolve("tiny-bert-cls").toString(), "--input", input.toString(),
+                "--output", output.toString(), "--batch-size", "3"});
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertEquals(expected.size(), lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode got = json.readTree(lines.get(i));
+            assertEquals(expected.get(i).get("text").asText(), got.get("text").asText());
+            JsonNode want = expected.get(i).get("embedding");
+            assertEquals(want.size(), got.get("embedding").size());
+            for (int d = 0; d < want.size(); d++) {
+                assertEquals(want.get(d).asDouble(), got.get("embedding").get(d).asDouble(), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void badCommandLinesSayWhatIsWrong(@TempDir Path dir) {
+        Options.UsageException missing = assertThrows(Options.UsageException.class,
+                () -> EncodeCommand.run(new String[] {"--output", dir.resolve("x").toString()}));
+        assertTrue(missing.getMessage().contains("--input is required"), missing.getMessage());
+        Options.UsageException nofile = assertThrows(Options.UsageException.class,
+                () -> EncodeCommand.run(new String[] {"--input", dir.resolve("none.txt").toString(), "--output", "x"}));
+        assertTrue(nofile.getMessage().contains("input file not found"), nofile.getMessage());
+        Options.UsageException unknown = assertThrows(Options.UsageException.class,
+                () -> EncodeCommand.run(new String[] {"--modle", "x"}));
+        assertTrue(unknown.getMessage().contains("unknown option --modle"), unknown.getMessage());
+    }
+}
