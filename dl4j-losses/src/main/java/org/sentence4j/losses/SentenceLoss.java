@@ -48,6 +48,22 @@ public interface SentenceLoss {
     default void validateValues(List<INDArray> columns, INDArray labels) {
     }
 
+    /**
+     * Whether this loss needs every hidden state's embeddings ({@link LossInputs#layerEmbeddings()}), as the
+     * layer-wise modifiers do; the trainer then wires the encoder's per-layer outputs in.
+     */
+    default boolean usesLayerEmbeddings() {
+        return false;
+    }
+
+    /**
+     * Whether this loss needs a frozen guide model's embeddings ({@link LossInputs#guideEmbeddings()}), as
+     * the GIST losses do; the trainer then embeds every column with the guide, without gradient.
+     */
+    default boolean usesGuideEmbeddings() {
+        return false;
+    }
+
     /** Adds this loss to {@code inputs.sd()} and returns the scalar (or named components). */
     LossOutput build(LossInputs inputs);
 

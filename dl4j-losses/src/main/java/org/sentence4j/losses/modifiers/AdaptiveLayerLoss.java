@@ -42,6 +42,19 @@ import org.sentence4j.losses.GradientCachedLoss;
  */
 public final class AdaptiveLayerLoss extends AbstractSentenceLoss {
 
+    /** The prior layers' embeddings are this loss's input. */
+    @Override
+    public boolean usesLayerEmbeddings() {
+        return true;
+    }
+
+    /** As the base loss (e.g. a GIST base needs its guide embeddings). */
+    @Override
+    public boolean usesGuideEmbeddings() {
+        return loss.usesGuideEmbeddings();
+    }
+
+
     private static final String NAME = "AdaptiveLayerLoss";
 
     /** The built-in layer weightings by name; anything else must be a function given to the builder. */

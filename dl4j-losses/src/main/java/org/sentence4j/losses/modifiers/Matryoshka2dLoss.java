@@ -28,6 +28,19 @@ import org.sentence4j.losses.SentenceLoss;
  */
 public final class Matryoshka2dLoss extends AbstractSentenceLoss {
 
+    /** The prior layers' embeddings are this loss's input. */
+    @Override
+    public boolean usesLayerEmbeddings() {
+        return true;
+    }
+
+    /** As the base loss (e.g. a GIST base needs its guide embeddings). */
+    @Override
+    public boolean usesGuideEmbeddings() {
+        return loss.usesGuideEmbeddings();
+    }
+
+
     private static final String NAME = "Matryoshka2dLoss";
 
     private final SentenceLoss loss;

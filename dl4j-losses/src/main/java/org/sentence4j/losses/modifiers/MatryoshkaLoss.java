@@ -43,6 +43,13 @@ import org.sentence4j.losses.GradientCachedLoss;
  */
 public final class MatryoshkaLoss extends AbstractSentenceLoss implements GradientCachedLoss {
 
+    /** As the base loss: a GIST base keeps needing its (untruncated) guide embeddings. */
+    @Override
+    public boolean usesGuideEmbeddings() {
+        return loss.usesGuideEmbeddings();
+    }
+
+
     private static final String NAME = "MatryoshkaLoss";
 
     private final SentenceLoss loss;

@@ -21,6 +21,13 @@ import org.sentence4j.losses.similarity.SimilarityFunction;
  */
 public abstract class AbstractGistLoss extends AbstractSentenceLoss {
 
+    /** GIST compares against a frozen guide model's embeddings of the same columns. */
+    @Override
+    public boolean usesGuideEmbeddings() {
+        return true;
+    }
+
+
     /** How the per-row bound is derived from the guide similarity {@code τ_i} of the pair itself. */
     public enum MarginStrategy {
         /** {@code bound = τ − margin}. */

@@ -197,13 +197,50 @@ public final class BertEncoder {
      * @param otherPlaceholders values of the loss's own placeholders (labels...), may be empty
      */
     public Map<String, INDArray> gradients(List<EncoderFeed> passes, Map<String, INDArray> otherPlaceholders) {
+        return gradients(passes, otherPlaceholders, List.of());
+    }
+
+    /**
+     * {@link #gradients(List, Map)}, plus the gradients of other graph variables (e.g. a loss's own
+     * parameters such as SoftmaxLoss's classifier), returned under their graph names.
+     */
+    public Map<String, INDArray> gradients(List<EncoderFeed> passes, Map<String, INDArray> otherPlaceholders,
+                                           List<String> otherVariables) {
         Map<String, INDArray> feed = new HashMap<>(otherPlaceholders);
-        List<String> wanted = new ArrayList<>(graphParameterVariables());
+        feed.putAll(feed(passes));
+        Map<String, INDArray> raw = sd.calculateGradients(feed, gradientRequests(passes, otherVariables).toArray(new String[0]));
+        return collectGradients(raw, passes, otherVariables);
+    }
+
+    /** The placeholder values of several encoder passes together. */
+    public Map<String, INDArray> feed(List<EncoderFeed> passes) {
+        Map<String, INDArray> feed = new HashMap<>();
         for (EncoderFeed p : passes) {
             feed.putAll(feed(p.graph(), p.batch(), p.masks()));
+        }
+        return feed;
+    }
+
+    /**
+     * The graph variables whose gradients SameDiff must compute for these passes: every parameter but the
+     * word embeddings, each pass's looked-up input embeddings, and {@code otherVariables}.
+     */
+    public List<String> gradientRequests(List<EncoderFeed> passes, List<String> otherVariables) {
+        List<String> wanted = new ArrayList<>(graphParameterVariables());
+        for (EncoderFeed p : passes) {
             wanted.add(p.graph().inputEmbeddings().name());
         }
-        Map<String, INDArray> raw = sd.calculateGradients(feed, wanted.toArray(new String[0]));
+        wanted.addAll(otherVariables);
+        return wanted;
+    }
+
+    /**
+     * Turns SameDiff's raw gradients (for {@link #gradientRequests}) into gradients under Hugging Face names,
+     * the word embeddings' from the scatter-add of each pass's input gradient, plus {@code otherVariables}'
+     * under their graph names; zeros where the loss does not reach.
+     */
+    public Map<String, INDArray> collectGradients(Map<String, INDArray> raw, List<EncoderFeed> passes,
+                                                  List<String> otherVariables) {
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String name : BertTensorNames.names(config)) {
             INDArray g = null;
@@ -219,6 +256,10 @@ public final class BertEncoder {
                 g = raw.get(variableName(name));
             }
             result.put(name, g != null ? g : Nd4j.zeros(dataType, sd.getArrForVarName(variableName(name)).shape()));
+        }
+        for (String v : otherVariables) {
+            INDArray g = raw.get(v);
+            result.put(v, g != null ? g : Nd4j.zeros(sd.getArrForVarName(v).dataType(), sd.getArrForVarName(v).shape()));
         }
         return result;
     }

@@ -1,0 +1,150 @@
+package org.sentence4j.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sentence4j.graphs.SentenceEncoder;
+import org.sentence4j.graphs.bert.BertConfig;
+import org.sentence4j.graphs.text.TokenBatch;
+import org.sentence4j.losses.ranking.MultipleNegativesRankingLoss;
+import org.sentence4j.trainer.optim.AdamW;
+import org.sentence4j.trainer.optim.GradientClipping;
+import org.sentence4j.trainer.step.StepResult;
+import org.sentence4j.trainer.step.TrainingGraph;
+
+/**
+ * {@code ./sentence4j bench --mode encode|train --batch B --seq T [--iters N] [--warmup W] [--threads N] [--model <dir>]}:
+ * times one configuration of the default model (all-MiniLM-L6-v2) in this fresh process and prints one JSON
+ * line: median/min/max milliseconds per iteration after warm-up, peak resident memory, achieved GFLOP/s.
+ *
+ * <p>encode: inference on random token ids of exactly T tokens (no padding), mean pooling and normalisation.
+ * train: anchors and positives [B, T] each, dropout 0.1, MultipleNegativesRankingLoss (scale 20, cosine),
+ * backward, gradient-norm clipping at 1.0, AdamW (lr 2e-5, weight decay 0.01 except biases and LayerNorm).
+ * FLOPs count matrix products only, 2 per multiply-add; a training step is 3 × the forward of both columns.
+ */
+final class BenchCommand {
+
+    static final Set<String> OPTIONS = Set.of("mode", "batch", "seq", "iters", "warmup", "threads", "model");
+
+    private BenchCommand() {
+    }
+
+    static void run(String[] args) throws IOException {
+        Options o = Options.parse("bench", args, OPTIONS);
+        String mode = o.require("mode");
+        if (!mode.equals("encode") && !mode.equals("train")) {
+            throw new Options.UsageException("bench: --mode must be encode or train, not '" + mode + "'");
+        }
+        int batch = o.getInt("batch", 32);
+        int seq = o.getInt("seq", 64);
+        int iters = o.getInt("iters", 10);
+        int warmup = o.getInt("warmup", 2);
+        int threads = o.getInt("threads", Runtime.getRuntime().availableProcessors());
+        if (batch < 1 || seq < 2 || iters < 1 || warmup < 0 || threads < 1) {
+            throw new Options.UsageException("bench: --batch >= 1, --seq >= 2, --iters >= 1, --warmup >= 0, --threads >= 1");
+        }
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+
+        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel()) {
+            BertConfig cfg = model.encoder().config();
+            if (seq > cfg.maxPositionEmbeddings()) {
+                throw new Options.UsageException("bench: --seq exceeds the model's " + cfg.maxPositionEmbeddings() + " positions");
+            }
+            Random rng = new Random(7);
+            double[] ms;
+            double flops = forwardFlops(cfg, batch, seq);
+            if (mode.equals("encode")) {
+                ms = time(warmup, iters, () -> model.encoder().embed(randomTokens(cfg, batch, seq, rng)));
+            } else {
+                flops = 3 * 2 * flops;
+                TrainingGraph graph = new TrainingGraph(model.encoder(), MultipleNegativesRankingLoss.builder().build(), "bench", 2, null, 0);
+                AdamW adam = AdamW.withWeightDecay(0.01);
+                Map<String, INDArray> params = graph.parameters();
+                long[] step = {0};
+                ms = time(warmup, iters, () -> {
+                    StepResult r = graph.step(List.of(randomTokens(cfg, batch, seq, rng), randomTokens(cfg, batch, seq, rng)),
+                            null, null, step[0]++, rng);
+                    GradientClipping.clip(r.gradients(), 1.0);
+                    adam.step(params, r.gradients(), 2e-5);
+                });
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("mode", mode);
+            out.put("batch", batch);
+            out.put("seq", seq);
+            out.put("threads", threads);
+            out.put("median_ms", round(median));
+            out.put("min_ms", round(sorted[0]));
+            out.put("max_ms", round(sorted[sorted.length - 1]));
+            out.put("peak_rss_mb", peakRssMb());
+            out.put("gflops_achieved", round(flops / (median / 1000.0) / 1e9));
+            out.put("iters", iters);
+            out.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", ""));
+            System.out.println(new ObjectMapper().writeValueAsString(out));
+        }
+    }
+
+    /** Matrix-product FLOPs of one forward pass: per token and layer Q, K, V, output, two FFN products, and attention. */
+    static double forwardFlops(BertConfig c, int batch, int seq) {
+        double h = c.hiddenSize();
+        double perTokenLayer = 2 * (4 * h * h + 2 * h * c.intermediateSize() + 2.0 * seq * h);
+        return perTokenLayer * c.numHiddenLayers() * batch * seq;
+    }
+
+    private static TokenBatch randomTokens(BertConfig c, int batch, int seq, Random rng) {
+        long[] ids = new long[batch * seq];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 1000 + rng.nextInt(c.vocabSize() - 1000);
+        }
+        INDArray idArr = Nd4j.createFromArray(ids).reshape(batch, seq);
+        return new TokenBatch(idArr, Nd4j.ones(DataType.INT64, batch, seq), Nd4j.zeros(DataType.INT64, batch, seq));
+    }
+
+    private static double[] time(int warmup, int iters, Runnable work) {
+        for (int i = 0; i < warmup; i++) {
+            work.run();
+        }
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < iters; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        return ms.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** VmHWM of this process (peak resident set), in MB; -1 where /proc is not available. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10.0) / 10.0;
+    }
+}

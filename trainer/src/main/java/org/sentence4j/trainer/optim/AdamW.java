@@ -1,0 +1,118 @@
+package org.sentence4j.trainer.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * AdamW (Loshchilov and Hutter), as PyTorch's {@code torch.optim.AdamW} that sentence-transformers' trainer
+ * uses: decoupled weight decay {@code p -= lr·wd·p} first, then the bias-corrected Adam step. Parameters
+ * for which {@code decay} is false (biases and LayerNorm weights, as Hugging Face's trainer does) get no
+ * weight decay. The state (step count, first and second moments) is exposed for checkpoints, so a resumed
+ * run continues exactly.
+ *
+ * <p>ND4J 1.0.0-M2.1 has no AdamW class; its Adam updater plus {@code WeightDecay} is close but applies the
+ * decay after the Adam step. Written out here it is a few lines and matches PyTorch step for step.
+ */
+public final class AdamW {
+
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final Predicate<String> decay;
+    private final Map<String, INDArray> m = new LinkedHashMap<>();
+    private final Map<String, INDArray> v = new LinkedHashMap<>();
+    private long step;
+
+    /**
+     * @param beta1       first-moment decay (0.9)
+     * @param beta2       second-moment decay (0.999)
+     * @param eps         added to the root of the second moment (1e-8)
+     * @param weightDecay decoupled weight decay coefficient
+     * @param decay       which parameters (by name) get weight decay
+     */
+    public AdamW(double beta1, double beta2, double eps, double weightDecay, Predicate<String> decay) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decay = decay;
+    }
+
+    /** Hugging Face's defaults: betas (0.9, 0.999), eps 1e-8, no decay on biases and LayerNorm weights. */
+    public static AdamW withWeightDecay(double weightDecay) {
+        return new AdamW(0.9, 0.999, 1e-8, weightDecay, AdamW::decays);
+    }
+
+    /** Hugging Face's rule: no weight decay for biases and LayerNorm parameters. */
+    public static boolean decays(String name) {
+        String n = name.toLowerCase();
+        return !(n.endsWith("bias") || n.contains("layernorm") || n.contains("layer_norm"));
+    }
+
+    /** Updates every parameter in place with its gradient at learning rate {@code lr}. */
+    public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
+        step++;
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            String name = e.getKey();
+            INDArray p = e.getValue();
+            INDArray g = grads.get(name);
+            if (g == null) {
+                continue;
+            }
+            g = g.castTo(p.dataType());
+            INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
+            INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
+            if (weightDecay != 0 && decay.test(name)) {
+                p.muli(1 - lr * weightDecay);
+            }
+            mi.muli(beta1).addi(g.mul(1 - beta1));
+            vi.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            INDArray denom = Transforms.sqrt(vi, true).divi(Math.sqrt(bc2)).addi(eps);
+            p.subi(mi.div(denom).muli(lr / bc1));
+        }
+    }
+
+    /** Steps taken so far. */
+    public long stepCount() {
+        return step;
+    }
+
+    /** The optimizer state to checkpoint: {@code m/<name>}, {@code v/<name>} and {@code step}. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        m.forEach((k, a) -> s.put("m/" + k, a));
+        v.forEach((k, a) -> s.put("v/" + k, a));
+        s.put("step", Nd4j.scalar(DataType.INT64, step));
+        return s;
+    }
+
+    /** Restores a state written by {@link #state()}. */
+    public void load(Map<String, INDArray> state) {
+        m.clear();
+        v.clear();
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            if (e.getKey().startsWith("m/")) {
+                m.put(e.getKey().substring(2), e.getValue().dup());
+            } else if (e.getKey().startsWith("v/")) {
+                v.put(e.getKey().substring(2), e.getValue().dup());
+            }
+        }
+        INDArray s = state.get("step");
+        step = s == null ? 0 : s.getLong(0);
+    }
+
+    /** Names of the parameters with state. */
+    public Set<String> names() {
+        return m.keySet();
+    }
+}
