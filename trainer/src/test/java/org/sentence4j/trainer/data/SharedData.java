@@ -1,0 +1,58 @@
+package org.sentence4j.trainer.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.sentence4j.losses.LabelKind;
+
+/** The shared datasets: {@code -Dsentence4j.shared} (set by the parent POM), else {@code ../shared} found upwards. */
+final class SharedData {
+
+    private SharedData() {
+    }
+
+    static Path dir() {
+        String prop = System.getProperty("sentence4j.shared");
+        if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop, "datasets"))) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        for (Path cur = Path.of(System.getProperty("user.dir")).toAbsolutePath(); cur != null; cur = cur.getParent()) {
+            Path candidate = cur.resolve("../shared").normalize();
+            if (Files.isDirectory(candidate.resolve("datasets"))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Shared data not found: set -Dsentence4j.shared=<dir> (property was '"
+                + prop + "', user.dir " + System.getProperty("user.dir") + ")");
+    }
+
+    static Path datasets(String sub) {
+        return dir().resolve("datasets").resolve(sub);
+    }
+
+    /** STSb train, as written: tab-separated, no header, no quoting, 7 or 9 fields, scores / 5. */
+    static Dataset stsTrain() {
+        return Datasets.tsv(datasets("stsbenchmark/sts-train.csv"))
+                .header(false).quoting(false).fieldCounts(7, 9)
+                .column("sentence1", 5).column("sentence2", 6).label("score", 4).labelScale(5)
+                .read();
+    }
+
+    /** SICK, all splits, entailment labels as classes. */
+    static Dataset sickEntailment() {
+        return Datasets.tsv(datasets("sick/SICK.txt")).quoting(false)
+                .column("sentence_A").column("sentence_B").label("label", "entailment_label")
+                .labelMapping(LabelMapping.nli())
+                .read();
+    }
+
+    /** SNLI dev, zipped from the three line-aligned files. */
+    static Dataset snli() {
+        Path d = datasets("snli");
+        return Datasets.lineFiles()
+                .column("premise", d.resolve("s1.dev")).column("hypothesis", d.resolve("s2.dev"))
+                .label("label", d.resolve("labels.dev")).labelMapping(LabelMapping.nli())
+                .labelKind(LabelKind.CLASS)
+                .read();
+    }
+}
