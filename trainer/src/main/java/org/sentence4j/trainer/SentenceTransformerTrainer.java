@@ -1,0 +1,368 @@
+package org.sentence4j.trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sentence4j.graphs.SentenceEmbedder;
+import org.sentence4j.graphs.SentenceEncoder;
+import org.sentence4j.graphs.progress.ProgressBar;
+import org.sentence4j.graphs.text.TokenBatch;
+import org.sentence4j.losses.LabelKind;
+import org.sentence4j.losses.LossInputException;
+import org.sentence4j.losses.SentenceLoss;
+import org.sentence4j.trainer.data.Dataset;
+import org.sentence4j.trainer.data.MultiDatasetBatchSampler;
+import org.sentence4j.trainer.data.NamedBatch;
+import org.sentence4j.trainer.data.SamplerCursor;
+import org.sentence4j.trainer.data.SamplerState;
+import org.sentence4j.trainer.evaluation.EvaluationResults;
+import org.sentence4j.trainer.evaluation.Evaluator;
+import org.sentence4j.trainer.optim.AdamW;
+import org.sentence4j.trainer.optim.GradientClipping;
+import org.sentence4j.trainer.optim.LinearSchedule;
+import org.sentence4j.trainer.step.StepResult;
+import org.sentence4j.trainer.step.TrainingGraph;
+
+/**
+ * Fine-tunes a {@link SentenceEncoder} with one loss per training dataset, as sentence-transformers'
+ * {@code SentenceTransformerTrainer}: batches from the chosen sampler, a forward and backward pass of the
+ * loss with dropout on, gradient accumulation, gradient-norm clipping, AdamW with a linear warm-up and decay,
+ * evaluation before, every N steps and after training, logs with every loss component, and the final model
+ * saved in sentence-transformers layout.
+ *
+ * <p>The model is trained in place: its encoder's parameters are what the optimizer updates.
+ */
+public final class SentenceTransformerTrainer {
+
+    private final SentenceEncoder model;
+    private final TrainingArguments args;
+    private final Map<String, Dataset> datasets;
+    private final Map<String, SentenceLoss> losses;
+    private final Evaluator evaluator;
+    private final SentenceEmbedder guide;
+    private final PrintStream log;
+
+    private SentenceTransformerTrainer(Builder b) {
+        this.model = Objects.requireNonNull(b.model, "model");
+        this.args = Objects.requireNonNull(b.args, "args");
+        if (b.datasets.isEmpty()) {
+            throw new IllegalArgumentException("no training dataset given");
+        }
+        this.datasets = new LinkedHashMap<>(b.datasets);
+        this.losses = new LinkedHashMap<>(b.losses);
+        this.evaluator = b.evaluator;
+        this.guide = b.guide;
+        this.log = b.log;
+        for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
+            SentenceLoss loss = losses.get(e.getKey());
+            if (loss == null) {
+                throw new IllegalArgumentException("no loss given for dataset '" + e.getKey() + "'");
+            }
+            Object base = loss.config().get("loss");
+            e.getValue().requireFits(loss.name(), base == null ? null : base.toString());
+        }
+    }
+
+    public static Builder builder(SentenceEncoder model, TrainingArguments args) {
+        return new Builder(model, args);
+    }
+
+    /** Trains from the start. */
+    public TrainingResult train() throws IOException {
+        return run(null);
+    }
+
+    /** The state and arrays a run needs to continue; {@code null} starts fresh. */
+    record Resume(TrainerState state, Map<String, INDArray> optimizerState) {
+    }
+
+    TrainingResult run(Resume resume) throws IOException {
+        long t0 = System.nanoTime();
+        Map<String, TrainingGraph> graphs = new LinkedHashMap<>();
+        for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
+            Dataset ds = e.getValue();
+            SentenceLoss loss = losses.get(e.getKey());
+            long[] labelShape = !ds.hasLabels() ? null
+                    : ds.labelKind() == LabelKind.VECTOR ? new long[] {-1, ds.labelWidth()} : new long[] {-1};
+            int guideWidth = loss.usesGuideEmbeddings() ? guideWidth() : 0;
+            graphs.put(e.getKey(), new TrainingGraph(model.encoder(), loss, "train/" + e.getKey(), ds.columns().size(),
+                    labelShape, guideWidth));
+        }
+        Map<String, INDArray> params = parameters(graphs);
+
+        MultiDatasetBatchSampler.Builder sb = MultiDatasetBatchSampler.builder(args.multiDatasetBatchSampler(), args.seed());
+        datasets.forEach((name, ds) -> sb.add(ds, args.batchSampler(), args.batchSize(), args.dropLast()));
+        MultiDatasetBatchSampler sampler = sb.build();
+        long batchesPerEpoch = sampler.numBatches(0);
+        if (batchesPerEpoch == 0) {
+            throw new IllegalArgumentException("the training data gives no batch (fewer rows than the batch size with drop_last?)");
+        }
+        long stepsPerEpoch = Math.max(1, batchesPerEpoch / args.gradientAccumulationSteps());
+        long totalSteps = args.maxSteps() > 0 ? args.maxSteps() : (long) Math.ceil(args.numTrainEpochs() * stepsPerEpoch);
+        LinearSchedule schedule = new LinearSchedule(args.learningRate(), (long) Math.ceil(args.warmupRatio() * totalSteps), totalSteps);
+        AdamW adam = AdamW.withWeightDecay(args.weightDecay());
+
+        TrainerState state = resume == null
+                ? new TrainerState(0, 0, 0, args.seed(), args.seed() + 1, args.seed() + 2, List.of())
+                : resume.state();
+        if (resume != null) {
+            adam.load(resume.optimizerState());
+        }
+        List<LogEntry> history = new ArrayList<>(state.log());
+        EvaluationResults evalFile = new EvaluationResults(args.outputDir().resolve("eval").resolve("results.json"));
+        Map<String, Double> initial = Map.of();
+        if (evaluator != null && args.evalBeforeTraining() && resume == null) {
+            initial = evaluate(0, 0.0, history, evalFile);
+        }
+
+        SamplerCursor<NamedBatch> cursor = SamplerCursor.resume(sampler,
+                new SamplerState(state.samplerSeed(), state.epoch(), state.batchInEpoch()));
+        long step = state.globalStep();
+        double sumLoss = 0;
+        int counted = 0;
+        Map<String, Double> sumComponents = new LinkedHashMap<>();
+        Map<String, INDArray> accumulated = null;
+        int micro = 0;
+        double lr = schedule.at(step);
+        try (ProgressBar bar = new ProgressBar("train", totalSteps, "steps")) {
+            bar.advance(step);
+            while (step < totalSteps) {
+                if (!cursor.hasNext()) {
+                    cursor.nextEpoch();
+                    continue;
+                }
+                NamedBatch nb = cursor.next();
+                Dataset ds = datasets.get(nb.dataset());
+                TrainingGraph graph = graphs.get(nb.dataset());
+                StepResult r = graph.step(tokenize(ds, nb.rows()), labels(ds, nb.rows()), guide(graph, ds, nb.rows()),
+                        state.dropoutSeed() * 1_000_003L + step * 64 + micro, new Random(state.stepRngSeed() * 1_000_003L + step));
+                if (!Double.isFinite(r.loss())) {
+                    String msg = "step " + (step + 1) + ": " + graph.loss().name() + " on dataset '" + nb.dataset() + "' gave a "
+                            + (Double.isNaN(r.loss()) ? "NaN" : "non-finite") + " loss (" + r.loss() + "), components " + r.components()
+                            + "; the batch is " + (args.skipNonFiniteBatches() ? "skipped" : "not stepped on");
+                    if (!args.skipNonFiniteBatches()) {
+                        throw new NonFiniteLossException(msg);
+                    }
+                    log.println(msg);
+                    continue;
+                }
+                accumulated = accumulate(accumulated, renameLossGradients(nb.dataset(), r.gradients()));
+                sumLoss += r.loss();
+                counted++;
+                String prefix = datasets.size() > 1 ? nb.dataset() + "/" : "";
+                if (!r.components().keySet().equals(java.util.Set.of("loss"))) {
+                    r.components().forEach((k, v) -> sumComponents.merge(prefix + k, v, Double::sum));
+                }
+                micro++;
+                if (micro < args.gradientAccumulationSteps()) {
+                    continue;
+                }
+                for (INDArray g : accumulated.values()) {
+                    g.divi(micro);
+                }
+                if (args.maxGradNorm() > 0) {
+                    GradientClipping.clip(accumulated, args.maxGradNorm());
+                }
+                lr = schedule.at(step);
+                adam.step(params, accumulated, lr);
+                accumulated = null;
+                micro = 0;
+                step++;
+                double epoch = cursor.epoch() + (double) cursor.position() / Math.max(1, cursor.batchesInEpoch());
+                bar.status(String.format(Locale.ROOT, "loss=%.4f", sumLoss / counted));
+                bar.advance(1);
+                boolean last = step == totalSteps;
+                if (step % args.loggingSteps() == 0 || last) {
+                    Map<String, Double> comps = new LinkedHashMap<>();
+                    for (Map.Entry<String, Double> c : sumComponents.entrySet()) {
+                        comps.put(c.getKey(), c.getValue() / counted);
+                    }
+                    LogEntry entry = new LogEntry(step, epoch, sumLoss / counted, comps, lr, Map.of());
+                    history.add(entry);
+                    log.println(format(entry, totalSteps));
+                    sumLoss = 0;
+                    counted = 0;
+                    sumComponents.clear();
+                }
+                if (evaluator != null && args.evalSteps() > 0 && step % args.evalSteps() == 0 && !last) {
+                    evaluate(step, epoch, history, evalFile);
+                }
+                if (args.saveSteps() > 0 && step % args.saveSteps() == 0 && !last) {
+                    checkpoint(step, new TrainerState(step, cursor.epoch(), cursor.position(), state.samplerSeed(),
+                            state.dropoutSeed(), state.stepRngSeed(), history), adam, params);
+                }
+            }
+        }
+        double epoch = cursor.epoch() + (double) cursor.position() / Math.max(1, cursor.batchesInEpoch());
+        Map<String, Double> fin = evaluator == null ? Map.of() : evaluate(step, epoch, history, evalFile);
+        model.save(args.outputDir());
+        finished(step, history, fin);
+        return new TrainingResult(args.outputDir(), step, (System.nanoTime() - t0) / 1e9, initial, fin, history);
+    }
+
+    /** Hook: called after a checkpoint-worthy step. */
+    void checkpoint(long step, TrainerState state, AdamW adam, Map<String, INDArray> params) throws IOException {
+    }
+
+    /** Hook: called when training ended and the model is saved. */
+    void finished(long step, List<LogEntry> history, Map<String, Double> finalMetrics) throws IOException {
+    }
+
+    private Map<String, Double> evaluate(long step, double epoch, List<LogEntry> history, EvaluationResults file) {
+        Map<String, Double> metrics = evaluator.evaluate(model);
+        file.append(step, epoch, metrics);
+        history.add(new LogEntry(step, epoch, Double.NaN, Map.of(), Double.NaN, metrics));
+        log.println("step " + step + " evaluation: " + metrics);
+        return metrics;
+    }
+
+    private static String format(LogEntry e, long total) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "step %d/%d epoch %.2f loss %.4f", e.step(), total, e.epoch(), e.loss()));
+        e.components().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.4f", k, v)));
+        sb.append(String.format(Locale.ROOT, " lr %.3g", e.learningRate()));
+        return sb.toString();
+    }
+
+    private Map<String, INDArray> parameters(Map<String, TrainingGraph> graphs) {
+        Map<String, INDArray> all = new LinkedHashMap<>();
+        graphs.forEach((ds, g) -> g.parameters().forEach((k, v) -> all.put(lossKey(ds, k), v)));
+        return all;
+    }
+
+    private static String lossKey(String dataset, String key) {
+        return key.startsWith(TrainingGraph.LOSS_PARAMETER_PREFIX)
+                ? TrainingGraph.LOSS_PARAMETER_PREFIX + dataset + "/" + key.substring(TrainingGraph.LOSS_PARAMETER_PREFIX.length())
+                : key;
+    }
+
+    private static Map<String, INDArray> renameLossGradients(String dataset, Map<String, INDArray> grads) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        grads.forEach((k, v) -> out.put(lossKey(dataset, k), v));
+        return out;
+    }
+
+    private static Map<String, INDArray> accumulate(Map<String, INDArray> acc, Map<String, INDArray> grads) {
+        if (acc == null) {
+            Map<String, INDArray> copy = new LinkedHashMap<>();
+            grads.forEach((k, v) -> copy.put(k, v.dup()));
+            return copy;
+        }
+        grads.forEach((k, v) -> acc.merge(k, v.dup(), INDArray::addi));
+        return acc;
+    }
+
+    private List<TokenBatch> tokenize(Dataset ds, int[] rows) {
+        List<TokenBatch> cols = new ArrayList<>();
+        for (int c = 0; c < ds.columns().size(); c++) {
+            cols.add(model.tokenizer().tokenize(ds.texts(c, rows)));
+        }
+        return cols;
+    }
+
+    private static INDArray labels(Dataset ds, int[] rows) {
+        if (!ds.hasLabels()) {
+            return null;
+        }
+        if (ds.labelKind() == LabelKind.VECTOR) {
+            return Nd4j.createFromArray(ds.labelVectors(rows)).castTo(DataType.FLOAT);
+        }
+        return Nd4j.createFromArray(ds.labels(rows)).castTo(DataType.FLOAT);
+    }
+
+    private List<INDArray> guide(TrainingGraph graph, Dataset ds, int[] rows) {
+        if (!graph.loss().usesGuideEmbeddings()) {
+            return null;
+        }
+        List<INDArray> out = new ArrayList<>();
+        for (int c = 0; c < ds.columns().size(); c++) {
+            out.add(guide.embed(ds.texts(c, rows)));
+        }
+        return out;
+    }
+
+    private int guideWidth() {
+        if (guide == null) {
+            throw new LossInputException("a GIST loss needs a guide model: give the trainer one with Builder.guide(...)");
+        }
+        return (int) guide.embed(List.of("width probe")).size(1);
+    }
+
+    public SentenceEncoder model() {
+        return model;
+    }
+
+    public TrainingArguments arguments() {
+        return args;
+    }
+
+    public Map<String, Dataset> datasets() {
+        return datasets;
+    }
+
+    public Map<String, SentenceLoss> losses() {
+        return losses;
+    }
+
+    /** Thrown when a step's loss is NaN or infinite: the message names the step, the loss and the cause. */
+    public static final class NonFiniteLossException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NonFiniteLossException(String message) {
+            super(message);
+        }
+    }
+
+    /** Builder: the model, the arguments, one or more (dataset, loss) pairs, an optional evaluator and guide. */
+    public static final class Builder {
+        private final SentenceEncoder model;
+        private final TrainingArguments args;
+        private final Map<String, Dataset> datasets = new LinkedHashMap<>();
+        private final Map<String, SentenceLoss> losses = new LinkedHashMap<>();
+        private Evaluator evaluator;
+        private SentenceEmbedder guide;
+        private PrintStream log = System.err;
+
+        private Builder(SentenceEncoder model, TrainingArguments args) {
+            this.model = model;
+            this.args = args;
+        }
+
+        /** A training dataset and the loss it trains with (named after the dataset). */
+        public Builder train(Dataset dataset, SentenceLoss loss) {
+            datasets.put(dataset.name(), dataset);
+            losses.put(dataset.name(), loss);
+            return this;
+        }
+
+        public Builder evaluator(Evaluator evaluator) {
+            this.evaluator = evaluator;
+            return this;
+        }
+
+        /** The frozen guide model of GIST losses. */
+        public Builder guide(SentenceEmbedder guide) {
+            this.guide = guide;
+            return this;
+        }
+
+        /** Where log lines go (standard error by default). */
+        public Builder log(PrintStream log) {
+            this.log = log;
+            return this;
+        }
+
+        public SentenceTransformerTrainer build() {
+            return new SentenceTransformerTrainer(this);
+        }
+    }
+}
