@@ -66,6 +66,14 @@ public final class SafeTensors {
 
     /** The tensors and metadata of a file. */
     public static Contents readContents(Path file) throws IOException {
+        return readContents(file, false);
+    }
+
+    /**
+     * The tensors and metadata of a file, F64 tensors kept as DOUBLE when {@code keepDouble} (checkpoints of
+     * optimizer state must round-trip bit for bit; model loading converts them to FLOAT).
+     */
+    public static Contents readContents(Path file, boolean keepDouble) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -82,7 +90,7 @@ public final class SafeTensors {
             readFully(ch, header, 8);
             long dataStart = 8 + n;
             long dataLength = size - dataStart;
-            return parse(file.toString(), header.array(), dataLength, (begin, length) -> {
+            return parse(file.toString(), header.array(), dataLength, keepDouble, (begin, length) -> {
                 // mapping avoids a heap copy of the whole file; each tensor is read once
                 return ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, length).order(ByteOrder.LITTLE_ENDIAN);
             });
@@ -101,7 +109,7 @@ public final class SafeTensors {
         }
         byte[] header = Arrays.copyOfRange(bytes, 8, 8 + (int) n);
         int dataStart = 8 + (int) n;
-        return parse(sourceName, header, bytes.length - dataStart, (begin, length) ->
+        return parse(sourceName, header, bytes.length - dataStart, false, (begin, length) ->
                 ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) length).slice().order(ByteOrder.LITTLE_ENDIAN));
     }
 
@@ -110,7 +118,8 @@ public final class SafeTensors {
         ByteBuffer slice(long begin, long length) throws IOException;
     }
 
-    private static Contents parse(String source, byte[] headerBytes, long dataLength, DataSource data)
+    private static Contents parse(String source, byte[] headerBytes, long dataLength, boolean keepDouble,
+                                  DataSource data)
             throws IOException {
         JsonNode header;
         try {
@@ -134,13 +143,13 @@ public final class SafeTensors {
                 info.fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
-            tensors.put(name, readTensor(source, name, info, dataLength, data));
+            tensors.put(name, readTensor(source, name, info, dataLength, keepDouble, data));
         }
         return new Contents(tensors, metadata);
     }
 
-    private static INDArray readTensor(String source, String name, JsonNode info, long dataLength, DataSource data)
-            throws IOException {
+    private static INDArray readTensor(String source, String name, JsonNode info, long dataLength,
+                                       boolean keepDouble, DataSource data) throws IOException {
         String where = source + ", tensor '" + name + "'";
         JsonNode dtypeNode = info.get("dtype");
         JsonNode shapeNode = info.get("shape");
@@ -177,7 +186,8 @@ public final class SafeTensors {
         }
         int n = (int) count;
         if (n == 0) {
-            DataType t = dtype.startsWith("I") ? (dtype.equals("I64") ? DataType.LONG : DataType.INT) : DataType.FLOAT;
+            DataType t = dtype.startsWith("I") ? (dtype.equals("I64") ? DataType.LONG : DataType.INT)
+                    : keepDouble && dtype.equals("F64") ? DataType.DOUBLE : DataType.FLOAT;
             return Nd4j.create(t, shape);
         }
         ByteBuffer buf = data.slice(begin, end - begin);
@@ -190,6 +200,9 @@ public final class SafeTensors {
             case "F64": {
                 double[] d = new double[n];
                 buf.asDoubleBuffer().get(d);
+                if (keepDouble) {
+                    return Nd4j.create(d, shape, DataType.DOUBLE);
+                }
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) {
                     f[i] = (float) d[i];
