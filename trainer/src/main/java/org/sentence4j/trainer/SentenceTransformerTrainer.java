@@ -2,6 +2,7 @@ package org.sentence4j.trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,11 @@ import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.SentenceLoss;
+import org.sentence4j.trainer.card.ModelCard;
+import org.sentence4j.trainer.card.ModelCardData;
+import org.sentence4j.trainer.card.TrainingPlot;
+import org.sentence4j.trainer.checkpoint.Checkpoint;
+import org.sentence4j.trainer.checkpoint.CheckpointManager;
 import org.sentence4j.trainer.data.Dataset;
 import org.sentence4j.trainer.data.MultiDatasetBatchSampler;
 import org.sentence4j.trainer.data.NamedBatch;
@@ -51,6 +57,9 @@ public final class SentenceTransformerTrainer {
     private final Evaluator evaluator;
     private final SentenceEmbedder guide;
     private final PrintStream log;
+    private final String baseModel;
+    private final long stopAfterStep;
+    private final CheckpointManager checkpoints;
 
     private SentenceTransformerTrainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -63,6 +72,9 @@ public final class SentenceTransformerTrainer {
         this.evaluator = b.evaluator;
         this.guide = b.guide;
         this.log = b.log;
+        this.baseModel = b.baseModel;
+        this.stopAfterStep = b.stopAfterStep;
+        this.checkpoints = new CheckpointManager(args.outputDir().resolve("checkpoints"), args.saveTotalLimit());
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
             SentenceLoss loss = losses.get(e.getKey());
             if (loss == null) {
@@ -82,11 +94,26 @@ public final class SentenceTransformerTrainer {
         return run(null);
     }
 
-    /** The state and arrays a run needs to continue; {@code null} starts fresh. */
-    record Resume(TrainerState state, Map<String, INDArray> optimizerState) {
+    /**
+     * Continues an interrupted run from its newest complete checkpoint (under {@code <output>/checkpoints}),
+     * or starts from the beginning when there is none. The weights, optimizer moments, loss parameters,
+     * schedule position, sampler position and the seeds of dropout and per-step sampling all come back.
+     */
+    public TrainingResult resumeFromLatestCheckpoint() throws IOException {
+        return run(checkpoints.loadLatest().orElse(null));
     }
 
-    TrainingResult run(Resume resume) throws IOException {
+    /** Continues from a given checkpoint folder. */
+    public TrainingResult resumeFrom(Path checkpointFolder) throws IOException {
+        return run(CheckpointManager.load(checkpointFolder));
+    }
+
+    /** Where checkpoints go: {@code <output>/checkpoints/checkpoint-<step>}. */
+    public CheckpointManager checkpoints() {
+        return checkpoints;
+    }
+
+    TrainingResult run(Checkpoint resume) throws IOException {
         long t0 = System.nanoTime();
         Map<String, TrainingGraph> graphs = new LinkedHashMap<>();
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
@@ -114,15 +141,19 @@ public final class SentenceTransformerTrainer {
 
         TrainerState state = resume == null
                 ? new TrainerState(0, 0, 0, args.seed(), args.seed() + 1, args.seed() + 2, List.of())
-                : resume.state();
+                : resume.trainerState();
         if (resume != null) {
-            adam.load(resume.optimizerState());
+            restore(resume, params, adam);
+            log.println("resuming from " + resume.folder() + " at step " + state.globalStep());
         }
         List<LogEntry> history = new ArrayList<>(state.log());
         EvaluationResults evalFile = new EvaluationResults(args.outputDir().resolve("eval").resolve("results.json"));
         Map<String, Double> initial = Map.of();
         if (evaluator != null && args.evalBeforeTraining() && resume == null) {
             initial = evaluate(0, 0.0, history, evalFile);
+        } else if (resume != null) {
+            initial = history.stream().filter(e -> e.step() == 0 && !e.metrics().isEmpty()).map(LogEntry::metrics)
+                    .findFirst().orElse(Map.of());
         }
 
         SamplerCursor<NamedBatch> cursor = SamplerCursor.resume(sampler,
@@ -197,9 +228,14 @@ public final class SentenceTransformerTrainer {
                 if (evaluator != null && args.evalSteps() > 0 && step % args.evalSteps() == 0 && !last) {
                     evaluate(step, epoch, history, evalFile);
                 }
-                if (args.saveSteps() > 0 && step % args.saveSteps() == 0 && !last) {
+                boolean stop = stopAfterStep > 0 && step >= stopAfterStep && !last;
+                if ((args.saveSteps() > 0 && step % args.saveSteps() == 0 && !last) || stop) {
                     checkpoint(step, new TrainerState(step, cursor.epoch(), cursor.position(), state.samplerSeed(),
                             state.dropoutSeed(), state.stepRngSeed(), history), adam, params);
+                }
+                if (stop) {
+                    log.println("stopping after step " + step + " as asked; resume from " + checkpoints.latest().orElse(null));
+                    return new TrainingResult(args.outputDir(), step, (System.nanoTime() - t0) / 1e9, initial, Map.of(), history);
                 }
             }
         }
@@ -210,12 +246,66 @@ public final class SentenceTransformerTrainer {
         return new TrainingResult(args.outputDir(), step, (System.nanoTime() - t0) / 1e9, initial, fin, history);
     }
 
-    /** Hook: called after a checkpoint-worthy step. */
-    void checkpoint(long step, TrainerState state, AdamW adam, Map<String, INDArray> params) throws IOException {
+    private void checkpoint(long step, TrainerState state, AdamW adam, Map<String, INDArray> params) throws IOException {
+        Map<String, INDArray> lossParams = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            if (k.startsWith(TrainingGraph.LOSS_PARAMETER_PREFIX)) {
+                lossParams.put(k, v);
+            }
+        });
+        Path folder = checkpoints.save(step, model.files(), adam.state(), lossParams, state);
+        log.println("step " + step + ": checkpoint " + folder);
     }
 
-    /** Hook: called when training ended and the model is saved. */
-    void finished(long step, List<LogEntry> history, Map<String, Double> finalMetrics) throws IOException {
+    /** Puts a checkpoint's weights, loss parameters and optimizer state back. */
+    private void restore(Checkpoint c, Map<String, INDArray> params, AdamW adam) {
+        model.encoder().loadWeights(c.model().weights());
+        for (Map.Entry<String, INDArray> e : c.lossParameters().entrySet()) {
+            INDArray target = params.get(e.getKey());
+            if (target == null) {
+                throw new IllegalStateException("checkpoint " + c.folder() + " has loss parameter " + e.getKey()
+                        + ", which this run's losses do not have");
+            }
+            target.assign(e.getValue());
+        }
+        adam.load(c.optimizerState());
+    }
+
+    /** The model card, the loss plot and a summary, next to the saved model. */
+    private void finished(long step, List<LogEntry> history, Map<String, Double> finalMetrics) throws IOException {
+        ModelCardData.Builder card = ModelCardData.builder().modelId(args.outputDir().getFileName().toString())
+                .baseModel(baseModel).architecture(architecture()).hyperparameters(args.nonDefaults()).log(history)
+                .finalEvaluation(finalMetrics).versions(ModelCardData.detectVersions());
+        for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
+            Dataset ds = e.getValue();
+            List<String> columns = new ArrayList<>(ds.columns());
+            ds.labelColumn().ifPresent(columns::add);
+            List<Map<String, Object>> examples = new ArrayList<>();
+            for (int i = 0; i < Math.min(ModelCardData.MAX_EXAMPLES, ds.size()); i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int c = 0; c < ds.columns().size(); c++) {
+                    row.put(ds.columns().get(c), ds.text(c, i));
+                }
+                if (ds.hasLabels()) {
+                    row.put(ds.labelColumn().get(), ds.labelKind() == LabelKind.VECTOR
+                            ? java.util.Arrays.toString(ds.labelVector(i)) : ds.label(i));
+                }
+                examples.add(row);
+            }
+            card.dataset(e.getKey(), ds.size(), columns, examples, losses.get(e.getKey()));
+        }
+        ModelCard.write(card.build(), args.outputDir());
+        if (history.stream().anyMatch(e -> Double.isFinite(e.loss()) || !e.metrics().isEmpty())) {
+            TrainingPlot.write(history, args.outputDir().resolve("training_loss.png"));
+        }
+    }
+
+    private String architecture() {
+        var c = model.encoder().config();
+        var p = model.encoder().pooling();
+        return "BertModel, " + c.numHiddenLayers() + " layers, hidden " + c.hiddenSize() + ", " + c.numAttentionHeads()
+                + " heads, max " + model.maxSeqLength() + " tokens, " + p.modes().stream().map(m -> m.configName()).toList()
+                + " pooling" + (model.encoder().normalize() ? ", normalized" : "") + ", " + model.embeddingDimension() + " dimensions";
     }
 
     private Map<String, Double> evaluate(long step, double epoch, List<LogEntry> history, EvaluationResults file) {
@@ -331,6 +421,8 @@ public final class SentenceTransformerTrainer {
         private Evaluator evaluator;
         private SentenceEmbedder guide;
         private PrintStream log = System.err;
+        private String baseModel = "unknown";
+        private long stopAfterStep = 0;
 
         private Builder(SentenceEncoder model, TrainingArguments args) {
             this.model = model;
@@ -352,6 +444,21 @@ public final class SentenceTransformerTrainer {
         /** The frozen guide model of GIST losses. */
         public Builder guide(SentenceEmbedder guide) {
             this.guide = guide;
+            return this;
+        }
+
+        /** The name of the model training starts from, for the model card (e.g. all-MiniLM-L6-v2). */
+        public Builder baseModel(String name) {
+            this.baseModel = name;
+            return this;
+        }
+
+        /**
+         * Stops after this many optimizer steps with a checkpoint, as an interruption would, so a long run can be
+         * split into sessions; {@link #resumeFromLatestCheckpoint()} continues it. 0 (the default) runs to the end.
+         */
+        public Builder stopAfterStep(long step) {
+            this.stopAfterStep = step;
             return this;
         }
 
