@@ -36,6 +36,7 @@ public final class Sentence4j {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo" -> LossDemo.main(rest);
+            case "quickstart" -> QuickstartCommand.run(rest);
             case "encode" -> EncodeCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
             case "losses" -> listLosses();
@@ -52,6 +53,8 @@ public final class Sentence4j {
                 usage: ./sentence4j <command> [options]
 
                 commands:
+                  quickstart  fine-tune the embedded all-MiniLM-L6-v2 on the shipped support-ticket pairs;
+                           prints the held-out metric before and after [--output output/quickstart-model]
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
                            [--batch-size 32] [--truncate-dim K]; no --model: the embedded all-MiniLM-L6-v2
