@@ -19,7 +19,8 @@ public final class Sentence4j {
         SameDiffOutput.quiet();
         try {
             run(args);
-        } catch (Options.UsageException | org.sentence4j.losses.LossInputException e) {
+        } catch (Options.UsageException | org.sentence4j.losses.LossInputException
+                 | org.sentence4j.trainer.data.DatasetException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         } catch (java.io.IOException e) {
@@ -37,6 +38,7 @@ public final class Sentence4j {
         switch (args[0]) {
             case "demo" -> LossDemo.main(rest);
             case "quickstart" -> QuickstartCommand.run(rest);
+            case "train" -> TrainCommand.run(rest);
             case "encode" -> EncodeCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
             case "losses" -> listLosses();
@@ -55,6 +57,10 @@ public final class Sentence4j {
                 commands:
                   quickstart  fine-tune the embedded all-MiniLM-L6-v2 on the shipped support-ticket pairs;
                            prints the held-out metric before and after [--output output/quickstart-model]
+                  train    --data <file> --loss <LossName> [--loss-option key=value ...] [--base-loss <Name>]
+                           [--model <dir>] [--eval <file>] --output <dir> [--epochs N | --max-steps N]
+                           [--batch-size 16] [--lr 5e-5] [--warmup-ratio 0.1] [--batch-sampler default|no_duplicates|
+                           group_by_label] [--label-scale 5] [--save-steps 500] [--resume true] ...
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
                            [--batch-size 32] [--truncate-dim K]; no --model: the embedded all-MiniLM-L6-v2
