@@ -12,7 +12,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.pooling.PoolingConfig;
@@ -175,9 +174,24 @@ public final class BertEncoder {
      */
     public INDArray wordEmbeddingGradient(INDArray inputIds, INDArray inputEmbeddingGradient) {
         INDArray table = Nd4j.zeros(dataType, config.vocabSize(), config.hiddenSize());
-        INDArray flat = inputIds.castTo(DataType.INT64).reshape(-1);
-        INDArray updates = inputEmbeddingGradient.castTo(dataType).reshape(flat.length(), config.hiddenSize());
-        return Nd4j.exec(new ScatterAdd(table, flat, updates))[0];
+        long[] ids = inputIds.castTo(DataType.INT64).reshape(-1).toLongVector();
+        INDArray updates = inputEmbeddingGradient.castTo(dataType).reshape(ids.length, config.hiddenSize());
+        // Rows of one id are summed in position order. libnd4j's multi-threaded scatter_add sums repeated ids in
+        // whatever order its threads reach them, which makes training (and a resumed run) not reproducible.
+        int h = config.hiddenSize();
+        Map<Long, List<Integer>> positions = new java.util.TreeMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            positions.computeIfAbsent(ids[i], k -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<Long, List<Integer>> e : positions.entrySet()) {
+            List<Integer> rows = e.getValue();
+            INDArray sum = updates.getRow(rows.get(0)).dup();
+            for (int k = 1; k < rows.size(); k++) {
+                sum.addi(updates.getRow(rows.get(k)));
+            }
+            table.putRow(e.getKey(), sum.reshape(1, h));
+        }
+        return table;
     }
 
     /** {@link #gradients(List, Map)} for a graph with a single encoder pass. */
