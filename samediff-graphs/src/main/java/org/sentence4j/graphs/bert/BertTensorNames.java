@@ -60,7 +60,8 @@ public final class BertTensorNames {
 
     /**
      * Every parameter of the encoder with its PyTorch shape ({@code [out, in]} for Linear weights), in the
-     * order of the model's modules.
+     * order of a {@code BertModel}'s state dict (no pooler: sentence-transformers never uses it). The one list of
+     * tensor names: the importers, the savers and the graph all use it.
      */
     public static Map<String, long[]> shapes(BertConfig c) {
         long h = c.hiddenSize();
@@ -72,12 +73,12 @@ public final class BertTensorNames {
         m.put(EMBEDDINGS_LAYER_NORM_WEIGHT, new long[] {h});
         m.put(EMBEDDINGS_LAYER_NORM_BIAS, new long[] {h});
         for (int l = 0; l < c.numHiddenLayers(); l++) {
-            for (String kind : List.of("weight", "bias")) {
-                boolean w = kind.equals("weight");
-                m.put(query(l, kind), w ? new long[] {h, h} : new long[] {h});
-                m.put(key(l, kind), w ? new long[] {h, h} : new long[] {h});
-                m.put(value(l, kind), w ? new long[] {h, h} : new long[] {h});
-            }
+            m.put(query(l, "weight"), new long[] {h, h});
+            m.put(query(l, "bias"), new long[] {h});
+            m.put(key(l, "weight"), new long[] {h, h});
+            m.put(key(l, "bias"), new long[] {h});
+            m.put(value(l, "weight"), new long[] {h, h});
+            m.put(value(l, "bias"), new long[] {h});
             m.put(attentionOutput(l, "weight"), new long[] {h, h});
             m.put(attentionOutput(l, "bias"), new long[] {h});
             m.put(attentionLayerNorm(l, "weight"), new long[] {h});

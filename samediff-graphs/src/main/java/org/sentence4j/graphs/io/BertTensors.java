@@ -9,6 +9,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sentence4j.graphs.bert.BertConfig;
+import org.sentence4j.graphs.bert.BertTensorNames;
 import org.sentence4j.graphs.bert.BertWeights;
 
 /**
@@ -23,32 +24,7 @@ public final class BertTensors {
 
     /** Name to shape of every tensor of an encoder of that configuration, embeddings first, then layer by layer. */
     public static Map<String, long[]> expectedShapes(BertConfig c) {
-        long h = c.hiddenSize();
-        long i = c.intermediateSize();
-        Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("embeddings.word_embeddings.weight", new long[]{c.vocabSize(), h});
-        m.put("embeddings.position_embeddings.weight", new long[]{c.maxPositionEmbeddings(), h});
-        m.put("embeddings.token_type_embeddings.weight", new long[]{c.typeVocabSize(), h});
-        m.put("embeddings.LayerNorm.weight", new long[]{h});
-        m.put("embeddings.LayerNorm.bias", new long[]{h});
-        for (int l = 0; l < c.numHiddenLayers(); l++) {
-            String p = "encoder.layer." + l + ".";
-            for (String qkv : new String[]{"query", "key", "value"}) {
-                m.put(p + "attention.self." + qkv + ".weight", new long[]{h, h});
-                m.put(p + "attention.self." + qkv + ".bias", new long[]{h});
-            }
-            m.put(p + "attention.output.dense.weight", new long[]{h, h});
-            m.put(p + "attention.output.dense.bias", new long[]{h});
-            m.put(p + "attention.output.LayerNorm.weight", new long[]{h});
-            m.put(p + "attention.output.LayerNorm.bias", new long[]{h});
-            m.put(p + "intermediate.dense.weight", new long[]{i, h});
-            m.put(p + "intermediate.dense.bias", new long[]{i});
-            m.put(p + "output.dense.weight", new long[]{h, i});
-            m.put(p + "output.dense.bias", new long[]{h});
-            m.put(p + "output.LayerNorm.weight", new long[]{h});
-            m.put(p + "output.LayerNorm.bias", new long[]{h});
-        }
-        return m;
+        return BertTensorNames.shapes(c);
     }
 
     /**
