@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.pooling.PoolingMode;
+import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
 
 /**
@@ -208,7 +209,8 @@ public final class BertEncoder {
                                            List<String> otherVariables) {
         Map<String, INDArray> feed = new HashMap<>(otherPlaceholders);
         feed.putAll(feed(passes));
-        Map<String, INDArray> raw = sd.calculateGradients(feed, gradientRequests(passes, otherVariables).toArray(new String[0]));
+        Map<String, INDArray> raw = SessionMemory.gradientsAndOutputs(sd, feed, List.of(), gradientRequests(passes, otherVariables))
+                .getGradients();
         return collectGradients(raw, passes, otherVariables);
     }
 
@@ -277,6 +279,7 @@ public final class BertEncoder {
             throw new IllegalArgumentException("numLayers must be in [0, " + config.numHiddenLayers() + "], not " + numLayers);
         }
         String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
+        SessionMemory.apply(sd);
         return sd.output(feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
     }
 
