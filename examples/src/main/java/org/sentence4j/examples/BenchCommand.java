@@ -61,6 +61,10 @@ final class BenchCommand {
 
         try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel()) {
             BertConfig cfg = model.encoder().config();
+            if (TRACE) {
+                System.err.printf("model loaded: rss %.0f MB, peak rss %.0f MB, java heap used %d MB%n", statusMb("VmRSS:"),
+                        statusMb("VmHWM:"), (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+            }
             if (seq > cfg.maxPositionEmbeddings()) {
                 throw new Options.UsageException("bench: --seq exceeds the model's " + cfg.maxPositionEmbeddings() + " positions");
             }

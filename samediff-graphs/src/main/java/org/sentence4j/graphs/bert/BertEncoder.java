@@ -279,15 +279,14 @@ public final class BertEncoder {
             throw new IllegalArgumentException("numLayers must be in [0, " + config.numHiddenLayers() + "], not " + numLayers);
         }
         String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
-        SessionMemory.apply(sd);
-        return sd.output(feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
     }
 
     /** The pooled embedding [B, D] of every hidden state (index 0 = embedding layer, last = {@link #embed}). */
     public List<INDArray> embedAllLayers(TokenBatch batch) {
         EncoderGraph g = inferenceGraph();
         String[] names = g.layerEmbeddings().stream().map(SDVariable::name).toArray(String[]::new);
-        Map<String, INDArray> out = sd.output(feed(g, batch, DropoutMasks.none()), names);
+        Map<String, INDArray> out = SessionMemory.output(sd, feed(g, batch, DropoutMasks.none()), names);
         List<INDArray> result = new ArrayList<>();
         for (String n : names) {
             result.add(out.get(n));
@@ -298,7 +297,7 @@ public final class BertEncoder {
     /** The last hidden state [B, T, H] (Hugging Face's {@code last_hidden_state}). */
     public INDArray tokenEmbeddings(TokenBatch batch) {
         String name = inferenceGraph().tokenEmbeddings().name();
-        return sd.output(feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
     }
 
     private EncoderGraph inferenceGraph() {

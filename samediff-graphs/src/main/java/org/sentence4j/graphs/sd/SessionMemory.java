@@ -126,6 +126,24 @@ public final class SessionMemory {
      * dependency tracker does not reach), ~1 GB at 16 pairs × 64 tokens, alive until the next step replaces
      * them and then left to the garbage collector.
      */
+    /**
+     * {@code sd.output(feed, names)} with a bounded session and, after the run, the session's leftovers closed
+     * (as for {@link #gradientsAndOutputs}): inference whose memory does not grow with the number of calls.
+     */
+    public static Map<String, INDArray> output(SameDiff sd, Map<String, INDArray> feed, String... names) {
+        apply(sd);
+        Map<String, INDArray> out = sd.output(feed, names);
+        freeLeftovers(sd, sd, out.values(), feed.values());
+        for (INDArray a : new java.util.IdentityHashMap<INDArray, Boolean>() {{
+            out.values().forEach(x -> put(x, true));
+        }}.keySet()) {
+            if (a != null && !a.isEmpty()) {
+                LIVE.addAndGet(-a.length() * a.dataType().width());
+            }
+        }
+        return out;
+    }
+
     private static void freeLeftovers(SameDiff sd, SameDiff grad, Collection<INDArray> returned, Collection<INDArray> fed) {
         java.util.Set<Long> keep = new java.util.HashSet<>();
         returned.forEach(a -> keepBuffer(keep, a));
