@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.SentenceEncoder;
 import org.sentence4j.graphs.bert.BertConfig;
+import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.ranking.MultipleNegativesRankingLoss;
 import org.sentence4j.trainer.optim.AdamW;
@@ -60,6 +61,10 @@ final class BenchCommand {
 
         try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel()) {
             BertConfig cfg = model.encoder().config();
+            if (TRACE) {
+                System.err.printf("model loaded: rss %.0f MB, peak rss %.0f MB, java heap used %d MB%n", statusMb("VmRSS:"),
+                        statusMb("VmHWM:"), (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+            }
             if (seq > cfg.maxPositionEmbeddings()) {
                 throw new Options.UsageException("bench: --seq exceeds the model's " + cfg.maxPositionEmbeddings() + " positions");
             }
@@ -72,14 +77,33 @@ final class BenchCommand {
                 flops = 3 * 2 * flops;
                 TrainingGraph graph = new TrainingGraph(model.encoder(), MultipleNegativesRankingLoss.builder().build(), "bench", 2, null, 0);
                 AdamW adam = AdamW.withWeightDecay(0.01);
+
                 Map<String, INDArray> params = graph.parameters();
                 long[] step = {0};
+                String profile = System.getenv("SENTENCE4J_BENCH_PROFILE");
                 ms = time(warmup, iters, () -> {
+                    if (profile != null && step[0] == warmup) {
+                        org.nd4j.autodiff.samediff.SameDiff g = model.encoder().sameDiff().getFunction("grad");
+                        g.setListeners(new org.nd4j.autodiff.listeners.profiler.ProfilingListener.Builder(new java.io.File(profile))
+                                .recordAll().operations(org.nd4j.autodiff.listeners.Operation.INFERENCE).build());
+                    }
+                    long t0 = System.nanoTime();
                     StepResult r = graph.step(List.of(randomTokens(cfg, batch, seq, rng), randomTokens(cfg, batch, seq, rng)),
                             null, null, step[0]++, rng);
+                    long t1 = System.nanoTime();
                     GradientClipping.clip(r.gradients(), 1.0);
+                    long t2 = System.nanoTime();
                     adam.step(params, r.gradients(), 2e-5);
+                    long t3 = System.nanoTime();
+                    if (TRACE) {
+                        System.err.printf("  step %.0f ms, clip %.0f ms, adamw %.0f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+                    }
                 });
+                if (profile != null) {
+                    model.encoder().sameDiff().getFunction("grad").setListeners(List.of());
+                    System.err.println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(
+                            new java.io.File(profile), org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.ProfileFormat.SAMEDIFF));
+                }
             }
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
@@ -120,21 +144,40 @@ final class BenchCommand {
     private static double[] time(int warmup, int iters, Runnable work) {
         for (int i = 0; i < warmup; i++) {
             work.run();
+            if (TRACE) {
+                System.err.printf("warmup %d: peak rss %.0f MB%n", i, statusMb("VmHWM:"));
+                SessionMemory.peakBytesSinceLastCall();
+            }
         }
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
             work.run();
             ms.add((System.nanoTime() - t0) / 1e6);
+            if (TRACE) {
+                System.err.printf("iter %d: %.0f ms, rss %.0f MB, peak rss %.0f MB%n", i, ms.get(i), statusMb("VmRSS:"),
+                        statusMb("VmHWM:"));
+                System.err.printf("  session arrays: peak %d MB during the iteration, %d MB unreleased after%n",
+                        SessionMemory.peakBytesSinceLastCall() >> 20, SessionMemory.liveBytes() >> 20);
+
+            }
         }
         return ms.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
+    /** Per-iteration memory lines on standard error ({@code SENTENCE4J_BENCH_TRACE=1}). */
+    private static final boolean TRACE = System.getenv("SENTENCE4J_BENCH_TRACE") != null;
+
     /** VmHWM of this process (peak resident set), in MB; -1 where /proc is not available. */
     static double peakRssMb() {
+        return statusMb("VmHWM:");
+    }
+
+    /** A memory line of /proc/self/status in MB; -1 where /proc is not available. */
+    static double statusMb(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(key)) {
                     return round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
                 }
             }

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.pooling.PoolingMode;
+import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
 
 /**
@@ -222,7 +223,8 @@ public final class BertEncoder {
                                            List<String> otherVariables) {
         Map<String, INDArray> feed = new HashMap<>(otherPlaceholders);
         feed.putAll(feed(passes));
-        Map<String, INDArray> raw = sd.calculateGradients(feed, gradientRequests(passes, otherVariables).toArray(new String[0]));
+        Map<String, INDArray> raw = SessionMemory.gradientsAndOutputs(sd, feed, List.of(), gradientRequests(passes, otherVariables))
+                .getGradients();
         return collectGradients(raw, passes, otherVariables);
     }
 
@@ -291,14 +293,14 @@ public final class BertEncoder {
             throw new IllegalArgumentException("numLayers must be in [0, " + config.numHiddenLayers() + "], not " + numLayers);
         }
         String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
-        return sd.output(feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
     }
 
     /** The pooled embedding [B, D] of every hidden state (index 0 = embedding layer, last = {@link #embed}). */
     public List<INDArray> embedAllLayers(TokenBatch batch) {
         EncoderGraph g = inferenceGraph();
         String[] names = g.layerEmbeddings().stream().map(SDVariable::name).toArray(String[]::new);
-        Map<String, INDArray> out = sd.output(feed(g, batch, DropoutMasks.none()), names);
+        Map<String, INDArray> out = SessionMemory.output(sd, feed(g, batch, DropoutMasks.none()), names);
         List<INDArray> result = new ArrayList<>();
         for (String n : names) {
             result.add(out.get(n));
@@ -309,7 +311,7 @@ public final class BertEncoder {
     /** The last hidden state [B, T, H] (Hugging Face's {@code last_hidden_state}). */
     public INDArray tokenEmbeddings(TokenBatch batch) {
         String name = inferenceGraph().tokenEmbeddings().name();
-        return sd.output(feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
     }
 
     private EncoderGraph inferenceGraph() {

@@ -8,7 +8,6 @@ import java.util.function.Predicate;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * AdamW (Loshchilov and Hutter), as PyTorch's {@code torch.optim.AdamW} that sentence-transformers' trainer
@@ -75,11 +74,26 @@ public final class AdamW {
             if (weightDecay != 0 && decay.test(name)) {
                 p.muli(1 - lr * weightDecay);
             }
-            mi.muli(beta1).addi(g.mul(1 - beta1));
-            vi.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-            INDArray denom = Transforms.sqrt(vi, true).divi(Math.sqrt(bc2)).addi(eps);
-            p.subi(mi.div(denom).muli(lr / bc1));
+            // in place through one scratch buffer: the same operations in the same order as
+            // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; p -= lr/bc1 · m / (sqrt(v)/sqrt(bc2) + eps),
+            // without four fresh parameter-sized arrays per tensor and step
+            INDArray t = scratch(p);
+            mi.muli(beta1).addi(t.assign(g).muli(1 - beta1));
+            vi.muli(beta2).addi(t.assign(g).muli(g).muli(1 - beta2));
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt(vi, t));
+            t.divi(Math.sqrt(bc2)).addi(eps).rdivi(mi);
+            p.subi(t.muli(lr / bc1));
         }
+    }
+
+    private INDArray scratchBuffer;
+
+    /** A c-order scratch array of p's shape and type, a view of one buffer reused for every tensor. */
+    private INDArray scratch(INDArray p) {
+        if (scratchBuffer == null || scratchBuffer.length() < p.length() || scratchBuffer.dataType() != p.dataType()) {
+            scratchBuffer = Nd4j.createUninitialized(p.dataType(), Math.max(p.length(), scratchBuffer == null ? 0 : scratchBuffer.length()));
+        }
+        return scratchBuffer.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, p.length())).reshape('c', p.shape());
     }
 
     /** Steps taken so far. */

@@ -16,6 +16,7 @@ import org.sentence4j.graphs.bert.BertTensorNames;
 import org.sentence4j.graphs.bert.DropoutMasks;
 import org.sentence4j.graphs.bert.EncoderFeed;
 import org.sentence4j.graphs.bert.EncoderGraph;
+import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
@@ -137,6 +138,7 @@ public final class TrainingGraph {
             throw new LossInputException(loss.name() + " was set up for " + passes.size() + " input columns, but the batch has "
                     + columns.size() + ".");
         }
+        SessionMemory.beforeStep();
         List<EncoderFeed> feeds = new ArrayList<>();
         for (int c = 0; c < passes.size(); c++) {
             EncoderGraph g = passes.get(c);
@@ -159,8 +161,12 @@ public final class TrainingGraph {
         outputs.add(output.total().name());
         output.components().values().forEach(v -> outputs.add(v.name()));
         List<String> own = new ArrayList<>(lossParameters.values());
-        sd.setLossVariables(output.total().name());
-        OutAndGrad r = sd.calculateGradientsAndOutputs(feed, new ArrayList<>(outputs), encoder.gradientRequests(feeds, own));
+        // setLossVariables drops SameDiff's gradient function, which is then rebuilt (differentiated again) and
+        // gets fresh sessions: only call it when another loss was set (several training graphs share a graph)
+        if (!List.of(output.total().name()).equals(sd.getLossVariables())) {
+            sd.setLossVariables(output.total().name());
+        }
+        OutAndGrad r = SessionMemory.gradientsAndOutputs(sd, feed, new ArrayList<>(outputs), encoder.gradientRequests(feeds, own));
         Map<String, INDArray> grads = encoder.collectGradients(r.getGradients(), feeds, own);
         Map<String, INDArray> named = new LinkedHashMap<>();
         grads.forEach((k, v) -> named.put(k, v));
