@@ -180,17 +180,16 @@ public final class BertEncoder {
         // Rows of one id are summed in position order. libnd4j's multi-threaded scatter_add sums repeated ids in
         // whatever order its threads reach them, which makes training (and a resumed run) not reproducible.
         int h = config.hiddenSize();
-        Map<Long, List<Integer>> positions = new java.util.TreeMap<>();
+        double[] rows = updates.dup('c').data().asDouble();
+        Map<Long, double[]> sums = new java.util.TreeMap<>();
         for (int i = 0; i < ids.length; i++) {
-            positions.computeIfAbsent(ids[i], k -> new ArrayList<>()).add(i);
-        }
-        for (Map.Entry<Long, List<Integer>> e : positions.entrySet()) {
-            List<Integer> rows = e.getValue();
-            INDArray sum = updates.getRow(rows.get(0)).dup();
-            for (int k = 1; k < rows.size(); k++) {
-                sum.addi(updates.getRow(rows.get(k)));
+            double[] acc = sums.computeIfAbsent(ids[i], k -> new double[h]);
+            for (int d = 0, o = i * h; d < h; d++) {
+                acc[d] += rows[o + d];
             }
-            table.putRow(e.getKey(), sum.reshape(1, h));
+        }
+        for (Map.Entry<Long, double[]> e : sums.entrySet()) {
+            table.putRow(e.getKey(), Nd4j.createFromArray(e.getValue()).castTo(dataType).reshape(1, h));
         }
         return table;
     }
