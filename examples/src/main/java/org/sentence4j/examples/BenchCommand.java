@@ -37,7 +37,7 @@ import org.sentence4j.trainer.step.TrainingGraph;
  */
 final class BenchCommand {
 
-    static final Set<String> OPTIONS = Set.of("mode", "batch", "seq", "iters", "warmup", "threads", "model");
+    static final Set<String> OPTIONS = Set.of("mode", "batch", "seq", "iters", "warmup", "threads", "model", "loss", "dim");
 
     private BenchCommand() {
     }
@@ -45,8 +45,8 @@ final class BenchCommand {
     static void run(String[] args) throws IOException {
         Options o = Options.parse("bench", args, OPTIONS);
         String mode = o.require("mode");
-        if (!mode.equals("encode") && !mode.equals("train")) {
-            throw new Options.UsageException("bench: --mode must be encode or train, not '" + mode + "'");
+        if (!mode.equals("encode") && !mode.equals("train") && !mode.equals("loss")) {
+            throw new Options.UsageException("bench: --mode must be encode, train or loss, not '" + mode + "'");
         }
         int batch = o.getInt("batch", 32);
         int seq = o.getInt("seq", 64);
@@ -59,6 +59,10 @@ final class BenchCommand {
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
 
+        if (mode.equals("loss")) {
+            lossOnly(o.get("loss", "MultipleNegativesRankingLoss"), batch, o.getInt("dim", 384), iters, warmup, threads);
+            return;
+        }
         try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel()) {
             BertConfig cfg = model.encoder().config();
             if (TRACE) {
@@ -123,6 +127,48 @@ final class BenchCommand {
             out.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", ""));
             System.out.println(new ObjectMapper().writeValueAsString(out));
         }
+    }
+
+    /**
+     * {@code --mode loss --loss <Name> --batch B [--dim 384]}: the loss fragment alone, value and embedding
+     * gradients, on random embeddings of B rows per column (labels made up to fit the loss), graph built once.
+     */
+    private static void lossOnly(String lossName, int batch, int dim, int iters, int warmup, int threads) throws IOException {
+        org.sentence4j.losses.SentenceLoss loss = org.sentence4j.losses.LossRegistry.defaults().create(lossName, Map.of());
+        org.sentence4j.losses.InputFormat f = loss.inputFormat();
+        int columns = Math.max(f.minColumns(), Math.min(2, f.maxColumns()));
+        Random rng = new Random(11);
+        java.util.function.Supplier<org.sentence4j.losses.runner.LossBatch> batches = () -> {
+            List<INDArray> cols = new ArrayList<>();
+            for (int c = 0; c < columns; c++) {
+                cols.add(Nd4j.rand(DataType.FLOAT, batch, dim).subi(0.5));
+            }
+            org.sentence4j.losses.runner.LossBatch b = org.sentence4j.losses.runner.LossBatch.of(cols);
+            if (f.labels() == org.sentence4j.losses.LabelRequirement.REQUIRED) {
+                double[] y = new double[batch];
+                for (int i = 0; i < batch; i++) {
+                    y[i] = f.labelKind() == org.sentence4j.losses.LabelKind.CLASS ? rng.nextInt(16) : rng.nextInt(2);
+                }
+                b.withLabels(Nd4j.createFromArray(y).castTo(DataType.FLOAT));
+            }
+            return b;
+        };
+        org.sentence4j.losses.runner.EmbeddingLossRunner.Prepared p =
+                new org.sentence4j.losses.runner.EmbeddingLossRunner(DataType.FLOAT).prepare(loss, batches.get());
+        double[] ms = time(warmup, iters, p::evaluate);
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", "loss");
+        out.put("loss", loss.name());
+        out.put("batch", batch);
+        out.put("dim", dim);
+        out.put("threads", threads);
+        out.put("median_ms", round(sorted[sorted.length / 2]));
+        out.put("min_ms", round(sorted[0]));
+        out.put("max_ms", round(sorted[sorted.length - 1]));
+        out.put("peak_rss_mb", peakRssMb());
+        System.out.println(new ObjectMapper().writeValueAsString(out));
     }
 
     /** Matrix-product FLOPs of one forward pass: per token and layer Q, K, V, output, two FFN products, and attention. */

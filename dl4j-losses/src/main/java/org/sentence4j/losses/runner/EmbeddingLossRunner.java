@@ -182,14 +182,21 @@ public final class EmbeddingLossRunner {
             return new LossEvaluation(values.get(total.name()).getDouble(0), components, null, List.of(), Map.of());
         }
 
-        /** Value and gradients on the prepared arrays. */
+        /** Value and gradients on the prepared arrays, in one forward and backward pass. */
         public LossEvaluation evaluate() {
-            LossEvaluation v = value();
             List<String> wanted = new ArrayList<>(columnNames);
             layerNames.forEach(wanted::addAll);
             out.parameters().values().forEach(p -> wanted.add(p.name()));
             wanted.add("one");
-            Map<String, INDArray> grads = sd.calculateGradients(feeds, wanted.toArray(new String[0]));
+            java.util.Set<String> outputs = new java.util.LinkedHashSet<>();
+            outputs.add(out.total().name());
+            out.components().values().forEach(c -> outputs.add(c.name()));
+            org.nd4j.autodiff.samediff.api.OutAndGrad r = sd.calculateGradientsAndOutputs(feeds, new ArrayList<>(outputs), wanted);
+            Map<String, INDArray> grads = r.getGradients();
+            Map<String, Double> components = new LinkedHashMap<>();
+            out.components().forEach((k, c) -> components.put(k, r.getOutputs().get(c.name()).getDouble(0)));
+            LossEvaluation v = new LossEvaluation(r.getOutputs().get(out.total().name()).getDouble(0), components, null,
+                    List.of(), Map.of());
 
             List<INDArray> gradColumns = new ArrayList<>();
             for (int c = 0; c < columnNames.size(); c++) {
