@@ -128,6 +128,31 @@ class TrainerLossFamiliesTest {
     }
 
     @Test
+    void guidedInBatchNegativesWithAFrozenGuideModel(@TempDir Path dir) throws Exception {
+        Dataset triplets = Dataset.builder("triplets").column("anchor", sentences(8, 1)).column("positive", sentences(8, 2))
+                .column("negative", sentences(8, 5)).build();
+        try (SentenceEncoder model = TinyModels.tinyBert();
+             SentenceEncoder guide = SentenceEncoder.load(TinyModels.shared().resolve("fixtures/st-models/tiny-bert-cls"))) {
+            INDArray before = model.encoder().weights().get("encoder.layer.1.output.dense.weight").dup();
+            INDArray guideBefore = guide.encoder().weights().get("encoder.layer.1.output.dense.weight").dup();
+            TrainingArguments args = TrainingArguments.builder(dir).maxSteps(2).batchSize(4).learningRate(1e-3).loggingSteps(1)
+                    .saveSteps(0).batchSampler(BatchSamplers.NO_DUPLICATES).build();
+            TrainingResult r = SentenceTransformerTrainer.builder(model, args).guide(guide)
+                    .train(triplets, LOSSES.create("GISTEmbedLoss", Map.of("temperature", 0.05))).build().train();
+            assertFalse(before.equalsWithEps(model.encoder().weights().get("encoder.layer.1.output.dense.weight"), 1e-9));
+            assertTrue(guideBefore.equalsWithEps(guide.encoder().weights().get("encoder.layer.1.output.dense.weight"), 0.0),
+                    "the guide stays frozen");
+            r.log().forEach(e -> assertTrue(Double.isNaN(e.loss()) || Double.isFinite(e.loss())));
+        }
+        try (SentenceEncoder model = TinyModels.tinyBert()) {
+            TrainingArguments args = TrainingArguments.builder(dir.resolve("noguide")).maxSteps(1).build();
+            LossInputException e = assertThrows(LossInputException.class, () -> SentenceTransformerTrainer.builder(model, args)
+                    .train(triplets, LOSSES.create("GISTEmbedLoss", Map.of())).build().train());
+            assertTrue(e.getMessage().contains("guide"), e.getMessage());
+        }
+    }
+
+    @Test
     void aLossThatDoesNotFitTheDatasetIsRejected(@TempDir Path dir) throws Exception {
         Dataset pairs = Dataset.builder("pairs").column("anchor", sentences(8, 8)).column("positive", sentences(8, 9)).build();
         try (SentenceEncoder model = TinyModels.tinyBert()) {
