@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -19,7 +17,7 @@ import org.sentence4j.trainer.TrainingResult;
 import org.sentence4j.trainer.data.BatchSamplers;
 import org.sentence4j.trainer.data.Dataset;
 import org.sentence4j.trainer.data.Datasets;
-import org.sentence4j.trainer.evaluation.EmbeddingSimilarityEvaluator;
+import org.sentence4j.trainer.evaluation.Evaluator;
 
 /**
  * The project's main job, {@code ./sentence4j quickstart [--output <dir>]}: fine-tunes the embedded
@@ -45,12 +43,7 @@ final class QuickstartCommand {
             Dataset pairs = Datasets.jsonLines(train).name("support-tickets").read();
             Dataset held = Datasets.tsv(eval).name("support-tickets-eval").header(true).quoting(false)
                     .column("sentence1", "sentence1").column("sentence2", "sentence2").label("score", "score").read();
-            List<Double> scores = new ArrayList<>();
-            for (int i = 0; i < held.size(); i++) {
-                scores.add(held.label(i));
-            }
-            EmbeddingSimilarityEvaluator evaluator = EmbeddingSimilarityEvaluator
-                    .builder(held.column("sentence1"), held.column("sentence2"), scores).name("support-tickets-eval").build();
+            Evaluator evaluator = TrainCommand.evaluator(held, "support-tickets-eval");
             SentenceLoss loss = LossRegistry.defaults().create("MultipleNegativesRankingLoss", java.util.Map.of());
             TrainingArguments targs = TrainingArguments.builder(output).numTrainEpochs(o.getDouble("epochs", 1))
                     .batchSize(o.getInt("batch-size", 16)).learningRate(o.getDouble("lr", 5e-5)).warmupRatio(0.1)

@@ -65,7 +65,7 @@ final class TrainCommand {
             SentenceTransformerTrainer.Builder tb = SentenceTransformerTrainer.builder(model, b.build())
                     .baseModel(o.get("model", "sentence-transformers/all-MiniLM-L6-v2")).train(train, loss);
             if (o.has("eval")) {
-                tb.evaluator(evaluator(read(Path.of(o.get("eval", null)), labelScale)));
+                tb.evaluator(evaluator(read(Path.of(o.get("eval", null)), labelScale), "eval"));
             }
             SentenceTransformerTrainer trainer = tb.build();
             boolean resume = Boolean.parseBoolean(o.get("resume", "false"));
@@ -118,12 +118,12 @@ final class TrainCommand {
         return r.header(true).labelScale(labelScale).read();
     }
 
-    /** An evaluator that suits the evaluation file's shape. */
-    static Evaluator evaluator(Dataset eval) {
+    /** An evaluator that suits the evaluation data's shape, its metrics prefixed with {@code name}. */
+    static Evaluator evaluator(Dataset eval, String name) {
         List<String> cols = eval.columns();
         if (cols.size() == 3 && !eval.hasLabels()) {
             return TripletEvaluator.builder(eval.column(cols.get(0)), eval.column(cols.get(1)), eval.column(cols.get(2)))
-                    .name("eval").build();
+                    .name(name).build();
         }
         if (cols.size() == 2 && eval.hasLabels()) {
             List<Double> labels = new ArrayList<>();
@@ -132,9 +132,9 @@ final class TrainCommand {
             }
             if (eval.labelKind() == LabelKind.BINARY) {
                 return BinaryClassificationEvaluator.builder(eval.column(cols.get(0)), eval.column(cols.get(1)), labels)
-                        .name("eval").build();
+                        .name(name).build();
             }
-            return EmbeddingSimilarityEvaluator.builder(eval.column(cols.get(0)), eval.column(cols.get(1)), labels).name("eval").build();
+            return EmbeddingSimilarityEvaluator.builder(eval.column(cols.get(0)), eval.column(cols.get(1)), labels).name(name).build();
         }
         throw new Options.UsageException("train: --eval needs (sentence1, sentence2, score|label) or (anchor, positive, negative), "
                 + "but the file has columns " + cols + (eval.hasLabels() ? " with labels" : " without labels"));

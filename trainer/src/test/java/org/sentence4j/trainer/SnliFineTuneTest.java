@@ -34,7 +34,7 @@ class SnliFineTuneTest {
 
     /** One (premise, entailment, contradiction) triplet per premise that has both, in file order. */
     static Dataset triplets() {
-        Path snli = TinyModels.shared().resolve("datasets/snli");
+        Path snli = SharedFolder.datasets("snli");
         Dataset pairs = Datasets.lineFiles().name("snli-dev").column("premise", snli.resolve("s1.dev"))
                 .column("hypothesis", snli.resolve("s2.dev")).label("label", snli.resolve("labels.dev"))
                 .labelMapping(LabelMapping.nli()).trimText(true).read();

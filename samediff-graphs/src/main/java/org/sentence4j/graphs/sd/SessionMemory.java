@@ -119,14 +119,6 @@ public final class SessionMemory {
     }
 
     /**
-     * Closes what the gradient session still holds after a run, except the returned arrays, the fed ones,
-     * the graph's variables and constants, views, and arrays parked in the session cache; then forgets the
-     * run's values (SameDiff clears them at the start of the next run anyway). Why: after the run the session
-     * keeps about a third of the step's arrays (ones it never released: outputs of ops whose release the
-     * dependency tracker does not reach), ~1 GB at 16 pairs × 64 tokens, alive until the next step replaces
-     * them and then left to the garbage collector.
-     */
-    /**
      * {@code sd.output(feed, names)} with a bounded session and, after the run, the session's leftovers closed
      * (as for {@link #gradientsAndOutputs}): inference whose memory does not grow with the number of calls.
      */
@@ -144,6 +136,14 @@ public final class SessionMemory {
         return out;
     }
 
+    /**
+     * Closes what the gradient session still holds after a run, except the returned arrays, the fed ones,
+     * the graph's variables and constants, views, and arrays parked in the session cache; then forgets the
+     * run's values (SameDiff clears them at the start of the next run anyway). Why: after the run the session
+     * keeps about a third of the step's arrays (ones it never released: outputs of ops whose release the
+     * dependency tracker does not reach), ~1 GB at 16 pairs × 64 tokens, alive until the next step replaces
+     * them and then left to the garbage collector.
+     */
     private static void freeLeftovers(SameDiff sd, SameDiff grad, Collection<INDArray> returned, Collection<INDArray> fed) {
         java.util.Set<Long> keep = new java.util.HashSet<>();
         returned.forEach(a -> keepBuffer(keep, a));

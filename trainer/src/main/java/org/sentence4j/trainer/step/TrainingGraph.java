@@ -168,8 +168,7 @@ public final class TrainingGraph {
         }
         OutAndGrad r = SessionMemory.gradientsAndOutputs(sd, feed, new ArrayList<>(outputs), encoder.gradientRequests(feeds, own));
         Map<String, INDArray> grads = encoder.collectGradients(r.getGradients(), feeds, own);
-        Map<String, INDArray> named = new LinkedHashMap<>();
-        grads.forEach((k, v) -> named.put(k, v));
+        Map<String, INDArray> named = new LinkedHashMap<>(grads);
         lossParameters.forEach((k, v) -> named.put(k, named.remove(v)));
         Map<String, Double> comps = new LinkedHashMap<>();
         output.components().forEach((k, v) -> comps.put(k, r.getOutputs().get(v.name()).getDouble(0)));

@@ -1,7 +1,8 @@
 package org.sentence4j.trainer.checkpoint;
 
+import org.sentence4j.trainer.SharedFolder;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,20 +26,7 @@ final class CheckpointFixtures {
 
     /** The tokenizer-compatible tiny BERT of the shared fixtures (hidden 32, 2 layers, 4 MB). */
     static Path tinyModelFolder() {
-        String prop = System.getProperty("sentence4j.shared");
-        if (prop != null && !prop.isBlank()) {
-            Path p = Path.of(prop, "fixtures", "st-models", "tiny-bert-mean");
-            if (Files.isDirectory(p)) {
-                return p.toAbsolutePath().normalize();
-            }
-        }
-        for (Path cur = Path.of(System.getProperty("user.dir")).toAbsolutePath(); cur != null; cur = cur.getParent()) {
-            Path p = cur.resolve("../shared/fixtures/st-models/tiny-bert-mean").normalize();
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("tiny-bert-mean not found: set -Dsentence4j.shared");
+        return SharedFolder.stModel("tiny-bert-mean");
     }
 
     /** What one checkpoint holds. */

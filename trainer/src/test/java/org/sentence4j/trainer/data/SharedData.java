@@ -1,6 +1,7 @@
 package org.sentence4j.trainer.data;
 
-import java.nio.file.Files;
+import org.sentence4j.trainer.SharedFolder;
+
 import java.nio.file.Path;
 
 import org.sentence4j.losses.LabelKind;
@@ -12,18 +13,7 @@ final class SharedData {
     }
 
     static Path dir() {
-        String prop = System.getProperty("sentence4j.shared");
-        if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop, "datasets"))) {
-            return Path.of(prop).toAbsolutePath().normalize();
-        }
-        for (Path cur = Path.of(System.getProperty("user.dir")).toAbsolutePath(); cur != null; cur = cur.getParent()) {
-            Path candidate = cur.resolve("../shared").normalize();
-            if (Files.isDirectory(candidate.resolve("datasets"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Shared data not found: set -Dsentence4j.shared=<dir> (property was '"
-                + prop + "', user.dir " + System.getProperty("user.dir") + ")");
+        return SharedFolder.dir();
     }
 
     static Path datasets(String sub) {
