@@ -1,0 +1,130 @@
+package org.sentence4j.graphs.eager;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The element-wise pieces of a BERT layer with their hand-written backward passes, on flat [rows, width]
+ * arrays, writing into arrays the caller owns (no result is allocated beyond per-row statistics).
+ *
+ * <p>Why hand-written: in SameDiff each of these is several graph ops, and the automatic backward pass adds
+ * a gradient op for each, including for the dropout masks and the constants; written out, LayerNorm's
+ * backward is five passes over the activation and GELU's seven. Every formula here is checked against
+ * SameDiff's automatic gradient and against finite differences in the tests.
+ */
+final class EagerOps {
+
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+
+    private EagerOps() {
+    }
+
+    /** {@code out = x W^T + b} for W in PyTorch's [out, in] layout; {@code out} preallocated [rows, out]. */
+    static void dense(INDArray x, INDArray w, INDArray b, INDArray out) {
+        Nd4j.gemm(x, w, out, false, true, 1.0, 0.0);
+        out.addiRowVector(b);
+    }
+
+    /**
+     * Backward of {@link #dense}: adds {@code dOut^T x} to {@code dW} and the column sums of {@code dOut} to
+     * {@code db}; writes {@code dOut W} into {@code dx} when it is not null.
+     */
+    static void denseBackward(INDArray dOut, INDArray x, INDArray w, INDArray dW, INDArray db, INDArray dx) {
+        Nd4j.gemm(dOut, x, dW, true, false, 1.0, 1.0);
+        db.addi(dOut.sum(0).reshape(db.shape()));
+        if (dx != null) {
+            Nd4j.gemm(dOut, w, dx, false, false, 1.0, 0.0);
+        }
+    }
+
+    /**
+     * LayerNorm over the columns with PyTorch's formula {@code (z - mean) / sqrt(var + eps) * gamma + beta}
+     * (biased variance). Keeps {@code xhat} (the normalised input) and {@code rstd} [rows, 1] for the
+     * backward pass; {@code z} may be overwritten (it is used as scratch).
+     */
+    static void layerNorm(INDArray z, INDArray gamma, INDArray beta, double eps, INDArray xhat, INDArray rstd,
+                          INDArray out) {
+        INDArray mean = z.mean(1);
+        Nd4j.exec(new BroadcastSubOp(z, mean, xhat, 0));
+        Nd4j.exec(new MulOp(xhat, xhat, z));
+        rstd.assign(z.mean(1).reshape(rstd.shape()));
+        rstd.addi(eps);
+        Transforms.sqrt(rstd, false).rdivi(1.0);
+        INDArray r = rstd.reshape(-1);
+        Nd4j.exec(new BroadcastMulOp(xhat, r, xhat, 0));
+        Nd4j.exec(new BroadcastMulOp(xhat, gamma, out, 1));
+        out.addiRowVector(beta);
+    }
+
+    /**
+     * Backward of {@link #layerNorm}: adds to {@code dGamma}/{@code dBeta}, writes the input gradient into
+     * {@code dz} ({@code rstd * (g - mean(g) - xhat * mean(g * xhat))} with {@code g = dOut * gamma}).
+     * {@code scratch} is an array of the activation's shape; {@code dOut} is left unchanged.
+     */
+    static void layerNormBackward(INDArray dOut, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
+                                  INDArray dBeta, INDArray dz, INDArray scratch) {
+        Nd4j.exec(new MulOp(dOut, xhat, scratch));
+        dGamma.addi(scratch.sum(0).reshape(dGamma.shape()));
+        dBeta.addi(dOut.sum(0).reshape(dBeta.shape()));
+        Nd4j.exec(new BroadcastMulOp(dOut, gamma, dz, 1));      // g
+        Nd4j.exec(new MulOp(dz, xhat, scratch));                 // g * xhat
+        INDArray meanGX = scratch.mean(1);
+        INDArray meanG = dz.mean(1);
+        Nd4j.exec(new BroadcastMulOp(xhat, meanGX, scratch, 0)); // xhat * mean(g xhat)
+        dz.subi(scratch);
+        Nd4j.exec(new BroadcastSubOp(dz, meanG, dz, 0));
+        Nd4j.exec(new BroadcastMulOp(dz, rstd.reshape(-1), dz, 0));
+    }
+
+    /**
+     * Exact (erf) GELU: {@code phi = Phi(u) = 0.5 (1 + erf(u / sqrt 2))} is kept for the backward pass and
+     * {@code out = u * phi}.
+     */
+    static void gelu(INDArray u, INDArray phi, INDArray out) {
+        Nd4j.exec(new ScalarMultiplication(u, null, phi, SQRT_HALF));
+        Nd4j.exec(new Erf(phi, phi));
+        Nd4j.exec(new ScalarMultiplication(phi, null, phi, 0.5));
+        Nd4j.exec(new ScalarAdd(phi, null, phi, 0.5));
+        Nd4j.exec(new MulOp(u, phi, out));
+    }
+
+    /**
+     * Backward of {@link #gelu}, in place: {@code dy} becomes {@code dy * (Phi(u) + u * N(u))} with N the
+     * standard normal density; {@code scratch} has the shape of {@code u}.
+     */
+    static void geluBackwardInPlace(INDArray dy, INDArray u, INDArray phi, INDArray scratch) {
+        Nd4j.exec(new MulOp(u, u, scratch));
+        Nd4j.exec(new ScalarMultiplication(scratch, null, scratch, -0.5));
+        Nd4j.exec(new Exp(scratch, scratch));
+        Nd4j.exec(new ScalarMultiplication(scratch, null, scratch, INV_SQRT_2PI));
+        Nd4j.exec(new MulOp(scratch, u, scratch));
+        scratch.addi(phi);
+        dy.muli(scratch);
+    }
+
+    /**
+     * Backward of a softmax over the last dimension of rows {@code p} [rows, n], in place on {@code dp}:
+     * {@code dp = p * (dp - sum(dp * p))}. {@code scratch} has the shape of {@code p}.
+     */
+    static void softmaxBackwardInPlace(INDArray dp, INDArray p, INDArray scratch) {
+        Nd4j.exec(new MulOp(dp, p, scratch));
+        INDArray dot = scratch.sum(1);
+        Nd4j.exec(new BroadcastSubOp(dp, dot, dp, 0));
+        dp.muli(p);
+    }
+
+    /** {@code x + v} for a row vector v, added in place to every row. */
+    static void addRow(INDArray x, INDArray v) {
+        Nd4j.exec(new BroadcastAddOp(x, v, x, 1));
+    }
+}
