@@ -87,7 +87,7 @@ final class BenchCommand {
                 String profile = System.getenv("SENTENCE4J_BENCH_PROFILE");
                 ms = time(warmup, iters, () -> {
                     if (profile != null && step[0] == warmup) {
-                        org.nd4j.autodiff.samediff.SameDiff g = model.encoder().sameDiff().getFunction("grad");
+                        org.nd4j.autodiff.samediff.SameDiff g = graph.lossGraph().getFunction("grad");
                         g.setListeners(new org.nd4j.autodiff.listeners.profiler.ProfilingListener.Builder(new java.io.File(profile))
                                 .recordAll().operations(org.nd4j.autodiff.listeners.Operation.INFERENCE).build());
                     }
@@ -104,7 +104,7 @@ final class BenchCommand {
                     }
                 });
                 if (profile != null) {
-                    model.encoder().sameDiff().getFunction("grad").setListeners(List.of());
+                    graph.lossGraph().getFunction("grad").setListeners(List.of());
                     System.err.println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(
                             new java.io.File(profile), org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.ProfileFormat.SAMEDIFF));
                 }

@@ -174,8 +174,9 @@ public final class EagerEncoder {
         Nd4j.exec(new BroadcastAddOp(sum.reshape(p.batch, p.seq, h), positions, sum.reshape(p.batch, p.seq, h), 1, 2));
         Nd4j.gemm(typeOneHot(p), param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
         INDArray out = hidden(p, 0);
-        EagerOps.layerNorm(sum, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT), param.apply(EMBEDDINGS_LAYER_NORM_BIAS),
-                config.layerNormEps(), arena.get(slotName(p, -1, "xhat"), n, h), arena.get(slotName(p, -1, "rstd"), n, 1), out);
+        EagerOps.residualLayerNorm(sum, null, null, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
+                param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), arena.get(slotName(p, -1, "xhat"), n, h),
+                arena.get(slotName(p, -1, "rstd"), n, 1), out);
         drop(p, DropoutMasks.EMBEDDINGS, out, n, h);
     }
 
@@ -189,11 +190,10 @@ public final class EagerEncoder {
 
         INDArray z1 = arena.get("scratch.nh", n, h);
         EagerOps.dense(ctx, param.apply(attentionOutput(l, "weight")), param.apply(attentionOutput(l, "bias")), z1);
-        drop(p, DropoutMasks.attentionOutput(l), z1, n, h);
-        z1.addi(x);
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
-        EagerOps.layerNorm(z1, param.apply(attentionLayerNorm(l, "weight")), param.apply(attentionLayerNorm(l, "bias")),
-                config.layerNormEps(), arena.get(slotName(p, l, "xhat1"), n, h), arena.get(slotName(p, l, "rstd1"), n, 1), a1);
+        EagerOps.residualLayerNorm(z1, flatMask(p, DropoutMasks.attentionOutput(l), n, h), x,
+                param.apply(attentionLayerNorm(l, "weight")), param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(),
+                arena.get(slotName(p, l, "xhat1"), n, h), arena.get(slotName(p, l, "rstd1"), n, 1), a1);
 
         int inner = config.intermediateSize();
         INDArray u = arena.get(slotName(p, l, "u"), n, inner);
@@ -202,11 +202,9 @@ public final class EagerEncoder {
         EagerOps.gelu(u, arena.get(slotName(p, l, "phi"), n, inner), g);
         INDArray z2 = arena.get("scratch.nh", n, h);
         EagerOps.dense(g, param.apply(output(l, "weight")), param.apply(output(l, "bias")), z2);
-        drop(p, DropoutMasks.output(l), z2, n, h);
-        z2.addi(a1);
-        EagerOps.layerNorm(z2, param.apply(outputLayerNorm(l, "weight")), param.apply(outputLayerNorm(l, "bias")),
-                config.layerNormEps(), arena.get(slotName(p, l, "xhat2"), n, h), arena.get(slotName(p, l, "rstd2"), n, 1),
-                hidden(p, l + 1));
+        EagerOps.residualLayerNorm(z2, flatMask(p, DropoutMasks.output(l), n, h), a1,
+                param.apply(outputLayerNorm(l, "weight")), param.apply(outputLayerNorm(l, "bias")), config.layerNormEps(),
+                arena.get(slotName(p, l, "xhat2"), n, h), arena.get(slotName(p, l, "rstd2"), n, 1), hidden(p, l + 1));
     }
 
     /**
@@ -291,11 +289,11 @@ public final class EagerEncoder {
 
         // output LayerNorm, then the residual splits the gradient: dz2 reaches both FFN output and a1
         INDArray dz2 = arena.get("grad.z2", n, h);
-        EagerOps.layerNormBackward(dOut, arena.get(slotName(p, l, "xhat2"), n, h), arena.get(slotName(p, l, "rstd2"), n, 1),
-                param.apply(outputLayerNorm(l, "weight")), grads.get(outputLayerNorm(l, "weight")),
-                grads.get(outputLayerNorm(l, "bias")), dz2, scratchH);
-        INDArray da1 = arena.get("grad.a1", n, h).assign(dz2);
-        drop(p, DropoutMasks.output(l), dz2, n, h);
+        INDArray da1 = arena.get("grad.a1", n, h);
+        EagerOps.residualLayerNormBackward(dOut, arena.get(slotName(p, l, "xhat2"), n, h),
+                arena.get(slotName(p, l, "rstd2"), n, 1), param.apply(outputLayerNorm(l, "weight")),
+                grads.get(outputLayerNorm(l, "weight")), grads.get(outputLayerNorm(l, "bias")), da1,
+                flatMask(p, DropoutMasks.output(l), n, h), dz2, scratchH);
 
         INDArray u = arena.get(slotName(p, l, "u"), n, inner);
         INDArray phi = arena.get(slotName(p, l, "phi"), n, inner);
@@ -311,11 +309,11 @@ public final class EagerEncoder {
         da1.addi(scratchH);
 
         INDArray dz1 = arena.get("grad.z1", n, h);
-        EagerOps.layerNormBackward(da1, arena.get(slotName(p, l, "xhat1"), n, h), arena.get(slotName(p, l, "rstd1"), n, 1),
-                param.apply(attentionLayerNorm(l, "weight")), grads.get(attentionLayerNorm(l, "weight")),
-                grads.get(attentionLayerNorm(l, "bias")), dz1, scratchH);
-        INDArray dx = arena.get(l % 2 == 0 ? "grad.x" : "grad.x2", n, h).assign(dz1);
-        drop(p, DropoutMasks.attentionOutput(l), dz1, n, h);
+        INDArray dx = arena.get(l % 2 == 0 ? "grad.x" : "grad.x2", n, h);
+        EagerOps.residualLayerNormBackward(da1, arena.get(slotName(p, l, "xhat1"), n, h),
+                arena.get(slotName(p, l, "rstd1"), n, 1), param.apply(attentionLayerNorm(l, "weight")),
+                grads.get(attentionLayerNorm(l, "weight")), grads.get(attentionLayerNorm(l, "bias")), dx,
+                flatMask(p, DropoutMasks.attentionOutput(l), n, h), dz1, scratchH);
         INDArray dctx = arena.get("grad.ctx", n, h);
         EagerOps.denseBackward(dz1, arena.get(slotName(p, l, "ctx"), n, h), param.apply(attentionOutput(l, "weight")),
                 grads.get(attentionOutput(l, "weight")), grads.get(attentionOutput(l, "bias")), dctx);
@@ -375,9 +373,10 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         drop(p, DropoutMasks.EMBEDDINGS, dh0, n, h);
         INDArray dSum = arena.get("grad.z1", n, h);
-        EagerOps.layerNormBackward(dh0, arena.get(slotName(p, -1, "xhat"), n, h), arena.get(slotName(p, -1, "rstd"), n, 1),
-                param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT), grads.get(EMBEDDINGS_LAYER_NORM_WEIGHT),
-                grads.get(EMBEDDINGS_LAYER_NORM_BIAS), dSum, arena.get("scratch.nh", n, h));
+        EagerOps.residualLayerNormBackward(dh0, arena.get(slotName(p, -1, "xhat"), n, h),
+                arena.get(slotName(p, -1, "rstd"), n, 1), param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
+                grads.get(EMBEDDINGS_LAYER_NORM_WEIGHT), grads.get(EMBEDDINGS_LAYER_NORM_BIAS), dSum, null, null,
+                arena.get("scratch.nh", n, h));
         grads.get(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all())
                 .addi(dSum.reshape(p.batch, p.seq, h).sum(0));
         Nd4j.gemm(typeOneHot(p), dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
@@ -466,6 +465,12 @@ public final class EagerEncoder {
         if (m != null) {
             x.muli(m.reshape(n, h));
         }
+    }
+
+    /** The site's mask as a flat [N, H] array, or null when the pass has none. */
+    private INDArray flatMask(Pass p, String site, int n, int h) {
+        INDArray m = dropoutMask(p, site);
+        return m == null ? null : m.reshape(n, h);
     }
 
     private INDArray dropoutMask(Pass p, String site) {

@@ -67,6 +67,58 @@ final class EagerOps {
     }
 
     /**
+     * {@code LayerNorm(y * mask + residual)} (mask and residual optional): the end of an attention or
+     * feed-forward block. One Java pass per row for float32 ({@link RowKernels}), ND4J ops otherwise;
+     * {@code y} may be overwritten.
+     */
+    static void residualLayerNorm(INDArray y, INDArray mask, INDArray residual, INDArray gamma, INDArray beta,
+                                  double eps, INDArray xhat, INDArray rstd, INDArray out) {
+        if (allSupported(y, mask, residual, xhat, rstd, out)) {
+            RowKernels.layerNorm(y, mask, residual, gamma, beta, eps, xhat, rstd, out);
+            return;
+        }
+        if (mask != null) {
+            y.muli(mask);
+        }
+        if (residual != null) {
+            y.addi(residual);
+        }
+        layerNorm(y, gamma, beta, eps, xhat, rstd, out);
+    }
+
+    /**
+     * Backward of {@link #residualLayerNorm}: the residual's gradient goes to {@code dz}, the dropped
+     * branch's ({@code dz * mask}) to {@code dBranch} when given.
+     */
+    static void residualLayerNormBackward(INDArray dOut, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
+                                          INDArray dBeta, INDArray dz, INDArray mask, INDArray dBranch, INDArray scratch) {
+        if (allSupported(dOut, xhat, rstd, dz, mask, dBranch)) {
+            RowKernels.layerNormBackward(dOut, xhat, rstd, gamma, dGamma, dBeta, dz, mask, dBranch);
+            return;
+        }
+        layerNormBackward(dOut, xhat, rstd, gamma, dGamma, dBeta, dz, scratch);
+        if (dBranch != null) {
+            if (mask != null) {
+                Nd4j.exec(new MulOp(dz, mask, dBranch));
+            } else {
+                dBranch.assign(dz);
+            }
+        }
+    }
+
+    private static boolean allSupported(INDArray... arrays) {
+        if (Boolean.getBoolean("sentence4j.eager.noJavaKernels")) {
+            return false;
+        }
+        for (INDArray a : arrays) {
+            if (!RowKernels.supports(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Backward of {@link #layerNorm}: adds to {@code dGamma}/{@code dBeta}, writes the input gradient into
      * {@code dz} ({@code rstd * (g - mean(g) - xhat * mean(g * xhat))} with {@code g = dOut * gamma}).
      * {@code scratch} is an array of the activation's shape; {@code dOut} is left unchanged.

@@ -83,6 +83,10 @@ final class EagerPooling {
     void backward(State state, INDArray dOut, INDArray dHidden) {
         int b = (int) dHidden.size(0);
         int h = (int) dHidden.size(2);
+        if (dOut.rank() != 2 || dOut.size(0) != b || dOut.size(1) != state.output.size(1)) {
+            throw new IllegalArgumentException("the gradient of the pooled embedding must have shape [" + b + ", "
+                    + state.output.size(1) + "], not " + java.util.Arrays.toString(dOut.shape()));
+        }
         INDArray d = dOut.castTo(dHidden.dataType()).dup();
         if (normalize) {
             INDArray y = state.output;

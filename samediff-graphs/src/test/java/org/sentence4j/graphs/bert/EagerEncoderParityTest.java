@@ -116,6 +116,40 @@ class EagerEncoderParityTest {
         assertTrue(bad.getMessage().contains("25"), bad.getMessage());
     }
 
+    @Test
+    void float32KernelsAgreeWithFloat64() {
+        BertWeights w = BertInitializer.gaussian(TinyBert.CONFIG, 8, 0.5);
+        TokenBatch batch = TinyBert.paddedBatch();
+        Map<String, INDArray> expected = null;
+        INDArray expectedOut = null;
+        Nd4j.getRandom().setSeed(9);
+        INDArray r = Nd4j.randn(DataType.DOUBLE, batch.batchSize(), TinyBert.allModes().outputDimension());
+        for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            for (boolean javaKernels : new boolean[] {true, false}) {
+                System.setProperty("sentence4j.eager.noJavaKernels", String.valueOf(!javaKernels));
+                try {
+                    BertEncoder enc = BertEncoder.builder(TinyBert.CONFIG).weights(w).pooling(TinyBert.allModes()).dataType(dt).build();
+                    DropoutMasks masks = DropoutMasks.sample(TinyBert.CONFIG, 2, batch.batchSize(), batch.sequenceLength(), 4, dt);
+                    EagerEncoder eager = enc.eager();
+                    EagerEncoder.Pass pass = eager.forward("c", batch, 2, masks, true, false);
+                    Map<String, INDArray> grads = eager.zeroGradients();
+                    eager.backward(pass, r.castTo(dt), List.of(), grads);
+                    if (expected == null) {
+                        expected = grads;
+                        expectedOut = pass.sentenceEmbedding().dup();
+                        continue;
+                    }
+                    assertClose(expectedOut, pass.sentenceEmbedding(), 1e-5, dt + " output, java kernels " + javaKernels);
+                    for (String name : expected.keySet()) {
+                        assertClose(expected.get(name), grads.get(name), 2e-5, dt + " gradient of " + name + ", java kernels " + javaKernels);
+                    }
+                } finally {
+                    System.clearProperty("sentence4j.eager.noJavaKernels");
+                }
+            }
+        }
+    }
+
     static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
         assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what + ": shape");
         double scale = Math.max(1.0, expected.amaxNumber().doubleValue());

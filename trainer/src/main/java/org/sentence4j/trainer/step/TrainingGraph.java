@@ -3,19 +3,21 @@ package org.sentence4j.trainer.step;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.bert.BertEncoder;
 import org.sentence4j.graphs.bert.BertTensorNames;
 import org.sentence4j.graphs.bert.DropoutMasks;
-import org.sentence4j.graphs.bert.EncoderFeed;
-import org.sentence4j.graphs.bert.EncoderGraph;
+import org.sentence4j.graphs.eager.EagerEncoder;
 import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.LossInputException;
@@ -25,12 +27,17 @@ import org.sentence4j.losses.SentenceLoss;
 import org.sentence4j.losses.StepInputs;
 
 /**
- * The training computation of one loss on one encoder, built once: an encoder pass (with dropout) per input
- * column, sharing the encoder's parameters, the loss fragment on their sentence embeddings (and per-layer
- * embeddings or guide embeddings when the loss asks for them), in the encoder's own graph. {@link #step}
- * runs forward and backward on a batch and returns the loss, its components and every gradient.
+ * The training computation of one loss on one encoder: an encoder pass (with dropout) per input column, the
+ * loss fragment on their sentence embeddings (and per-layer or guide embeddings when the loss asks for
+ * them), and the way back. {@link #step} runs forward and backward on a batch and returns the loss, its
+ * components and every gradient.
  *
- * <p>Living in the encoder's graph means there is one copy of the parameters: what the optimizer updates is
+ * <p>The encoder runs eagerly ({@link EagerEncoder}: direct ND4J calls with a hand-written backward pass,
+ * several times faster than the SameDiff graph on 1.0.0-M2.1 and tested to give the same gradients); the
+ * loss is a SameDiff fragment in a small graph of its own whose inputs are the embeddings. A step is: forward
+ * each column keeping its activations, forward and backward the loss graph to get the loss's gradient with
+ * respect to each embedding (and to the loss's own parameters), then the encoder's backward pass per column.
+ * The encoder's parameters are the live arrays of the {@link BertEncoder}, so what the optimizer updates is
  * what inference and saving see.
  */
 public final class TrainingGraph {
@@ -39,52 +46,61 @@ public final class TrainingGraph {
     public static final String LOSS_PARAMETER_PREFIX = "loss/";
 
     private final BertEncoder encoder;
+    private final EagerEncoder eager;
     private final SentenceLoss loss;
-    private final SameDiff sd;
-    private final List<EncoderGraph> passes = new ArrayList<>();
+    private final String name;
+    private final SameDiff sd = SameDiff.create();
+    private final List<String> columnInputs = new ArrayList<>();
+    /** [hidden state][column] inputs of a loss over layers (hidden states 0..L-1; the last is the columns). */
+    private final List<List<String>> layerInputs = new ArrayList<>();
     private final SDVariable labels;
     private final List<SDVariable> guide = new ArrayList<>();
     private final StepInputs stepInputs = new StepInputs();
     private final LossOutput output;
     private final Map<String, String> lossParameters = new LinkedHashMap<>();
+    private Map<String, INDArray> encoderGradients;
 
     /**
-     * @param encoder     the encoder to train (its graph receives the passes and the loss)
+     * @param encoder     the encoder to train
      * @param loss        the loss
-     * @param name        a name unique within the encoder's graph (one training graph per dataset)
+     * @param name        a name for this training computation (one per dataset), used in messages
      * @param columns     number of input columns
      * @param labelShape  the labels' shape with -1 for the batch, or {@code null} without labels
      * @param guideWidth  width of the guide model's embeddings when the loss uses them, else 0
      */
     public TrainingGraph(BertEncoder encoder, SentenceLoss loss, String name, int columns, long[] labelShape, int guideWidth) {
         this.encoder = encoder;
+        this.eager = encoder.eager();
         this.loss = loss;
-        this.sd = encoder.sameDiff();
+        this.name = name;
+        int dim = encoder.embeddingDimension();
+        // SameDiff returns gradients only for placeholders on a path to a variable: each input is multiplied by one
+        SDVariable one = sd.var("one", Nd4j.scalar(encoder.dataType(), 1.0));
         List<SDVariable> embeddings = new ArrayList<>();
         List<long[]> shapes = new ArrayList<>();
         for (int c = 0; c < columns; c++) {
-            EncoderGraph g = encoder.build(name + "/column" + c + "/", true);
-            passes.add(g);
-            embeddings.add(g.sentenceEmbedding());
-            shapes.add(new long[] {-1, encoder.embeddingDimension()});
+            embeddings.add(input("column" + c, dim, one, columnInputs));
+            shapes.add(new long[] {-1, dim});
         }
         LossInputs.Builder in = LossInputs.builder(sd).columns(embeddings, shapes).stepInputs(stepInputs);
         if (labelShape != null) {
-            labels = sd.placeHolder(name + "/labels", encoder.dataType(), labelShape);
+            labels = sd.placeHolder("labels", encoder.dataType(), labelShape);
             in.labels(labels, labelShape);
         } else {
             labels = null;
         }
         if (loss.usesLayerEmbeddings()) {
             List<List<SDVariable>> layers = new ArrayList<>();
-            int hidden = passes.get(0).layerEmbeddings().size();
-            for (int h = 0; h < hidden; h++) {
+            for (int h = 0; h < encoder.config().numHiddenLayers(); h++) {
                 List<SDVariable> perColumn = new ArrayList<>();
-                for (EncoderGraph g : passes) {
-                    perColumn.add(h == hidden - 1 ? g.sentenceEmbedding() : g.layerEmbeddings().get(h));
+                List<String> names = new ArrayList<>();
+                for (int c = 0; c < columns; c++) {
+                    perColumn.add(input("hidden" + h + "/column" + c, dim, one, names));
                 }
                 layers.add(perColumn);
+                layerInputs.add(names);
             }
+            layers.add(embeddings);
             in.layerEmbeddings(layers);
         }
         if (loss.usesGuideEmbeddings()) {
@@ -92,12 +108,18 @@ public final class TrainingGraph {
                 throw new LossInputException(loss.name() + " needs a guide model; give the trainer one.");
             }
             for (int c = 0; c < columns; c++) {
-                guide.add(sd.placeHolder(name + "/guide" + c, encoder.dataType(), -1, guideWidth));
+                guide.add(sd.placeHolder("guide" + c, encoder.dataType(), -1, guideWidth));
             }
             in.guideEmbeddings(guide);
         }
         this.output = loss.build(in.build());
         output.parameters().forEach((k, v) -> lossParameters.put(LOSS_PARAMETER_PREFIX + k, v.name()));
+        sd.setLossVariables(output.total().name());
+    }
+
+    private SDVariable input(String inputName, int dim, SDVariable one, List<String> names) {
+        names.add(inputName);
+        return sd.placeHolder(inputName, encoder.dataType(), -1, dim).mul(one);
     }
 
     /** The loss. */
@@ -107,7 +129,7 @@ public final class TrainingGraph {
 
     /** Number of input columns. */
     public int columns() {
-        return passes.size();
+        return columnInputs.size();
     }
 
     /**
@@ -117,14 +139,15 @@ public final class TrainingGraph {
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> p = new LinkedHashMap<>();
         for (String n : BertTensorNames.names(encoder.config())) {
-            p.put(n, sd.getArrForVarName(encoder.variableName(n)));
+            p.put(n, encoder.sameDiff().getArrForVarName(encoder.variableName(n)));
         }
         lossParameters.forEach((k, v) -> p.put(k, sd.getArrForVarName(v)));
         return p;
     }
 
     /**
-     * Forward and backward on one batch.
+     * Forward and backward on one batch. The returned encoder gradients are reused by the next step: copy
+     * them to keep them.
      *
      * @param columns     one token batch per input column, all with the same number of rows
      * @param labelValues the labels, or {@code null}
@@ -134,18 +157,26 @@ public final class TrainingGraph {
      */
     public StepResult step(List<TokenBatch> columns, INDArray labelValues, List<INDArray> guideValues, long dropoutSeed,
                            Random rng) {
-        if (columns.size() != passes.size()) {
-            throw new LossInputException(loss.name() + " was set up for " + passes.size() + " input columns, but the batch has "
+        if (columns.size() != columnInputs.size()) {
+            throw new LossInputException(loss.name() + " was set up for " + columnInputs.size() + " input columns, but the batch has "
                     + columns.size() + ".");
         }
         SessionMemory.beforeStep();
-        List<EncoderFeed> feeds = new ArrayList<>();
-        for (int c = 0; c < passes.size(); c++) {
-            EncoderGraph g = passes.get(c);
-            DropoutMasks masks = encoder.sampleDropout(g, columns.get(c), dropoutSeed * 31 + c);
-            feeds.add(new EncoderFeed(g, columns.get(c), masks));
+        int numLayers = encoder.config().numHiddenLayers();
+        boolean layers = loss.usesLayerEmbeddings();
+        List<EagerEncoder.Pass> passes = new ArrayList<>();
+        Map<String, INDArray> feed = new HashMap<>();
+        for (int c = 0; c < columns.size(); c++) {
+            TokenBatch tokens = columns.get(c);
+            DropoutMasks masks = DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
+                    dropoutSeed * 31 + c, encoder.dataType());
+            EagerEncoder.Pass pass = eager.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
+            passes.add(pass);
+            feed.put(columnInputs.get(c), pass.sentenceEmbedding());
+            for (int h = 0; h < layerInputs.size(); h++) {
+                feed.put(layerInputs.get(h).get(c), pass.layerEmbeddings().get(h));
+            }
         }
-        Map<String, INDArray> feed = new HashMap<>(encoder.feed(feeds));
         if (labels != null) {
             if (labelValues == null) {
                 throw new LossInputException(loss.name() + " needs labels, but the batch has none.");
@@ -157,21 +188,41 @@ public final class TrainingGraph {
         }
         feed.putAll(stepInputs.sample(rng));
 
-        java.util.Set<String> outputs = new java.util.LinkedHashSet<>();
+        Set<String> outputs = new LinkedHashSet<>();
         outputs.add(output.total().name());
         output.components().values().forEach(v -> outputs.add(v.name()));
-        List<String> own = new ArrayList<>(lossParameters.values());
-        // setLossVariables drops SameDiff's gradient function, which is then rebuilt (differentiated again) and
-        // gets fresh sessions: only call it when another loss was set (several training graphs share a graph)
-        if (!List.of(output.total().name()).equals(sd.getLossVariables())) {
-            sd.setLossVariables(output.total().name());
+        List<String> wanted = new ArrayList<>(columnInputs);
+        layerInputs.forEach(wanted::addAll);
+        wanted.addAll(lossParameters.values());
+        OutAndGrad r = SessionMemory.gradientsAndOutputs(sd, feed, new ArrayList<>(outputs), wanted);
+        Map<String, INDArray> g = r.getGradients();
+
+        if (encoderGradients == null) {
+            encoderGradients = eager.zeroGradients();
+        } else {
+            encoderGradients.values().forEach(a -> a.assign(0));
         }
-        OutAndGrad r = SessionMemory.gradientsAndOutputs(sd, feed, new ArrayList<>(outputs), encoder.gradientRequests(feeds, own));
-        Map<String, INDArray> grads = encoder.collectGradients(r.getGradients(), feeds, own);
-        Map<String, INDArray> named = new LinkedHashMap<>(grads);
-        lossParameters.forEach((k, v) -> named.put(k, named.remove(v)));
+        for (int c = 0; c < passes.size(); c++) {
+            List<INDArray> dLayers = new ArrayList<>();
+            for (List<String> hidden : layerInputs) {
+                dLayers.add(g.get(hidden.get(c)));
+            }
+            INDArray dColumn = g.get(columnInputs.get(c));
+            EagerEncoder.Pass pass = passes.get(c);
+            eager.backward(pass, dColumn != null ? dColumn : Nd4j.zerosLike(pass.sentenceEmbedding()), dLayers, encoderGradients);
+        }
+        Map<String, INDArray> named = new LinkedHashMap<>(encoderGradients);
+        lossParameters.forEach((k, v) -> {
+            INDArray grad = g.get(v);
+            named.put(k, grad != null ? grad : Nd4j.zerosLike(sd.getArrForVarName(v)));
+        });
         Map<String, Double> comps = new LinkedHashMap<>();
         output.components().forEach((k, v) -> comps.put(k, r.getOutputs().get(v.name()).getDouble(0)));
         return new StepResult(r.getOutputs().get(output.total().name()).getDouble(0), comps, named);
+    }
+
+    /** The loss fragment's own graph (inputs: the embeddings), for profiling. */
+    public SameDiff lossGraph() {
+        return sd;
     }
 }

@@ -1,0 +1,168 @@
+package org.sentence4j.graphs.eager;
+
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Row-wise float32 kernels written as plain Java loops over the arrays' native memory: LayerNorm with its
+ * dropout-and-residual input, and its backward pass, each in one pass over the rows.
+ *
+ * <p>Why: as ND4J ops, LayerNorm forward is seven passes (mean, subtract, square, mean, rsqrt, scale, affine)
+ * plus two for dropout and residual, and its backward ten; each pass is a native call with its own
+ * dispatch, thread fork/join and trip through memory, and on small rows (384 wide) that overhead dominates.
+ * A row of 384 floats fits in the first-level cache, so one Java loop that reads it once and writes the
+ * results once is several times faster. Statistics are accumulated in double precision. Rows are split
+ * into a fixed number of chunks whose partial sums (the parameter gradients) are added in chunk order, so
+ * results do not depend on thread scheduling.
+ *
+ * <p>All arrays must be c-order float32 with contiguous rows starting at offset 0 of their buffer (what the
+ * {@link Arena} hands out); {@link #supports} says whether an array qualifies.
+ */
+final class RowKernels {
+
+    /** Fixed chunking: the result of a reduction is the same whatever the number of threads. */
+    private static final int CHUNKS = 16;
+
+    private RowKernels() {
+    }
+
+    /** Whether the kernels can read {@code a} directly: float32, c-order, contiguous, at offset 0. */
+    static boolean supports(INDArray a) {
+        return a == null || (a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0
+                && a.elementWiseStride() == 1 && a.data().length() >= a.length());
+    }
+
+    private static FloatBuffer buf(INDArray a) {
+        return a == null ? null : a.data().asNioFloat();
+    }
+
+    /**
+     * {@code z = y * mask + residual} (mask and residual optional), then LayerNorm of z over each row:
+     * {@code xhat = (z - mean) / sqrt(var + eps)}, {@code out = xhat * gamma + beta}; keeps xhat and
+     * {@code rstd = 1 / sqrt(var + eps)} [rows] for the backward pass. {@code out} may be {@code y}.
+     */
+    static void layerNorm(INDArray y, INDArray mask, INDArray residual, INDArray gamma, INDArray beta, double eps,
+                          INDArray xhat, INDArray rstd, INDArray out) {
+        int rows = (int) y.size(0);
+        int h = (int) y.size(1);
+        FloatBuffer by = buf(y), bm = buf(mask), br = buf(residual), bx = buf(xhat), bs = buf(rstd), bo = buf(out);
+        float[] g = gamma.dup().data().asFloat();
+        float[] b = beta.dup().data().asFloat();
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+            float[] z = new float[h];
+            float[] tmp = new float[h];
+            for (int r = start(c, rows); r < start(c + 1, rows); r++) {
+                int o = r * h;
+                by.get(o, z);
+                if (bm != null) {
+                    bm.get(o, tmp);
+                    for (int k = 0; k < h; k++) {
+                        z[k] *= tmp[k];
+                    }
+                }
+                if (br != null) {
+                    br.get(o, tmp);
+                    for (int k = 0; k < h; k++) {
+                        z[k] += tmp[k];
+                    }
+                }
+                double sum = 0;
+                for (int k = 0; k < h; k++) {
+                    sum += z[k];
+                }
+                float mean = (float) (sum / h);
+                double sq = 0;
+                for (int k = 0; k < h; k++) {
+                    float d = z[k] - mean;
+                    z[k] = d;
+                    sq += (double) d * d;
+                }
+                float inv = (float) (1.0 / Math.sqrt(sq / h + eps));
+                for (int k = 0; k < h; k++) {
+                    z[k] *= inv;
+                    tmp[k] = z[k] * g[k] + b[k];
+                }
+                bx.put(o, z);
+                bo.put(o, tmp);
+                bs.put(r, inv);
+            }
+        });
+    }
+
+    /**
+     * Backward of {@link #layerNorm}: {@code dz = rstd * (d - mean(d) - xhat * mean(d * xhat))} with
+     * {@code d = dOut * gamma}, written to {@code dz}; adds {@code sum(dOut * xhat)} to dGamma and
+     * {@code sum(dOut)} to dBeta. When {@code dBranch} is given it also receives {@code dz * mask} (the
+     * gradient of the dropped branch y; {@code dz} itself is the residual's).
+     */
+    static void layerNormBackward(INDArray dOut, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
+                                  INDArray dBeta, INDArray dz, INDArray mask, INDArray dBranch) {
+        int rows = (int) dOut.size(0);
+        int h = (int) dOut.size(1);
+        FloatBuffer bd = buf(dOut), bx = buf(xhat), bs = buf(rstd), bz = buf(dz), bm = buf(mask), bb = buf(dBranch);
+        float[] g = gamma.dup().data().asFloat();
+        double[][] partGamma = new double[CHUNKS][h];
+        double[][] partBeta = new double[CHUNKS][h];
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+            float[] d = new float[h];
+            float[] x = new float[h];
+            float[] tmp = new float[h];
+            double[] pg = partGamma[c];
+            double[] pb = partBeta[c];
+            for (int r = start(c, rows); r < start(c + 1, rows); r++) {
+                int o = r * h;
+                bd.get(o, d);
+                bx.get(o, x);
+                double meanD = 0;
+                double meanDX = 0;
+                for (int k = 0; k < h; k++) {
+                    pg[k] += (double) d[k] * x[k];
+                    pb[k] += d[k];
+                    float dk = d[k] * g[k];
+                    d[k] = dk;
+                    meanD += dk;
+                    meanDX += (double) dk * x[k];
+                }
+                float m1 = (float) (meanD / h);
+                float m2 = (float) (meanDX / h);
+                float inv = bs.get(r);
+                for (int k = 0; k < h; k++) {
+                    d[k] = inv * (d[k] - m1 - x[k] * m2);
+                }
+                bz.put(o, d);
+                if (bb != null) {
+                    if (bm != null) {
+                        bm.get(o, tmp);
+                        for (int k = 0; k < h; k++) {
+                            tmp[k] *= d[k];
+                        }
+                        bb.put(o, tmp);
+                    } else {
+                        bb.put(o, d);
+                    }
+                }
+            }
+        });
+        addRowSums(dGamma, partGamma);
+        addRowSums(dBeta, partBeta);
+    }
+
+    /** Adds the chunk partial sums, in chunk order, to a parameter gradient of length h. */
+    private static void addRowSums(INDArray target, double[][] parts) {
+        int h = parts[0].length;
+        double[] total = target.dup().data().asDouble();
+        for (double[] p : parts) {
+            for (int k = 0; k < h; k++) {
+                total[k] += p[k];
+            }
+        }
+        target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(total).castTo(target.dataType()).reshape(target.shape()));
+    }
+
+    private static int start(int chunk, int rows) {
+        return (int) ((long) rows * chunk / CHUNKS);
+    }
+}
