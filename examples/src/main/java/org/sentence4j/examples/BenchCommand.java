@@ -196,6 +196,7 @@ final class BenchCommand {
             }
         }
         List<Double> ms = new ArrayList<>();
+        org.sentence4j.graphs.eager.SectionTimer.reset();
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
             work.run();
@@ -207,6 +208,10 @@ final class BenchCommand {
                         SessionMemory.peakBytesSinceLastCall() >> 20, SessionMemory.liveBytes() >> 20);
 
             }
+        }
+        if (org.sentence4j.graphs.eager.SectionTimer.enabled()) {
+            System.err.println("eager encoder sections, all " + iters + " iterations (-Dsentence4j.eager.profile=true):");
+            System.err.print(org.sentence4j.graphs.eager.SectionTimer.summary());
         }
         return ms.stream().mapToDouble(Double::doubleValue).toArray();
     }

@@ -40,6 +40,12 @@ import org.sentence4j.graphs.text.TokenBatch;
  */
 public final class BertEncoder {
 
+    /**
+     * With {@code -Dsentence4j.encoder.graph=true} inference runs the SameDiff graph instead of the eager
+     * encoder (same numbers, slower): a switch for comparing the two.
+     */
+    private static final boolean USE_GRAPH = Boolean.getBoolean("sentence4j.encoder.graph");
+
     /** Prefix of the inference branch that {@link #embed} builds on first use. */
     public static final String INFERENCE_PREFIX = "inference/";
 
@@ -292,12 +298,19 @@ public final class BertEncoder {
         if (numLayers < 0 || numLayers > config.numHiddenLayers()) {
             throw new IllegalArgumentException("numLayers must be in [0, " + config.numHiddenLayers() + "], not " + numLayers);
         }
+        if (!USE_GRAPH) {
+            return eager().forward("inference", batch, numLayers, DropoutMasks.none(), false, false).sentenceEmbedding();
+        }
         String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
         return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
     }
 
     /** The pooled embedding [B, D] of every hidden state (index 0 = embedding layer, last = {@link #embed}). */
     public List<INDArray> embedAllLayers(TokenBatch batch) {
+        if (!USE_GRAPH) {
+            return eager().forward("inference", batch, config.numHiddenLayers(), DropoutMasks.none(), false, true)
+                    .layerEmbeddings();
+        }
         EncoderGraph g = inferenceGraph();
         String[] names = g.layerEmbeddings().stream().map(SDVariable::name).toArray(String[]::new);
         Map<String, INDArray> out = SessionMemory.output(sd, feed(g, batch, DropoutMasks.none()), names);
@@ -310,6 +323,10 @@ public final class BertEncoder {
 
     /** The last hidden state [B, T, H] (Hugging Face's {@code last_hidden_state}). */
     public INDArray tokenEmbeddings(TokenBatch batch) {
+        if (!USE_GRAPH) {
+            return eager().forward("inference", batch, config.numHiddenLayers(), DropoutMasks.none(), false, false)
+                    .tokenEmbeddings().dup();
+        }
         String name = inferenceGraph().tokenEmbeddings().name();
         return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
     }

@@ -1,10 +1,12 @@
 package org.sentence4j.graphs.bert;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -89,24 +91,41 @@ public final class DropoutMasks {
     public static DropoutMasks sample(BertConfig config, int numLayers, long batch, long seq, long seed,
                                       DataType dataType) {
         SplittableRandom random = new SplittableRandom(seed);
+        List<Map.Entry<String, long[]>> sites = new ArrayList<>(sites(config, numLayers, batch, seq).entrySet());
+        // one generator per site, split off in site order: the masks do not depend on which thread draws them
+        List<SplittableRandom> generators = new ArrayList<>();
+        sites.forEach(s -> generators.add(random.split()));
+        INDArray[] drawn = new INDArray[sites.size()];
+        IntStream.range(0, sites.size()).parallel().forEach(i -> {
+            String site = sites.get(i).getKey();
+            drawn[i] = draw(generators.get(i), probability(config, site), sites.get(i).getValue(), dataType);
+        });
         Map<String, INDArray> masks = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> site : sites(config, numLayers, batch, seq).entrySet()) {
-            double p = probability(config, site.getKey());
-            float keep = (float) (1.0 / (1.0 - p));
-            long[] shape = site.getValue();
-            float[] values = new float[Math.toIntExact(shape[0] * shape[1] * shape[2] * (shape.length > 3 ? shape[3] : 1))];
-            // two 32-bit uniforms per nextLong(): a unit is dropped when its uniform is below p * 2^32
-            long threshold = (long) Math.floor(p * 4294967296.0);
-            for (int i = 0; i < values.length; i += 2) {
-                long bits = random.nextLong();
-                values[i] = (bits >>> 32) < threshold ? 0f : keep;
-                if (i + 1 < values.length) {
-                    values[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0f : keep;
-                }
-            }
-            masks.put(site.getKey(), Nd4j.create(values, shape, DataType.FLOAT).castTo(dataType));
+        for (int i = 0; i < drawn.length; i++) {
+            masks.put(sites.get(i).getKey(), drawn[i]);
         }
         return new DropoutMasks(masks);
+    }
+
+    /** One mask: 0 with probability p, {@code 1/(1-p)} otherwise. */
+    private static INDArray draw(SplittableRandom random, double p, long[] shape, DataType dataType) {
+        float keep = (float) (1.0 / (1.0 - p));
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        float[] values = new float[Math.toIntExact(n)];
+        // two 32-bit uniforms per nextLong(): a unit is dropped when its uniform is below p * 2^32
+        long threshold = (long) Math.floor(p * 4294967296.0);
+        for (int i = 0; i < values.length; i += 2) {
+            long bits = random.nextLong();
+            values[i] = (bits >>> 32) < threshold ? 0f : keep;
+            if (i + 1 < values.length) {
+                values[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0f : keep;
+            }
+        }
+        INDArray mask = Nd4j.create(values, shape, DataType.FLOAT);
+        return dataType == DataType.FLOAT ? mask : mask.castTo(dataType);
     }
 
     /** All-ones masks for every site: a training graph that behaves as inference (for checks). */

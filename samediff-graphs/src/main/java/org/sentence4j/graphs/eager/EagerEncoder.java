@@ -142,6 +142,7 @@ public final class EagerEncoder {
             throw new IllegalArgumentException("sequence length " + tokens.sequenceLength() + " exceeds max_position_embeddings "
                     + config.maxPositionEmbeddings() + "; truncate when tokenising");
         }
+        SectionTimer.mark("outside");
         Pass p = new Pass(keep ? slot : "inference", tokens, numLayers, keep, dropout);
         checkIds(p);
         checkDropout(p);
@@ -161,6 +162,7 @@ public final class EagerEncoder {
         if (!allLayers || numLayers > 0) {
             p.pooled.add(pooling.forward(hidden(p, numLayers).reshape(p.batch, p.seq, h), p.mask));
         }
+        SectionTimer.mark("fwd.pooling");
         return p;
     }
 
@@ -178,6 +180,7 @@ public final class EagerEncoder {
                 param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), arena.get(slotName(p, -1, "xhat"), n, h),
                 arena.get(slotName(p, -1, "rstd"), n, 1), out);
         drop(p, DropoutMasks.EMBEDDINGS, out, n, h);
+        SectionTimer.mark("fwd.embeddings");
     }
 
     /** One BertLayer: attention block and feed-forward block, each with dropout, residual and LayerNorm. */
@@ -187,24 +190,31 @@ public final class EagerEncoder {
         INDArray x = hidden(p, l);
         INDArray ctx = arena.get(slotName(p, l, "ctx"), n, h);
         attention(p, l, x, bias, ctx);
+        SectionTimer.mark("fwd.attention");
 
         INDArray z1 = arena.get("scratch.nh", n, h);
         EagerOps.dense(ctx, param.apply(attentionOutput(l, "weight")), param.apply(attentionOutput(l, "bias")), z1);
+        SectionTimer.mark("fwd.dense.attn_out");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.residualLayerNorm(z1, flatMask(p, DropoutMasks.attentionOutput(l), n, h), x,
                 param.apply(attentionLayerNorm(l, "weight")), param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(),
                 arena.get(slotName(p, l, "xhat1"), n, h), arena.get(slotName(p, l, "rstd1"), n, 1), a1);
+        SectionTimer.mark("fwd.layernorm");
 
         int inner = config.intermediateSize();
         INDArray u = arena.get(slotName(p, l, "u"), n, inner);
         EagerOps.dense(a1, param.apply(intermediate(l, "weight")), param.apply(intermediate(l, "bias")), u);
+        SectionTimer.mark("fwd.dense.ffn_in");
         INDArray g = arena.get("scratch.ni", n, inner);
         EagerOps.gelu(u, arena.get(slotName(p, l, "phi"), n, inner), g);
+        SectionTimer.mark("fwd.gelu");
         INDArray z2 = arena.get("scratch.nh", n, h);
         EagerOps.dense(g, param.apply(output(l, "weight")), param.apply(output(l, "bias")), z2);
+        SectionTimer.mark("fwd.dense.ffn_out");
         EagerOps.residualLayerNorm(z2, flatMask(p, DropoutMasks.output(l), n, h), a1,
                 param.apply(outputLayerNorm(l, "weight")), param.apply(outputLayerNorm(l, "bias")), config.layerNormEps(),
                 arena.get(slotName(p, l, "xhat2"), n, h), arena.get(slotName(p, l, "rstd2"), n, 1), hidden(p, l + 1));
+        SectionTimer.mark("fwd.layernorm");
     }
 
     /**
@@ -220,8 +230,10 @@ public final class EagerEncoder {
         INDArray qkvFlat = arena.get("scratch.n3h", n, 3L * h);
         Nd4j.gemm(x, qkvWeight(l), qkvFlat, false, true, 1.0, 0.0);
         EagerOps.addRow(qkvFlat, qkvBias(l));
+        SectionTimer.mark("fwd.dense.qkv");
         INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
         qkv.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 1, 4));
+        SectionTimer.mark("fwd.attn.permute");
 
         INDArray probs = arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq);
         INDArray scores = arena.get("scratch.bhtt", p.batch, heads, p.seq, p.seq);
@@ -229,6 +241,7 @@ public final class EagerEncoder {
         scores.muli(1.0 / Math.sqrt(d));
         Nd4j.exec(new BroadcastAddOp(scores, bias, scores, 0, 3));
         Nd4j.exec(new SoftMax(scores, probs, 3));
+        SectionTimer.mark("fwd.attn.scores_softmax");
         INDArray used = probs;
         INDArray mask = dropoutMask(p, DropoutMasks.attentionProbs(l));
         if (mask != null) {
@@ -237,7 +250,9 @@ public final class EagerEncoder {
         }
         INDArray context = arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
         Nd4j.matmul(used, qkv.slice(2), context, false, false, false);
+        SectionTimer.mark("fwd.attn.dropout_context");
         ctx.reshape(p.batch, p.seq, heads, d).assign(context.permute(0, 2, 1, 3));
+        SectionTimer.mark("fwd.attn.permute");
     }
 
     /** (1 - mask) * -1e9 as [B, T], broadcast over heads and queries. */
@@ -269,7 +284,9 @@ public final class EagerEncoder {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         INDArray dx = arena.zeros("grad.x", n, h);
+        SectionTimer.mark("outside");
         pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dx.reshape(p.batch, p.seq, h));
+        SectionTimer.mark("bwd.pooling");
         for (int l = p.numLayers - 1; l >= 0; l--) {
             dx = layerBackward(p, l, dx, grads);
             INDArray dPooled = l < dLayers.size() ? dLayers.get(l) : null;
@@ -294,19 +311,24 @@ public final class EagerEncoder {
                 arena.get(slotName(p, l, "rstd2"), n, 1), param.apply(outputLayerNorm(l, "weight")),
                 grads.get(outputLayerNorm(l, "weight")), grads.get(outputLayerNorm(l, "bias")), da1,
                 flatMask(p, DropoutMasks.output(l), n, h), dz2, scratchH);
+        SectionTimer.mark("bwd.layernorm");
 
         INDArray u = arena.get(slotName(p, l, "u"), n, inner);
         INDArray phi = arena.get(slotName(p, l, "phi"), n, inner);
         INDArray g = arena.get("scratch.ni", n, inner);
         Nd4j.exec(new MulOp(u, phi, g)); // GELU output, recomputed instead of kept
+        SectionTimer.mark("bwd.gelu");
         INDArray dg = arena.get("grad.ni", n, inner);
         EagerOps.denseBackward(dz2, g, param.apply(output(l, "weight")), grads.get(output(l, "weight")),
                 grads.get(output(l, "bias")), dg);
+        SectionTimer.mark("bwd.dense.ffn_out");
         EagerOps.geluBackwardInPlace(dg, u, phi, g);
+        SectionTimer.mark("bwd.gelu");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.denseBackward(dg, a1, param.apply(intermediate(l, "weight")), grads.get(intermediate(l, "weight")),
                 grads.get(intermediate(l, "bias")), scratchH);
         da1.addi(scratchH);
+        SectionTimer.mark("bwd.dense.ffn_in");
 
         INDArray dz1 = arena.get("grad.z1", n, h);
         INDArray dx = arena.get(l % 2 == 0 ? "grad.x" : "grad.x2", n, h);
@@ -314,9 +336,11 @@ public final class EagerEncoder {
                 arena.get(slotName(p, l, "rstd1"), n, 1), param.apply(attentionLayerNorm(l, "weight")),
                 grads.get(attentionLayerNorm(l, "weight")), grads.get(attentionLayerNorm(l, "bias")), dx,
                 flatMask(p, DropoutMasks.attentionOutput(l), n, h), dz1, scratchH);
+        SectionTimer.mark("bwd.layernorm");
         INDArray dctx = arena.get("grad.ctx", n, h);
         EagerOps.denseBackward(dz1, arena.get(slotName(p, l, "ctx"), n, h), param.apply(attentionOutput(l, "weight")),
                 grads.get(attentionOutput(l, "weight")), grads.get(attentionOutput(l, "bias")), dctx);
+        SectionTimer.mark("bwd.dense.attn_out");
         attentionBackward(p, l, dctx, dx, grads);
         return dx;
     }
@@ -331,6 +355,7 @@ public final class EagerEncoder {
         INDArray probs = arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq);
         INDArray dContext = arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
         dContext.assign(dctx.reshape(p.batch, p.seq, heads, d).permute(0, 2, 1, 3));
+        SectionTimer.mark("bwd.attn.permute");
 
         INDArray mask = dropoutMask(p, DropoutMasks.attentionProbs(l));
         INDArray used = probs;
@@ -343,21 +368,26 @@ public final class EagerEncoder {
         Nd4j.matmul(used, dContext, dqkv.slice(2), true, false, false);              // dV = P^T dC
         INDArray dProbs = arena.get("grad.bhtt", p.batch, heads, p.seq, p.seq);
         Nd4j.matmul(dContext, qkv.slice(2), dProbs, false, true, false);             // dP = dC V^T
+        SectionTimer.mark("bwd.attn.matmul");
         if (mask != null) {
             dProbs.muli(mask);
         }
         long rows = (long) p.batch * heads * p.seq;
         EagerOps.softmaxBackwardInPlace(dProbs.reshape(rows, p.seq), probs.reshape(rows, p.seq), scratch.reshape(rows, p.seq));
         dProbs.muli(1.0 / Math.sqrt(d));
+        SectionTimer.mark("bwd.attn.softmax");
         Nd4j.matmul(dProbs, qkv.slice(1), dqkv.slice(0), false, false, false);       // dQ = dS K
         Nd4j.matmul(dProbs, qkv.slice(0), dqkv.slice(1), true, false, false);        // dK = dS^T Q
+        SectionTimer.mark("bwd.attn.matmul");
 
         INDArray dFlat = arena.get("scratch.n3h", n, 3L * h);
         dFlat.reshape(p.batch, p.seq, 3, heads, d).assign(dqkv.permute(1, 3, 0, 2, 4));
+        SectionTimer.mark("bwd.attn.permute");
         INDArray x = hidden(p, l);
         INDArray dW = arena.get("grad.wqkv", 3L * h, h).assign(0);
         Nd4j.gemm(dFlat, x, dW, true, false, 1.0, 0.0);
-        INDArray db = dFlat.sum(0);
+        INDArray db = arena.get("grad.bqkv", 3L * h).assign(0);
+        EagerOps.addColumnSums(dFlat, db);
         String[] w = {query(l, "weight"), key(l, "weight"), value(l, "weight")};
         String[] b = {query(l, "bias"), key(l, "bias"), value(l, "bias")};
         for (int k = 0; k < 3; k++) {
@@ -365,6 +395,7 @@ public final class EagerEncoder {
             grads.get(b[k]).addi(db.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h)).reshape(grads.get(b[k]).shape()));
         }
         Nd4j.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
+        SectionTimer.mark("bwd.dense.qkv");
     }
 
     /** Backward of {@link #embeddings}: word rows (scatter-add in position order), positions, token types, LayerNorm. */
@@ -377,10 +408,13 @@ public final class EagerEncoder {
                 arena.get(slotName(p, -1, "rstd"), n, 1), param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
                 grads.get(EMBEDDINGS_LAYER_NORM_WEIGHT), grads.get(EMBEDDINGS_LAYER_NORM_BIAS), dSum, null, null,
                 arena.get("scratch.nh", n, h));
+        INDArray dPositions = arena.get("grad.positions", (long) p.seq * h).assign(0);
+        EagerOps.addColumnSums(dSum.reshape(p.batch, (long) p.seq * h), dPositions);
         grads.get(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all())
-                .addi(dSum.reshape(p.batch, p.seq, h).sum(0));
+                .addi(dPositions.reshape(p.seq, h));
         Nd4j.gemm(typeOneHot(p), dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
         scatterAddRows(grads.get(WORD_EMBEDDINGS), p.ids, dSum);
+        SectionTimer.mark("bwd.embeddings");
     }
 
     /**

@@ -41,10 +41,37 @@ final class EagerOps {
      */
     static void denseBackward(INDArray dOut, INDArray x, INDArray w, INDArray dW, INDArray db, INDArray dx) {
         Nd4j.gemm(dOut, x, dW, true, false, 1.0, 1.0);
-        db.addi(dOut.sum(0).reshape(db.shape()));
+        addColumnSums(dOut, db);
         if (dx != null) {
             Nd4j.gemm(dOut, w, dx, false, false, 1.0, 0.0);
         }
+    }
+
+    /**
+     * Adds the column sums of {@code x} [rows, cols] to {@code target} (cols elements, contiguous), as the
+     * product {@code ones[1, rows] x}: libnd4j's {@code sum(0)} on a c-order matrix walks each column with a
+     * stride, several times slower than the matrix-vector product.
+     */
+    static void addColumnSums(INDArray x, INDArray target) {
+        INDArray row = target.reshape(1, x.size(1));
+        Nd4j.gemm(ones(x.dataType(), x.size(0)), x, row, false, false, 1.0, 1.0);
+        if (row.data() != target.data()) {
+            target.assign(row.reshape(target.shape()));
+        }
+    }
+
+    private static final java.util.Map<org.nd4j.linalg.api.buffer.DataType, INDArray> ONES = new java.util.EnumMap<>(
+            org.nd4j.linalg.api.buffer.DataType.class);
+
+    /** A [1, n] row of ones, shared and grown on demand (never written to). */
+    private static synchronized INDArray ones(org.nd4j.linalg.api.buffer.DataType dt, long n) {
+        INDArray o = ONES.get(dt);
+        if (o == null || o.length() < n) {
+            o = Nd4j.ones(dt, 1, Math.max(n, 1024));
+            ONES.put(dt, o);
+        }
+        return o.length() == n ? o : o.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).reshape(1, n);
     }
 
     /**
@@ -126,8 +153,8 @@ final class EagerOps {
     static void layerNormBackward(INDArray dOut, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
                                   INDArray dBeta, INDArray dz, INDArray scratch) {
         Nd4j.exec(new MulOp(dOut, xhat, scratch));
-        dGamma.addi(scratch.sum(0).reshape(dGamma.shape()));
-        dBeta.addi(dOut.sum(0).reshape(dBeta.shape()));
+        addColumnSums(scratch, dGamma);
+        addColumnSums(dOut, dBeta);
         Nd4j.exec(new BroadcastMulOp(dOut, gamma, dz, 1));      // g
         Nd4j.exec(new MulOp(dz, xhat, scratch));                 // g * xhat
         INDArray meanGX = scratch.mean(1);
@@ -145,6 +172,10 @@ final class EagerOps {
     static void gelu(INDArray u, INDArray phi, INDArray out) {
         Nd4j.exec(new ScalarMultiplication(u, null, phi, SQRT_HALF));
         Nd4j.exec(new Erf(phi, phi));
+        if (allSupported(u, phi, out)) {
+            RowKernels.geluFromErf(u, phi, out);
+            return;
+        }
         Nd4j.exec(new ScalarMultiplication(phi, null, phi, 0.5));
         Nd4j.exec(new ScalarAdd(phi, null, phi, 0.5));
         Nd4j.exec(new MulOp(u, phi, out));
@@ -158,6 +189,10 @@ final class EagerOps {
         Nd4j.exec(new MulOp(u, u, scratch));
         Nd4j.exec(new ScalarMultiplication(scratch, null, scratch, -0.5));
         Nd4j.exec(new Exp(scratch, scratch));
+        if (allSupported(dy, u, phi, scratch)) {
+            RowKernels.geluBackward(dy, u, phi, scratch);
+            return;
+        }
         Nd4j.exec(new ScalarMultiplication(scratch, null, scratch, INV_SQRT_2PI));
         Nd4j.exec(new MulOp(scratch, u, scratch));
         scratch.addi(phi);

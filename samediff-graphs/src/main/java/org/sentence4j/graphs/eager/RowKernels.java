@@ -150,6 +150,66 @@ final class RowKernels {
         addRowSums(dBeta, partBeta);
     }
 
+    /**
+     * The end of the exact GELU once {@code phi} holds {@code erf(u / sqrt 2)}: {@code phi = 0.5 (1 + phi)}
+     * (kept for the backward pass) and {@code out = u * phi}, in one pass.
+     */
+    static void geluFromErf(INDArray u, INDArray phi, INDArray out) {
+        FloatBuffer bu = buf(u), bp = buf(phi), bo = buf(out);
+        forBlocks(u.length(), (o, len, a, b, c) -> {
+            bu.get(o, a, 0, len);
+            bp.get(o, b, 0, len);
+            for (int k = 0; k < len; k++) {
+                b[k] = 0.5f + 0.5f * b[k];
+                c[k] = a[k] * b[k];
+            }
+            bp.put(o, b, 0, len);
+            bo.put(o, c, 0, len);
+        });
+    }
+
+    /**
+     * The end of GELU's backward pass once {@code density} holds {@code exp(-u^2 / 2)}:
+     * {@code dy *= phi + u * density / sqrt(2 pi)}, in one pass.
+     */
+    static void geluBackward(INDArray dy, INDArray u, INDArray phi, INDArray density) {
+        FloatBuffer bd = buf(dy), bu = buf(u), bp = buf(phi), be = buf(density);
+        final float c = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+        forBlocks(u.length(), (o, len, a, b, e) -> {
+            bu.get(o, a, 0, len);
+            bp.get(o, b, 0, len);
+            be.get(o, e, 0, len);
+            for (int k = 0; k < len; k++) {
+                b[k] += a[k] * e[k] * c;
+            }
+            bd.get(o, a, 0, len);
+            for (int k = 0; k < len; k++) {
+                a[k] *= b[k];
+            }
+            bd.put(o, a, 0, len);
+        });
+    }
+
+    /** Work on a block of a flat array: offset, length and three scratch arrays of the block size. */
+    private interface Block {
+        void run(int offset, int length, float[] a, float[] b, float[] c);
+    }
+
+    private static final int BLOCK = 8192;
+
+    /** Runs {@code work} over blocks of {@code n} elements, in parallel by fixed chunks. */
+    private static void forBlocks(long n, Block work) {
+        int total = Math.toIntExact(n);
+        IntStream.range(0, CHUNKS).parallel().forEach(ch -> {
+            float[] a = new float[BLOCK];
+            float[] b = new float[BLOCK];
+            float[] c = new float[BLOCK];
+            for (int o = start(ch, total), stop = start(ch + 1, total); o < stop; o += BLOCK) {
+                work.run(o, Math.min(BLOCK, stop - o), a, b, c);
+            }
+        });
+    }
+
     /** Adds the chunk partial sums, in chunk order, to a parameter gradient of length h. */
     private static void addRowSums(INDArray target, double[][] parts) {
         int h = parts[0].length;

@@ -86,7 +86,8 @@ class BertEncoderTest {
             assertEquals(k, g.numLayers());
             INDArray out = enc.sameDiff().output(enc.feed(g, batch, DropoutMasks.none()), g.sentenceEmbedding().name())
                     .get(g.sentenceEmbedding().name());
-            assertEquals(0.0, maxDiff(out, layers.get(k)), 1e-12, "k = " + k);
+            // the graph's fused LayerNorm adds eps to the standard deviation, the eager encoder to the variance
+            assertEquals(0.0, maxDiff(out, layers.get(k)), 1e-10, "k = " + k);
             assertEquals(0.0, maxDiff(enc.embed(batch, k), layers.get(k)), 0.0);
         }
     }

@@ -84,10 +84,16 @@ class EagerEncoderParityTest {
         TokenBatch b = TinyBert.batch(new long[][] {{5, 2, 8}, {12, 5, 0}}, new long[][] {{0, 0, 0}, {1, 1, 0}},
                 new int[] {3, 2});
         EagerEncoder eager = enc.eager();
-        assertClose(enc.embed(a), eager.forward("x", a, 2, DropoutMasks.none(), false, false).sentenceEmbedding(), 1e-12,
-                "inference");
-        assertClose(enc.embed(b, 1), eager.forward("x", b, 1, DropoutMasks.none(), false, false).sentenceEmbedding(), 1e-12,
+        EncoderGraph reference = enc.build("reference/", false);
+        String last = reference.layerEmbeddings().get(2).name();
+        String first = reference.layerEmbeddings().get(1).name();
+        assertClose(enc.sameDiff().output(enc.feed(reference, a, DropoutMasks.none()), last).get(last),
+                eager.forward("x", a, 2, DropoutMasks.none(), false, false).sentenceEmbedding(), 1e-12, "inference");
+        assertClose(enc.sameDiff().output(enc.feed(reference, b, DropoutMasks.none()), first).get(first),
+                eager.forward("x", b, 1, DropoutMasks.none(), false, false).sentenceEmbedding(), 1e-12,
                 "inference with the first layer only");
+        assertClose(enc.sameDiff().output(enc.feed(reference, a, DropoutMasks.none()), last).get(last), enc.embed(a), 1e-12,
+                "BertEncoder.embed");
 
         // anchor (2 layers, dropout) and positive (1 layer, no dropout) share the parameters: gradients add up
         SameDiff sd = enc.sameDiff();
