@@ -206,7 +206,7 @@ public final class EagerEncoder {
         EagerOps.dense(a1, param.apply(intermediate(l, "weight")), param.apply(intermediate(l, "bias")), u);
         SectionTimer.mark("fwd.dense.ffn_in");
         INDArray g = arena.get("scratch.ni", n, inner);
-        EagerOps.gelu(u, arena.get(slotName(p, l, "phi"), n, inner), g);
+        EagerOps.gelu(u, arena.get(slotName(p, l, "density"), n, inner), g);
         SectionTimer.mark("fwd.gelu");
         INDArray z2 = arena.get("scratch.nh", n, h);
         EagerOps.dense(g, param.apply(output(l, "weight")), param.apply(output(l, "bias")), z2);
@@ -314,15 +314,15 @@ public final class EagerEncoder {
         SectionTimer.mark("bwd.layernorm");
 
         INDArray u = arena.get(slotName(p, l, "u"), n, inner);
-        INDArray phi = arena.get(slotName(p, l, "phi"), n, inner);
+        INDArray density = arena.get(slotName(p, l, "density"), n, inner);
         INDArray g = arena.get("scratch.ni", n, inner);
-        Nd4j.exec(new MulOp(u, phi, g)); // GELU output, recomputed instead of kept
+        EagerOps.geluOutput(u, density, g); // recomputed instead of kept
         SectionTimer.mark("bwd.gelu");
         INDArray dg = arena.get("grad.ni", n, inner);
         EagerOps.denseBackward(dz2, g, param.apply(output(l, "weight")), grads.get(output(l, "weight")),
                 grads.get(output(l, "bias")), dg);
         SectionTimer.mark("bwd.dense.ffn_out");
-        EagerOps.geluBackwardInPlace(dg, u, phi, g);
+        EagerOps.geluBackwardInPlace(dg, u, density, g);
         SectionTimer.mark("bwd.gelu");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.denseBackward(dg, a1, param.apply(intermediate(l, "weight")), grads.get(intermediate(l, "weight")),

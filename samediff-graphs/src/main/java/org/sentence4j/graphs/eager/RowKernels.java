@@ -150,44 +150,60 @@ final class RowKernels {
         addRowSums(dBeta, partBeta);
     }
 
-    /**
-     * The end of the exact GELU once {@code phi} holds {@code erf(u / sqrt 2)}: {@code phi = 0.5 (1 + phi)}
-     * (kept for the backward pass) and {@code out = u * phi}, in one pass.
-     */
-    static void geluFromErf(INDArray u, INDArray phi, INDArray out) {
-        FloatBuffer bu = buf(u), bp = buf(phi), bo = buf(out);
+    /** {@code out = -u^2 / 2}, the exponent of the Gaussian density. */
+    static void negativeHalfSquare(INDArray u, INDArray out) {
+        FloatBuffer bu = buf(u), bo = buf(out);
         forBlocks(u.length(), (o, len, a, b, c) -> {
             bu.get(o, a, 0, len);
-            bp.get(o, b, 0, len);
             for (int k = 0; k < len; k++) {
-                b[k] = 0.5f + 0.5f * b[k];
-                c[k] = a[k] * b[k];
+                a[k] = -0.5f * a[k] * a[k];
             }
-            bp.put(o, b, 0, len);
+            bo.put(o, a, 0, len);
+        });
+    }
+
+    /** {@code out = u * Phi(u)} given {@code density = exp(-u^2 / 2)}. */
+    static void gelu(INDArray u, INDArray density, INDArray out) {
+        FloatBuffer bu = buf(u), be = buf(density), bo = buf(out);
+        forBlocks(u.length(), (o, len, a, b, c) -> {
+            bu.get(o, a, 0, len);
+            be.get(o, b, 0, len);
+            for (int k = 0; k < len; k++) {
+                c[k] = a[k] * normalCdf(a[k], b[k]);
+            }
             bo.put(o, c, 0, len);
         });
     }
 
-    /**
-     * The end of GELU's backward pass once {@code density} holds {@code exp(-u^2 / 2)}:
-     * {@code dy *= phi + u * density / sqrt(2 pi)}, in one pass.
-     */
-    static void geluBackward(INDArray dy, INDArray u, INDArray phi, INDArray density) {
-        FloatBuffer bd = buf(dy), bu = buf(u), bp = buf(phi), be = buf(density);
-        final float c = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
-        forBlocks(u.length(), (o, len, a, b, e) -> {
+    /** {@code dy *= Phi(u) + u * density / sqrt(2 pi)}: the derivative of {@link #gelu}. */
+    static void geluBackward(INDArray dy, INDArray u, INDArray density) {
+        FloatBuffer bd = buf(dy), bu = buf(u), be = buf(density);
+        forBlocks(u.length(), (o, len, a, b, c) -> {
             bu.get(o, a, 0, len);
-            bp.get(o, b, 0, len);
-            be.get(o, e, 0, len);
+            be.get(o, b, 0, len);
+            bd.get(o, c, 0, len);
             for (int k = 0; k < len; k++) {
-                b[k] += a[k] * e[k] * c;
+                c[k] *= normalCdf(a[k], b[k]) + a[k] * b[k] * INV_SQRT_2PI;
             }
-            bd.get(o, a, 0, len);
-            for (int k = 0; k < len; k++) {
-                a[k] *= b[k];
-            }
-            bd.put(o, a, 0, len);
+            bd.put(o, c, 0, len);
         });
+    }
+
+    private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+
+    /**
+     * Phi(u) from {@code density = exp(-u^2 / 2)}: with {@code x = |u| / sqrt 2}, erf(x) is
+     * {@code 1 - (a1 t + ... + a5 t^5) exp(-x^2)}, {@code t = 1 / (1 + p x)} (Abramowitz and Stegun 7.1.26,
+     * |error| < 1.5e-7), and {@code exp(-x^2)} is the density. Branch-free but for the sign, so the loops
+     * that call it stay simple.
+     */
+    static float normalCdf(float u, float density) {
+        double x = Math.abs(u) * SQRT_HALF;
+        double t = 1 / (1 + 0.3275911 * x);
+        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+        double tail = 0.5 * poly * density;
+        return (float) (u >= 0 ? 1 - tail : tail);
     }
 
     /** Work on a block of a flat array: offset, length and three scratch arrays of the block size. */
