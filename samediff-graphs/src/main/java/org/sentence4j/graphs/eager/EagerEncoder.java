@@ -202,11 +202,12 @@ public final class EagerEncoder {
         SectionTimer.mark("fwd.layernorm");
 
         int inner = config.intermediateSize();
-        INDArray u = arena.get(slotName(p, l, "u"), n, inner);
+        INDArray u = arena.get("scratch.ni", n, inner);
         EagerOps.dense(a1, param.apply(intermediate(l, "weight")), param.apply(intermediate(l, "bias")), u);
         SectionTimer.mark("fwd.dense.ffn_in");
-        INDArray g = arena.get("scratch.ni", n, inner);
-        EagerOps.gelu(u, arena.get(slotName(p, l, "density"), n, inner), g);
+        // the backward pass needs GELU's output (for the weight gradient) and slope, not its input
+        INDArray g = arena.get(slotName(p, l, "gelu"), n, inner);
+        EagerOps.gelu(u, arena.get("scratch.ni2", n, inner), g, p.kept ? arena.get(slotName(p, l, "gelu_slope"), n, inner) : null);
         SectionTimer.mark("fwd.gelu");
         INDArray z2 = arena.get("scratch.nh", n, h);
         EagerOps.dense(g, param.apply(output(l, "weight")), param.apply(output(l, "bias")), z2);
@@ -313,16 +314,12 @@ public final class EagerEncoder {
                 flatMask(p, DropoutMasks.output(l), n, h), dz2, scratchH);
         SectionTimer.mark("bwd.layernorm");
 
-        INDArray u = arena.get(slotName(p, l, "u"), n, inner);
-        INDArray density = arena.get(slotName(p, l, "density"), n, inner);
-        INDArray g = arena.get("scratch.ni", n, inner);
-        EagerOps.geluOutput(u, density, g); // recomputed instead of kept
-        SectionTimer.mark("bwd.gelu");
+        INDArray g = arena.get(slotName(p, l, "gelu"), n, inner);
         INDArray dg = arena.get("grad.ni", n, inner);
         EagerOps.denseBackward(dz2, g, param.apply(output(l, "weight")), grads.get(output(l, "weight")),
                 grads.get(output(l, "bias")), dg);
         SectionTimer.mark("bwd.dense.ffn_out");
-        EagerOps.geluBackwardInPlace(dg, u, density, g);
+        dg.muli(arena.get(slotName(p, l, "gelu_slope"), n, inner));
         SectionTimer.mark("bwd.gelu");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.denseBackward(dg, a1, param.apply(intermediate(l, "weight")), grads.get(intermediate(l, "weight")),

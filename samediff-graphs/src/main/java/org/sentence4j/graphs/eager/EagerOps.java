@@ -166,43 +166,27 @@ final class EagerOps {
     }
 
     /**
-     * Exact GELU, {@code out = u * Phi(u)} with Phi the standard normal distribution function. Keeps
-     * {@code density = exp(-u^2 / 2)} for the backward pass, which needs it and (in float32) also derives Phi
-     * from it.
+     * Exact GELU, {@code out = u * Phi(u)} with Phi the standard normal distribution function, and, when
+     * {@code slope} is given, its derivative {@code Phi(u) + u * exp(-u^2 / 2) / sqrt(2 pi)} for the backward
+     * pass (which then is one product). {@code density} is scratch of u's shape; u is left unchanged.
      *
      * <p>Why not libnd4j's {@code erf}: it costs ~5 ns per element, the largest element-wise cost of a
-     * MiniLM layer. In float32, Phi comes from the shared exponential and a five-term polynomial (Abramowitz
-     * and Stegun 7.1.26, |error of erf| below 1.5e-7, i.e. about one float32 ulp of GELU); float64 (gradient
-     * checks) keeps the exact {@code erf}.
+     * MiniLM layer. In float32, Phi comes from the exponential the slope needs anyway and a five-term
+     * polynomial (Abramowitz and Stegun 7.1.26, |error of erf| below 1.5e-7, about one float32 ulp of GELU);
+     * float64 (gradient checks) keeps the exact {@code erf}.
      */
-    static void gelu(INDArray u, INDArray density, INDArray out) {
+    static void gelu(INDArray u, INDArray density, INDArray out, INDArray slope) {
         gaussianDensity(u, density);
-        geluOutput(u, density, out);
-    }
-
-    /** {@code out = u * Phi(u)} given the density kept by {@link #gelu} (recomputing the output for backward). */
-    static void geluOutput(INDArray u, INDArray density, INDArray out) {
-        if (allSupported(u, density, out)) {
-            RowKernels.gelu(u, density, out);
+        if (allSupported(u, density, out, slope)) {
+            RowKernels.gelu(u, density, out, slope);
             return;
         }
         normalCdf(u, out);
-        out.muli(u);
-    }
-
-    /**
-     * Backward of {@link #gelu}, in place: {@code dy} becomes {@code dy * (Phi(u) + u * density / sqrt(2 pi))};
-     * {@code scratch} has the shape of {@code u}.
-     */
-    static void geluBackwardInPlace(INDArray dy, INDArray u, INDArray density, INDArray scratch) {
-        if (allSupported(dy, u, density)) {
-            RowKernels.geluBackward(dy, u, density);
-            return;
+        if (slope != null) {
+            Nd4j.exec(new MulOp(density, u, slope));
+            slope.muli(INV_SQRT_2PI).addi(out);
         }
-        normalCdf(u, scratch);
-        INDArray slope = density.mul(u).muli(INV_SQRT_2PI);
-        scratch.addi(slope);
-        dy.muli(scratch);
+        out.muli(u);
     }
 
     /** {@code density = exp(-u^2 / 2)}. */

@@ -162,30 +162,24 @@ final class RowKernels {
         });
     }
 
-    /** {@code out = u * Phi(u)} given {@code density = exp(-u^2 / 2)}. */
-    static void gelu(INDArray u, INDArray density, INDArray out) {
-        FloatBuffer bu = buf(u), be = buf(density), bo = buf(out);
+    /**
+     * {@code out = u * Phi(u)} and, if {@code slope} is not null, {@code slope = Phi(u) + u * density / sqrt(2 pi)},
+     * given {@code density = exp(-u^2 / 2)}.
+     */
+    static void gelu(INDArray u, INDArray density, INDArray out, INDArray slope) {
+        FloatBuffer bu = buf(u), be = buf(density), bo = buf(out), bs = buf(slope);
         forBlocks(u.length(), (o, len, a, b, c) -> {
             bu.get(o, a, 0, len);
             be.get(o, b, 0, len);
             for (int k = 0; k < len; k++) {
-                c[k] = a[k] * normalCdf(a[k], b[k]);
+                float phi = normalCdf(a[k], b[k]);
+                c[k] = a[k] * phi;
+                b[k] = phi + a[k] * b[k] * INV_SQRT_2PI;
             }
             bo.put(o, c, 0, len);
-        });
-    }
-
-    /** {@code dy *= Phi(u) + u * density / sqrt(2 pi)}: the derivative of {@link #gelu}. */
-    static void geluBackward(INDArray dy, INDArray u, INDArray density) {
-        FloatBuffer bd = buf(dy), bu = buf(u), be = buf(density);
-        forBlocks(u.length(), (o, len, a, b, c) -> {
-            bu.get(o, a, 0, len);
-            be.get(o, b, 0, len);
-            bd.get(o, c, 0, len);
-            for (int k = 0; k < len; k++) {
-                c[k] *= normalCdf(a[k], b[k]) + a[k] * b[k] * INV_SQRT_2PI;
+            if (bs != null) {
+                bs.put(o, b, 0, len);
             }
-            bd.put(o, c, 0, len);
         });
     }
 

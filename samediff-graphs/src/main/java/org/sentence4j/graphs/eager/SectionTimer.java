@@ -23,7 +23,7 @@ public final class SectionTimer {
     }
 
     /** Charges the time since the previous mark (or {@link #restart}) to {@code section}. */
-    static void mark(String section) {
+    public static void mark(String section) {
         if (!ENABLED) {
             return;
         }

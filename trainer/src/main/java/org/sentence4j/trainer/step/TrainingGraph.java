@@ -18,6 +18,7 @@ import org.sentence4j.graphs.bert.BertEncoder;
 import org.sentence4j.graphs.bert.BertTensorNames;
 import org.sentence4j.graphs.bert.DropoutMasks;
 import org.sentence4j.graphs.eager.EagerEncoder;
+import org.sentence4j.graphs.eager.SectionTimer;
 import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.LossInputException;
@@ -168,8 +169,10 @@ public final class TrainingGraph {
         Map<String, INDArray> feed = new HashMap<>();
         for (int c = 0; c < columns.size(); c++) {
             TokenBatch tokens = columns.get(c);
+            SectionTimer.mark("step.other");
             DropoutMasks masks = DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
                     dropoutSeed * 31 + c, encoder.dataType());
+            SectionTimer.mark("step.dropout_masks");
             EagerEncoder.Pass pass = eager.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
             passes.add(pass);
             feed.put(columnInputs.get(c), pass.sentenceEmbedding());
@@ -194,14 +197,17 @@ public final class TrainingGraph {
         List<String> wanted = new ArrayList<>(columnInputs);
         layerInputs.forEach(wanted::addAll);
         wanted.addAll(lossParameters.values());
+        SectionTimer.mark("step.other");
         OutAndGrad r = SessionMemory.gradientsAndOutputs(sd, feed, new ArrayList<>(outputs), wanted);
         Map<String, INDArray> g = r.getGradients();
+        SectionTimer.mark("step.loss");
 
         if (encoderGradients == null) {
             encoderGradients = eager.zeroGradients();
         } else {
             encoderGradients.values().forEach(a -> a.assign(0));
         }
+        SectionTimer.mark("step.zero_gradients");
         for (int c = 0; c < passes.size(); c++) {
             List<INDArray> dLayers = new ArrayList<>();
             for (List<String> hidden : layerInputs) {
