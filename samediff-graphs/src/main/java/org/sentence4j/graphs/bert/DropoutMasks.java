@@ -107,24 +107,26 @@ public final class DropoutMasks {
         return new DropoutMasks(masks);
     }
 
-    /** One mask: 0 with probability p, {@code 1/(1-p)} otherwise. */
+    /** One mask: 0 with probability p, {@code 1/(1-p)} otherwise, written block by block into native memory. */
     private static INDArray draw(SplittableRandom random, double p, long[] shape, DataType dataType) {
         float keep = (float) (1.0 / (1.0 - p));
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] values = new float[Math.toIntExact(n)];
+        INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        int n = Math.toIntExact(mask.length());
+        java.nio.FloatBuffer out = mask.data().asNioFloat();
+        float[] block = new float[8192];
         // two 32-bit uniforms per nextLong(): a unit is dropped when its uniform is below p * 2^32
         long threshold = (long) Math.floor(p * 4294967296.0);
-        for (int i = 0; i < values.length; i += 2) {
-            long bits = random.nextLong();
-            values[i] = (bits >>> 32) < threshold ? 0f : keep;
-            if (i + 1 < values.length) {
-                values[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0f : keep;
+        for (int start = 0; start < n; start += block.length) {
+            int len = Math.min(block.length, n - start);
+            for (int i = 0; i < len; i += 2) {
+                long bits = random.nextLong();
+                block[i] = (bits >>> 32) < threshold ? 0f : keep;
+                if (i + 1 < len) {
+                    block[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0f : keep;
+                }
             }
+            out.put(start, block, 0, len);
         }
-        INDArray mask = Nd4j.create(values, shape, DataType.FLOAT);
         return dataType == DataType.FLOAT ? mask : mask.castTo(dataType);
     }
 

@@ -171,8 +171,16 @@ final class RowKernels {
         forBlocks(u.length(), (o, len, a, b, c) -> {
             bu.get(o, a, 0, len);
             be.get(o, b, 0, len);
+            // normalCdf in three simple loops, which the JIT compiles to vector instructions (one loop is not)
             for (int k = 0; k < len; k++) {
-                float phi = normalCdf(a[k], b[k]);
+                c[k] = 1f / (1f + P * (Math.abs(a[k]) * SQRT_HALF));
+            }
+            for (int k = 0; k < len; k++) {
+                float t = c[k];
+                c[k] = 0.5f * b[k] * t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
+            }
+            for (int k = 0; k < len; k++) {
+                float phi = 0.5f + Math.copySign(0.5f - c[k], a[k]);
                 c[k] = a[k] * phi;
                 b[k] = phi + a[k] * b[k] * INV_SQRT_2PI;
             }
@@ -184,20 +192,24 @@ final class RowKernels {
     }
 
     private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
-    private static final double SQRT_HALF = Math.sqrt(0.5);
+    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+    private static final float P = 0.3275911f;
+    private static final float A1 = 0.254829592f;
+    private static final float A2 = -0.284496736f;
+    private static final float A3 = 1.421413741f;
+    private static final float A4 = -1.453152027f;
+    private static final float A5 = 1.061405429f;
 
     /**
      * Phi(u) from {@code density = exp(-u^2 / 2)}: with {@code x = |u| / sqrt 2}, erf(x) is
      * {@code 1 - (a1 t + ... + a5 t^5) exp(-x^2)}, {@code t = 1 / (1 + p x)} (Abramowitz and Stegun 7.1.26,
-     * |error| < 1.5e-7), and {@code exp(-x^2)} is the density. Branch-free but for the sign, so the loops
-     * that call it stay simple.
+     * |error| < 1.5e-7), and {@code exp(-x^2)} is the density; evaluated in float32 (about 3e-7 all told).
+     * {@link #gelu} computes the same in vectorisable loops.
      */
     static float normalCdf(float u, float density) {
-        double x = Math.abs(u) * SQRT_HALF;
-        double t = 1 / (1 + 0.3275911 * x);
-        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-        double tail = 0.5 * poly * density;
-        return (float) (u >= 0 ? 1 - tail : tail);
+        float t = 1f / (1f + P * (Math.abs(u) * SQRT_HALF));
+        float tail = 0.5f * density * t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
+        return 0.5f + Math.copySign(0.5f - tail, u);
     }
 
     /** Work on a block of a flat array: offset, length and three scratch arrays of the block size. */
