@@ -71,8 +71,13 @@ public final class AdamW {
             g = g.castTo(p.dataType());
             INDArray mi = m.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
             INDArray vi = v.computeIfAbsent(name, k -> Nd4j.zeros(p.dataType(), p.shape()));
-            if (weightDecay != 0 && decay.test(name)) {
-                p.muli(1 - lr * weightDecay);
+            double decayFactor = weightDecay != 0 && decay.test(name) ? 1 - lr * weightDecay : 1;
+            if (fusable(p, g, mi, vi)) {
+                fusedStep(p, g, mi, vi, (float) decayFactor, lr / bc1, Math.sqrt(bc2));
+                continue;
+            }
+            if (decayFactor != 1) {
+                p.muli(decayFactor);
             }
             // in place through one scratch buffer: the same operations in the same order as
             // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; p -= lr/bc1 · m / (sqrt(v)/sqrt(bc2) + eps),
@@ -84,6 +89,61 @@ public final class AdamW {
             t.divi(Math.sqrt(bc2)).addi(eps).rdivi(mi);
             p.subi(t.muli(lr / bc1));
         }
+    }
+
+    /** Float32, c-order, contiguous from offset 0: what {@link #fusedStep} reads directly. */
+    private static boolean fusable(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.offset() != 0 || a.elementWiseStride() != 1
+                    || a.isView()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final int CHUNK = 1 << 16;
+
+    /**
+     * The update of {@link #step} for one float32 tensor as one pass over its memory (the op-by-op form makes
+     * about fourteen passes over every parameter-sized array, ~0.15 s per MiniLM step). The arithmetic is
+     * the same, in float32 and in the same order, chunk by chunk in parallel (no reductions, so the
+     * result does not depend on the thread count).
+     */
+    private void fusedStep(INDArray p, INDArray g, INDArray mi, INDArray vi, float decayFactor, double stepSize,
+                           double sqrtBc2) {
+        java.nio.FloatBuffer bp = p.data().asNioFloat(), bg = g.data().asNioFloat(), bm = mi.data().asNioFloat(),
+                bv = vi.data().asNioFloat();
+        int n = Math.toIntExact(p.length());
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        float root = (float) sqrtBc2;
+        float epsilon = (float) eps;
+        float size = (float) stepSize;
+        java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
+            int o = c * CHUNK;
+            int len = Math.min(CHUNK, n - o);
+            float[] pp = new float[len];
+            float[] gg = new float[len];
+            float[] mm = new float[len];
+            float[] vv = new float[len];
+            bp.get(o, pp);
+            bg.get(o, gg);
+            bm.get(o, mm);
+            bv.get(o, vv);
+            for (int k = 0; k < len; k++) {
+                float gk = gg[k];
+                mm[k] = mm[k] * b1 + gk * c1;
+                vv[k] = vv[k] * b2 + gk * gk * c2;
+                float denom = (float) Math.sqrt(vv[k]) / root + epsilon;
+                pp[k] = pp[k] * decayFactor - mm[k] / denom * size;
+            }
+            bp.put(o, pp);
+            bm.put(o, mm);
+            bv.put(o, vv);
+        });
     }
 
     private INDArray scratchBuffer;
