@@ -21,6 +21,7 @@ import org.sentence4j.graphs.eager.EagerEncoder;
 import org.sentence4j.graphs.eager.SectionTimer;
 import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
+import org.sentence4j.losses.GradientCachedLoss;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
@@ -40,6 +41,11 @@ import org.sentence4j.losses.StepInputs;
  * respect to each embedding (and to the loss's own parameters), then the encoder's backward pass per column.
  * The encoder's parameters are the live arrays of the {@link BertEncoder}, so what the optimizer updates is
  * what inference and saving see.
+ *
+ * <p>A loss that asks for GradCache ({@link GradientCachedLoss}, the Cached* losses) runs in three phases
+ * instead ({@link GradCache}): embeddings chunk by chunk without keeping activations, the loss on the whole
+ * batch, then every chunk again with its share of the embedding gradient. Memory then grows with the chunk
+ * size, not the batch size, which is what makes large in-batch-negative batches fit.
  */
 public final class TrainingGraph {
 
@@ -60,6 +66,8 @@ public final class TrainingGraph {
     private final LossOutput output;
     private final Map<String, String> lossParameters = new LinkedHashMap<>();
     private Map<String, INDArray> encoderGradients;
+    /** Set when the loss asks for GradCache execution (the Cached* losses). */
+    private final GradCache gradCache;
 
     /**
      * @param encoder     the encoder to train
@@ -113,6 +121,9 @@ public final class TrainingGraph {
             }
             in.guideEmbeddings(guide);
         }
+        this.gradCache = loss instanceof GradientCachedLoss cached && cached.usesGradientCache()
+                ? new GradCache(encoder.config(), encoder.dataType(), cached.miniBatchSize(), cached.miniBatchNumTokens())
+                : null;
         this.output = loss.build(in.build());
         output.parameters().forEach((k, v) -> lossParameters.put(LOSS_PARAMETER_PREFIX + k, v.name()));
         sd.setLossVariables(output.total().name());
@@ -167,8 +178,16 @@ public final class TrainingGraph {
         boolean layers = loss.usesLayerEmbeddings();
         List<EagerEncoder.Pass> passes = new ArrayList<>();
         Map<String, INDArray> feed = new HashMap<>();
+        List<List<GradCache.Chunk>> chunks = new ArrayList<>();
         for (int c = 0; c < columns.size(); c++) {
             TokenBatch tokens = columns.get(c);
+            if (gradCache != null) {
+                // GradCache, first pass: embeddings chunk by chunk, no activations kept
+                List<GradCache.Chunk> parts = gradCache.chunks(tokens, dropoutSeed * 31 + c);
+                chunks.add(parts);
+                feed.put(columnInputs.get(c), gradCache.embed(eager, parts, tokens.batchSize()));
+                continue;
+            }
             SectionTimer.mark("step.other");
             DropoutMasks masks = DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
                     dropoutSeed * 31 + c, encoder.dataType());
@@ -208,6 +227,12 @@ public final class TrainingGraph {
             encoderGradients.values().forEach(a -> a.assign(0));
         }
         SectionTimer.mark("step.zero_gradients");
+        for (int c = 0; c < chunks.size(); c++) {
+            // GradCache, second pass: each chunk again with the same dropout, back-propagating its rows' gradient
+            INDArray dColumn = g.get(columnInputs.get(c));
+            gradCache.backward(eager, chunks.get(c), dColumn != null ? dColumn : Nd4j.zerosLike(feed.get(columnInputs.get(c))),
+                    encoderGradients);
+        }
         for (int c = 0; c < passes.size(); c++) {
             List<INDArray> dLayers = new ArrayList<>();
             for (List<String> hidden : layerInputs) {
