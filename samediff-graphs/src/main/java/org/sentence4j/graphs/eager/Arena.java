@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * request needs more elements than it has. Memory is therefore bounded by the largest batch seen, not by
  * the number of steps. Not thread-safe: one arena per encoder, used by one thread.
  */
-final class Arena {
+public final class Arena {
 
     private final DataType dataType;
     private final Map<String, INDArray> slots = new HashMap<>();
@@ -29,12 +29,12 @@ final class Arena {
     private final Map<String, INDArray> views = new HashMap<>();
     private long bytes;
 
-    Arena(DataType dataType) {
+    public Arena(DataType dataType) {
         this.dataType = dataType;
     }
 
     /** A c-order array of {@code shape} backed by the slot {@code key}; its content is whatever was there. */
-    INDArray get(String key, long... shape) {
+    public INDArray get(String key, long... shape) {
         long n = 1;
         for (long s : shape) {
             n *= s;
@@ -64,12 +64,12 @@ final class Arena {
     }
 
     /** Bytes held by all slots. */
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
     /** Frees every slot now (they are allocated again on the next request). */
-    void release() {
+    public void release() {
         slots.values().forEach(INDArray::close);
         slots.clear();
         views.clear();

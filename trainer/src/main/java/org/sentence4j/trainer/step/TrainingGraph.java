@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.bert.BertEncoder;
 import org.sentence4j.graphs.bert.BertTensorNames;
 import org.sentence4j.graphs.bert.DropoutMasks;
+import org.sentence4j.graphs.eager.Arena;
 import org.sentence4j.graphs.eager.EagerEncoder;
 import org.sentence4j.graphs.eager.SectionTimer;
 import org.sentence4j.graphs.sd.SessionMemory;
@@ -66,6 +67,8 @@ public final class TrainingGraph {
     private final LossOutput output;
     private final Map<String, String> lossParameters = new LinkedHashMap<>();
     private Map<String, INDArray> encoderGradients;
+    /** Dropout masks of the columns, reused step after step (a step's masks are dead after its backward pass). */
+    private final Arena maskBuffers = new Arena(org.nd4j.linalg.api.buffer.DataType.FLOAT);
     /** Set when the loss asks for GradCache execution (the Cached* losses). */
     private final GradCache gradCache;
 
@@ -189,8 +192,9 @@ public final class TrainingGraph {
                 continue;
             }
             SectionTimer.mark("step.other");
+            String column = "column" + c + "/";
             DropoutMasks masks = DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
-                    dropoutSeed * 31 + c, encoder.dataType());
+                    dropoutSeed * 31 + c, encoder.dataType(), (site, shape) -> maskBuffers.get(column + site, shape));
             SectionTimer.mark("step.dropout_masks");
             EagerEncoder.Pass pass = eager.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
             passes.add(pass);
