@@ -132,6 +132,8 @@ final class BenchCommand {
     /**
      * {@code --mode loss --loss <Name> --batch B [--dim 384]}: the loss fragment alone, value and embedding
      * gradients, on random embeddings of B rows per column (labels made up to fit the loss), graph built once.
+     * With {@code SENTENCE4J_BENCH_PROFILE=<new file>}, SameDiff's per-op profile of the runs after the first
+     * is written there and summarised on standard error (the profiler adds its own overhead to the timings).
      */
     private static void lossOnly(String lossName, int batch, int dim, int iters, int warmup, int threads) throws IOException {
         org.sentence4j.losses.SentenceLoss loss = org.sentence4j.losses.LossRegistry.defaults().create(lossName, Map.of());
@@ -155,7 +157,22 @@ final class BenchCommand {
         };
         org.sentence4j.losses.runner.EmbeddingLossRunner.Prepared p =
                 new org.sentence4j.losses.runner.EmbeddingLossRunner(DataType.FLOAT).prepare(loss, batches.get());
-        double[] ms = time(warmup, iters, p::evaluate);
+        String profile = System.getenv("SENTENCE4J_BENCH_PROFILE");
+        boolean[] profiling = {false};
+        double[] ms = time(warmup, iters, () -> {
+            // from the second run on: the first one builds the gradient function
+            if (profile != null && !profiling[0] && p.graph().getFunction("grad") != null) {
+                profiling[0] = true;
+                p.graph().setListeners(new org.nd4j.autodiff.listeners.profiler.ProfilingListener.Builder(
+                        new java.io.File(profile)).recordAll().build());
+            }
+            p.evaluate();
+        });
+        if (profile != null) {
+            p.graph().setListeners(List.of());
+            System.err.println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(
+                    new java.io.File(profile), org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.ProfileFormat.SAMEDIFF));
+        }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         Map<String, Object> out = new LinkedHashMap<>();

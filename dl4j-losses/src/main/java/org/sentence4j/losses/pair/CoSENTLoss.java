@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.sd.SdMath;
 import org.sentence4j.losses.Citations;
@@ -84,22 +85,33 @@ public final class CoSENTLoss extends PairLoss {
 
     /**
      * {@code log(1 + Σ_{(i,j): y_i < y_j} exp(s_i − s_j))} of scaled similarities {@code scores} [B] and
-     * labels [B], as a scalar. Evaluated as a max-shifted log-sum-exp over {@code [0, D]}, where {@code D}
-     * is the flattened B×B matrix of differences with the pairs not ordered by the labels masked by
-     * {@link SdMath#maskFill}: masked entries become exactly {@code NEG_LARGE} (no rounding of the kept
-     * values, unlike adding {@code −1e12·mask}), underflow to 0 in the exponential and get zero gradient.
-     * The prepended 0 keeps the maximum finite and makes an empty pair set (all labels equal, B = 1) give
-     * exactly 0.
+     * labels [B], as a scalar: a log-sum-exp over the implicit 0 and the B×B differences
+     * {@code D[i][j] = s_i − s_j}, shifted by their maximum {@code m ≥ 0}. Pairs not ordered by the labels are
+     * replaced by −∞: they are exactly 0 in the exponential and cannot be the maximum (the 0 keeps it finite, so
+     * an empty pair set, all labels equal or B = 1, gives exactly 0).
+     *
+     * <p>The B×B part runs forward only (on {@link SdMath#detach}ed scores), and the gradient is supplied with
+     * {@link SdMath#withGradient}: with {@code E[i][j] = exp(D[i][j] − m)} and {@code Z = exp(−m) + Σ E}, the
+     * derivative is {@code ∂/∂s_k = (Σ_j E[k][j] − Σ_i E[i][k]) / Z}, two reductions of the matrix that the
+     * value needs anyway. SameDiff's own backward pass of the same computation allocated about ten more B×B
+     * arrays (1.5 s at B = 4096, against 0.9 s for MultipleNegativesRankingLoss).
      */
     static SDVariable cosent(SameDiff sd, SDVariable scores, SDVariable labels) {
-        SDVariable diff = sd.expandDims(scores, 1).sub(sd.expandDims(scores, 0));
+        DataType type = scores.dataType();
+        SDVariable s = SdMath.detach(sd, scores);
         // labels are compared in the embeddings' type; fixture labels are exact float32 values
-        SDVariable y = labels.castTo(scores.dataType());
-        SDVariable ordered = sd.expandDims(y, 1).lt(sd.expandDims(y, 0)).castTo(scores.dataType());
-        SDVariable masked = SdMath.maskFill(sd, diff, ordered.rsub(1.0)).reshape(1, -1);
-        SDVariable zero = sd.constant(Nd4j.zeros(scores.dataType(), 1, 1));
-        SDVariable all = sd.concat(1, zero, masked);
-        return SdMath.logSumExp(sd, all, 1).sum();
+        SDVariable y = labels.castTo(type);
+        // log(1) = 0 keeps an ordered pair, log(0) = −∞ removes the others (a B×B `where` is 40× slower)
+        SDVariable ordered = sd.expandDims(y, 1).lt(sd.expandDims(y, 0)).castTo(type);
+        SDVariable masked = sd.expandDims(s, 1).sub(sd.expandDims(s, 0)).add(sd.math.log(ordered));
+        SDVariable max = sd.math.max(masked.max(), sd.constant(Nd4j.scalar(type, 0.0)));
+        SDVariable e = sd.math.exp(masked.sub(max));
+        SDVariable z = e.sum().add(sd.math.exp(max.neg()));
+        SDVariable value = sd.math.log(z).add(max);
+        // column sums as a vector-matrix product: a reduction along dimension 0 is several times slower
+        SDVariable columnSums = sd.mmul(sd.onesLike(s).reshape(1, -1), e).reshape(-1);
+        SDVariable gradient = e.sum(1).sub(columnSums).mul(SdMath.reciprocal(sd, z));
+        return SdMath.withGradient(sd, value, scores, gradient);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.sd.SdMath;
 import org.sentence4j.losses.LossInputException;
 
@@ -64,6 +65,60 @@ public enum BatchDistance {
         throw new LossInputException(loss + ": unknown distance_metric '" + name + "'. Known: "
                 + Arrays.stream(values()).map(BatchDistance::pythonName).collect(Collectors.joining(", "))
                 + " (the alias " + PREFIX + ".eucledian_distance is accepted as well).");
+    }
+
+    /**
+     * The embeddings the distance is a function of: {@code x} itself (euclidean), or its rows normalised with
+     * eps 1e-12 (cosine). Differentiable; {@link #miningForm} and {@link #pairGradient} work on these rows.
+     */
+    public SDVariable base(SameDiff sd, SDVariable x) {
+        return this == COSINE ? SdMath.l2Normalize(sd, x) : x;
+    }
+
+    /**
+     * The distance matrix of the rows of {@code b} [B,D] (from {@link #base}) in a form for mining, forward
+     * only: a row term {@code r} [B,1] and a matrix {@code C} [B,B] with
+     * {@code D[i][j] = toDistance(C[i][j] + r[i])}. A row's maximum or minimum over any subset of columns can be
+     * taken on C and then shifted by r[i] and mapped through the (monotone) {@link #toDistance}: floating-point
+     * addition and the square root are monotone, so the result is exactly the distance that {@link #matrix}
+     * gives at that position, with one B×B array instead of several. Euclidean: {@code C[i][j] = sq_j − 2G[i][j]},
+     * {@code r = sq} with G computed as {@code (2x)·xᵀ} (exactly 2·x·xᵀ) and sq its halved diagonal, the same
+     * operations as {@link #matrix}. Cosine: {@code C = (−n)·nᵀ}, {@code r = 1}.
+     */
+    public SDVariable[] miningForm(SameDiff sd, SDVariable b) {
+        switch (this) {
+            case EUCLIDEAN: {
+                SDVariable twoGram = SdMath.matmulTransposed(sd, b.mul(2.0), b);
+                SDVariable sq = sd.math.diagPart(twoGram).mul(0.5);
+                return new SDVariable[] {sd.expandDims(sq, 0).sub(twoGram), SdMath.insertAxis(sd, sq, 1, 1)};
+            }
+            case COSINE:
+                return new SDVariable[] {SdMath.matmulTransposed(sd, b.neg(), b),
+                        sd.constant(Nd4j.scalar(b.dataType(), 1.0))};
+            default:
+                throw new IllegalStateException(name());
+        }
+    }
+
+    /** The distance from a mining value {@code C[i][j] + r[i]} of {@link #miningForm}: safe square root, or itself. */
+    public SDVariable toDistance(SameDiff sd, SDVariable v) {
+        return this == EUCLIDEAN ? SdMath.safeSqrt(sd, v) : v;
+    }
+
+    /**
+     * The gradient of {@code Σ_i w_i · D(b_i, o_i)} with respect to the rows b_i (first) and o_i (second), given
+     * the rows b [B,D], their partners o [B,D], the distances d = D(b_i, o_i) [B,1] and the weights w [B,1].
+     * Euclidean: {@code ±w (b − o) / d}, 0 where d = 0 (the zero gradient of {@link SdMath#safeSqrt}). Cosine:
+     * {@code −w·o} and {@code −w·b}.
+     */
+    public SDVariable[] pairGradient(SameDiff sd, SDVariable b, SDVariable o, SDVariable d, SDVariable w) {
+        if (this == COSINE) {
+            return new SDVariable[] {o.mul(w).neg(), b.mul(w).neg()};
+        }
+        SDVariable zero = d.lte(0.0).castTo(d.dataType());
+        SDVariable scale = w.mul(zero.rsub(1.0)).mul(SdMath.reciprocal(sd, d.add(zero)));
+        SDVariable g = b.sub(o).mul(scale);
+        return new SDVariable[] {g, g.neg()};
     }
 
     /** The [B,B] distance matrix between the rows of {@code x} [B,D]. */

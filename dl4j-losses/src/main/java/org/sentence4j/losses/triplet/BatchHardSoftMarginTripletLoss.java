@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.sentence4j.graphs.sd.SdMath;
 import org.sentence4j.losses.AbstractSentenceLoss;
 import org.sentence4j.losses.Citations;
@@ -63,11 +63,10 @@ public final class BatchHardSoftMarginTripletLoss extends AbstractSentenceLoss {
 
     @Override
     protected LossOutput compute(LossInputs inputs) {
-        BatchTriplets.Batch b = BatchTriplets.batch(inputs, distanceMetric, NAME);
-        SDVariable[] h = BatchTriplets.hardest(b);
-        // Stable softplus: a plain log(1 + exp(x)) overflows in float32.
-        SDVariable perAnchor = SdMath.softplus(b.sd(), h[0].sub(h[1]));
-        return LossOutput.of(perAnchor.mean());
+        SameDiff sd = inputs.sd();
+        // Stable softplus: a plain log(1 + exp(x)) overflows in float32; its derivative is the sigmoid.
+        return LossOutput.of(BatchTriplets.batchHardMean(inputs, distanceMetric, NAME,
+                z -> SdMath.softplus(sd, z), z -> sd.nn.sigmoid(z)));
     }
 
     @Override

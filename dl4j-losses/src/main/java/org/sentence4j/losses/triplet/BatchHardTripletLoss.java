@@ -1,6 +1,6 @@
 package org.sentence4j.losses.triplet;
 
-import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.sentence4j.graphs.sd.SdMath;
 import org.sentence4j.losses.ConfigReader;
 import org.sentence4j.losses.LossInputs;
@@ -40,10 +40,10 @@ public final class BatchHardTripletLoss extends AbstractBatchTripletLoss {
 
     @Override
     protected LossOutput compute(LossInputs inputs) {
-        BatchTriplets.Batch b = BatchTriplets.batch(inputs, distanceMetric(), NAME);
-        SDVariable[] h = BatchTriplets.hardest(b);
-        SDVariable perAnchor = SdMath.relu(b.sd(), h[0].sub(h[1]).add(margin()));
-        return LossOutput.of(perAnchor.mean());
+        SameDiff sd = inputs.sd();
+        return LossOutput.of(BatchTriplets.batchHardMean(inputs, distanceMetric(), NAME,
+                z -> SdMath.relu(sd, z.add(margin())),
+                z -> z.add(margin()).gt(0.0).castTo(z.dataType())));
     }
 
     /** Options with upstream's defaults: euclidean distance, margin 5. */

@@ -5,7 +5,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.custom.BitCast;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -29,7 +32,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *       or do not run: masks are arithmetic.</li>
  *   <li>the backward pass of {@code setDiag} kills the JVM (SIGFPE) for matrices of 46 or more rows: the
  *       identity mask is {@code diag(ones)}.</li>
+ *   <li>{@code gather} has a broken backward pass and {@code scatter_add} sums repeated rows in thread order:
+ *       {@link #rowsAt} gathers {@link #detach}ed values only, {@link #addRowsAt} sums in row order.</li>
  * </ul>
+ *
+ * <p>Not a defect but a cost: every op of SameDiff's generated backward pass allocates its full-size output,
+ * so a B×B fragment (masks, mining) costs a few B×B arrays per op in both directions. {@link #withGradient}
+ * lets a loss compute such a fragment forward only and supply its (much cheaper) gradient itself.
  */
 public final class SdMath {
 
@@ -132,6 +141,71 @@ public final class SdMath {
     /** Identity in the forward pass, zero gradient in the backward pass (a detached copy). */
     public static SDVariable stopGradient(SameDiff sd, SDVariable x) {
         return new StopGradient(sd, x).outputVariable();
+    }
+
+    /**
+     * An exact copy of {@code x} that SameDiff does not differentiate through at all: a bit cast to the integer
+     * type of the same width and back. {@link #stopGradient} stops the gradient's value, but SameDiff still
+     * builds backward ops for everything computed from its output (they are pruned at run time); building
+     * them fails for ops without a working gradient ({@code where}; a second {@code gather} in the same graph,
+     * whose gradient always defines a sub-function named {@code sliceputs}). SameDiff's gradient analysis
+     * follows floating-point values only, so nothing computed from this copy gets a backward op. For
+     * forward-only fragments whose gradient is supplied with {@link #withGradient}.
+     */
+    public static SDVariable detach(SameDiff sd, SDVariable x) {
+        DataType type = x.dataType();
+        if (!type.isFPType()) {
+            return x;   // not differentiated anyway
+        }
+        DataType bits = type.width() == 8 ? DataType.INT64 : type.width() == 4 ? DataType.INT32 : DataType.INT16;
+        return bitCast(sd, bitCast(sd, x, bits), type);
+    }
+
+    private static SDVariable bitCast(SameDiff sd, SDVariable x, DataType to) {
+        BitCast op = new BitCast(sd, x, sd.constant(Nd4j.scalar(to.toInt())));
+        op.addIArgument(to.toInt());
+        return op.outputVariable();
+    }
+
+    /**
+     * A custom gradient: the scalar {@code value} in the forward pass, whose gradient with respect to
+     * {@code input} is {@code gradient} (an array of the shape of {@code input}, computed in the forward pass)
+     * and which passes no gradient along any other path. Built as
+     * {@code stopGradient(value) + (t − stopGradient(t))} with {@code t = sum(input ⊙ stopGradient(gradient))}:
+     * the bracket is exactly 0 for a finite {@code t}, so the value is {@code value} to the last bit, and its
+     * gradient is {@code gradient} times whatever multiplies the result downstream.
+     *
+     * <p>Why: a loss that masks and mines a B×B matrix needs a handful of element-wise ops, and SameDiff's
+     * generated backward pass adds one or two full-size arrays per op even where the gradient is non-zero in
+     * one entry per row; at B = 4096 each such array costs tens of milliseconds to allocate. With this, the
+     * B×B part runs forward only (computed from {@link #detach}ed inputs, so ops without a gradient, such as
+     * {@code argmax} or {@code gather}, may be used there) and the loss supplies the gradient of its inputs
+     * directly. The caller is responsible for {@code gradient} being the derivative of {@code value}; the losses
+     * that use this are checked against finite differences.
+     */
+    public static SDVariable withGradient(SameDiff sd, SDVariable value, SDVariable input, SDVariable gradient) {
+        SDVariable link = input.mul(stopGradient(sd, gradient)).sum();
+        return stopGradient(sd, value).add(link.sub(stopGradient(sd, link)));
+    }
+
+    /**
+     * Rows {@code ids} [n] (integers) of {@code x} [m,D] as an [n,D] matrix, forward only: {@code x} is
+     * {@link #detach}ed first, since {@code gather}'s backward pass is broken in M2.1 (and cannot even be built
+     * twice in one graph).
+     */
+    public static SDVariable rowsAt(SameDiff sd, SDVariable x, SDVariable ids) {
+        return sd.gather(detach(sd, x), ids, 0);
+    }
+
+    /**
+     * The [count,D] matrix whose row k is the sum of the rows of {@code rows} [n,D] with {@code ids[i] == k}
+     * (0 for a k that no id names), summed in the order of the rows: the transpose of {@link #rowsAt}. Forward
+     * only ({@code rows} is detached). {@code unsorted_segment_sum} is used rather than {@code scatter_add},
+     * whose multi-threaded kernel adds the rows of a repeated id in whatever order its threads reach them
+     * (last-bit differences from run to run).
+     */
+    public static SDVariable addRowsAt(SameDiff sd, SDVariable rows, SDVariable ids, SDVariable count) {
+        return new UnsortedSegmentSum(sd, detach(sd, rows), ids, count).outputVariable();
     }
 
     /** 1.0 where {@code a > b}, else 0.0, in the data type of {@code a}; no gradient flows through it. */

@@ -151,6 +151,30 @@ class SameDiffDefectsTest {
         assertTrue(maxDiff(g, x0) < 1e-12);
     }
 
+    /**
+     * SameDiff builds backward ops for everything computed from a {@code stopGradient} output too (pruned at run
+     * time), and building them fails for a second {@code gather} (its gradient always defines a sub-function named
+     * {@code sliceputs}) and for {@code where} (no gradient). Values computed from {@link SdMath#detach} get no
+     * backward ops at all.
+     */
+    @Test
+    void backwardOpsAreBuiltBehindStopGradientButNotBehindDetach() {
+        for (boolean detach : new boolean[] {false, true}) {
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.var("x", logits());
+            SDVariable copy = detach ? SdMath.detach(sd, x) : SdMath.stopGradient(sd, x);
+            SDVariable ids = sd.constant(Nd4j.createFromArray(2L, 0L, 2L));
+            SDVariable rows = sd.gather(copy, ids, 0).add(sd.gather(copy.mul(2.0), ids, 0));
+            SDVariable picked = sd.where(rows, rows.neg(), rows.gt(0.0));
+            sd.setLossVariables(x.mul(SdMath.stopGradient(sd, picked)).sum().name());
+            if (detach) {
+                assertTrue(maxDiff(sd.calculateGradients(Map.of(), "x").get("x"), picked.eval()) == 0.0);
+            } else {
+                assertThrows(RuntimeException.class, () -> sd.calculateGradients(Map.of(), "x"));
+            }
+        }
+    }
+
     @Test
     void identityLikeFollowsADynamicSize() {
         SameDiff sd = SameDiff.create();
