@@ -100,9 +100,12 @@ public enum BatchDistance {
         }
     }
 
-    /** The distance from a mining value {@code C[i][j] + r[i]} of {@link #miningForm}: safe square root, or itself. */
+    /**
+     * The distance from a mining value {@code C[i][j] + r[i]} of {@link #miningForm}: {@code sqrt(max(v, 0))}
+     * (the value of {@link SdMath#safeSqrt}; forward only, so its gradient does not matter), or v itself.
+     */
     public SDVariable toDistance(SameDiff sd, SDVariable v) {
-        return this == EUCLIDEAN ? SdMath.safeSqrt(sd, v) : v;
+        return this == EUCLIDEAN ? sd.math.sqrt(SdMath.relu(sd, v)) : v;
     }
 
     /**
