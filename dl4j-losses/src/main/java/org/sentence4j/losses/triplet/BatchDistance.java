@@ -5,7 +5,6 @@ import java.util.stream.Collectors;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.sd.SdMath;
 import org.sentence4j.losses.LossInputException;
 
@@ -69,40 +68,41 @@ public enum BatchDistance {
 
     /**
      * The embeddings the distance is a function of: {@code x} itself (euclidean), or its rows normalised with
-     * eps 1e-12 (cosine). Differentiable; {@link #miningForm} and {@link #pairGradient} work on these rows.
+     * eps 1e-12 (cosine). Differentiable; {@link #miningMatrix} and {@link #pairGradient} work on these rows.
      */
     public SDVariable base(SameDiff sd, SDVariable x) {
         return this == COSINE ? SdMath.l2Normalize(sd, x) : x;
     }
 
     /**
-     * The distance matrix of the rows of {@code b} [B,D] (from {@link #base}) in a form for mining, forward
-     * only: a row term {@code r} [B,1] and a matrix {@code C} [B,B] with
-     * {@code D[i][j] = toDistance(C[i][j] + r[i])}. A row's maximum or minimum over any subset of columns can be
-     * taken on C and then shifted by r[i] and mapped through the (monotone) {@link #toDistance}: floating-point
-     * addition and the square root are monotone, so the result is exactly the distance that {@link #matrix}
-     * gives at that position, with one B×B array instead of several. Euclidean: {@code C[i][j] = sq_j − 2G[i][j]},
-     * {@code r = sq} with G computed as {@code (2x)·xᵀ} (exactly 2·x·xᵀ) and sq its halved diagonal, the same
-     * operations as {@link #matrix}. Cosine: {@code C = (−n)·nᵀ}, {@code r = 1}.
+     * The matrix M [B,B] of the rows of {@code b} [B,D] (from {@link #base}) with {@code D = toDistance(M)}, in
+     * one matrix product, for mining (forward only). Euclidean: the squared distances
+     * {@code sq_i + sq_j − 2 b_i·b_j} (the formula of {@link #matrix}), as {@code [b, sq, 1]·[−2b, 1, sq]ᵀ};
+     * cosine: {@code 1 − n_i·n_j} as {@code [n, 1]·[−n, 1]ᵀ}. The terms are summed inside the product, so the
+     * entries can differ from {@link #matrix}'s in the last bits (the diagonal is not exactly 0 either; mining
+     * never looks at it). {@link #toDistance} is monotone, so a row's maximum or minimum over any set of columns
+     * can be taken on M.
      */
-    public SDVariable[] miningForm(SameDiff sd, SDVariable b) {
+    public SDVariable miningMatrix(SameDiff sd, SDVariable b) {
+        SDVariable ones = sd.onesLike(b.sum(true, 1));
         switch (this) {
             case EUCLIDEAN: {
-                SDVariable twoGram = SdMath.matmulTransposed(sd, b.mul(2.0), b);
-                SDVariable sq = sd.math.diagPart(twoGram).mul(0.5);
-                return new SDVariable[] {sd.expandDims(sq, 0).sub(twoGram), SdMath.insertAxis(sd, sq, 1, 1)};
+                SDVariable sq = b.mul(b).sum(true, 1);
+                return SdMath.matmulTransposed(sd, sd.concat(1, b, sq, ones), sd.concat(1, b.mul(-2.0), ones, sq));
             }
             case COSINE:
-                return new SDVariable[] {SdMath.matmulTransposed(sd, b.neg(), b),
-                        sd.constant(Nd4j.scalar(b.dataType(), 1.0))};
+                return SdMath.matmulTransposed(sd, sd.concat(1, b, ones), sd.concat(1, b.neg(), ones));
             default:
                 throw new IllegalStateException(name());
         }
     }
 
-    /** The distance from a mining value {@code C[i][j] + r[i]} of {@link #miningForm}: safe square root, or itself. */
+    /**
+     * The distance from an entry of {@link #miningMatrix}: {@code sqrt(max(v, 0))} (the value of
+     * {@link SdMath#safeSqrt}; forward only, so its gradient does not matter), or v itself.
+     */
     public SDVariable toDistance(SameDiff sd, SDVariable v) {
-        return this == EUCLIDEAN ? SdMath.safeSqrt(sd, v) : v;
+        return this == EUCLIDEAN ? sd.math.sqrt(SdMath.relu(sd, v)) : v;
     }
 
     /**

@@ -73,9 +73,9 @@ final class BatchTriplets {
      * <p>Why not SameDiff's backward pass: the mining is a handful of B×B element-wise ops and reductions, and
      * the generated backward pass added one or two full-size arrays per op (2.5 s at B = 4096, most of it
      * allocating 64 MB arrays), although the gradient reaches at most two entries per row. Here the B×B part runs
-     * forward only on {@link SdMath#detach}ed embeddings: a max/argmax and a min/argmin of
-     * {@link BatchDistance#miningForm} (which yields exactly the distances of {@link BatchDistance#matrix}) over
-     * the positives and the negatives, the other entries made ∓∞. The gradient with respect to the
+     * forward only on {@link SdMath#detach}ed embeddings: a max/argmax and a min/argmin of one matrix product
+     * ({@link BatchDistance#miningMatrix}) over the positives and the negatives, the other entries made 0 and
+     * +∞, six B×B arrays in all. The gradient with respect to the
      * embeddings is assembled from the two selected pairs of every anchor ({@link SdMath#rowsAt},
      * {@link SdMath#addRowsAt}, {@link BatchDistance#pairGradient}) and attached with
      * {@link SdMath#withGradient}. Ties between equal distances go to the first index, as SameDiff's max.
@@ -88,9 +88,7 @@ final class BatchTriplets {
         DataType type = x.dataType();
         SDVariable base = distance.base(sd, x);
         SDVariable b = SdMath.detach(sd, base);
-        SDVariable[] form = distance.miningForm(sd, b);
-        SDVariable cross = form[0];
-        SDVariable row = form[1];
+        SDVariable m = distance.miningMatrix(sd, b);
 
         // masks, in the labels' own type (exact for integer ids)
         SDVariable count = sd.sizeAt(b, 0);
@@ -98,17 +96,16 @@ final class BatchTriplets {
         SDVariable self = sd.expandDims(index, 1).eq(sd.expandDims(index, 0));
         SDVariable same = sd.expandDims(labels, 1).eq(sd.expandDims(labels, 0));
         SDVariable other = sd.expandDims(labels, 1).neq(sd.expandDims(labels, 0));
-        SDVariable positive = sd.math.xor(same, self);
-        // log(1) = 0 keeps an entry, log(0) = −∞ removes it from the max (+∞ from the min); a B×B `where`
-        // would do the same 40× slower
-        SDVariable towardPositives = cross.add(sd.math.log(positive.castTo(type)));
-        SDVariable towardNegatives = cross.sub(sd.math.log(other.castTo(type)));
+        // hardest positive as upstream: max of mask ⊙ M, so 0 without a positive (M ≥ 0 up to rounding)
+        SDVariable towardPositives = m.mul(sd.math.xor(same, self).castTo(type));
+        // closest negative: log(1) = 0 keeps an entry, log(0) = −∞ makes the others +∞ (a B×B `where` would do
+        // the same 40× slower); +∞ is left for an anchor without a negative
+        SDVariable towardNegatives = m.sub(sd.math.log(other.castTo(type)));
 
-        // −∞ (no positive) → relu → 0; +∞ (no negative) → hn = hp
-        SDVariable hp = SdMath.relu(sd, distance.toDistance(sd, towardPositives.max(true, 1).add(row)));
+        SDVariable hp = SdMath.relu(sd, distance.toDistance(sd, towardPositives.max(true, 1)));
         SDVariable nearest = towardNegatives.min(true, 1);
         SDVariable hasNegative = nearest.lt(Double.POSITIVE_INFINITY);
-        SDVariable hn = sd.where(distance.toDistance(sd, nearest.add(row)), hp, hasNegative);
+        SDVariable hn = sd.where(distance.toDistance(sd, nearest), hp, hasNegative);
         SDVariable z = hp.sub(hn);
         SDVariable value = term.apply(z).mean();
 
