@@ -146,7 +146,7 @@ final class BenchCommand {
                 cols.add(Nd4j.rand(DataType.FLOAT, batch, dim).subi(0.5));
             }
             org.sentence4j.losses.runner.LossBatch b = org.sentence4j.losses.runner.LossBatch.of(cols);
-            if (f.labels() == org.sentence4j.losses.LabelRequirement.REQUIRED) {
+            if (f.labels() != org.sentence4j.losses.LabelRequirement.NONE) {
                 double[] y = new double[batch];
                 for (int i = 0; i < batch; i++) {
                     y[i] = f.labelKind() == org.sentence4j.losses.LabelKind.CLASS ? rng.nextInt(16) : rng.nextInt(2);

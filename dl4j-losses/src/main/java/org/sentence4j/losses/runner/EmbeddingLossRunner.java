@@ -191,7 +191,7 @@ public final class EmbeddingLossRunner {
             java.util.Set<String> outputs = new java.util.LinkedHashSet<>();
             outputs.add(out.total().name());
             out.components().values().forEach(c -> outputs.add(c.name()));
-            org.nd4j.autodiff.samediff.api.OutAndGrad r = sd.calculateGradientsAndOutputs(feeds, new ArrayList<>(outputs), wanted);
+            org.nd4j.autodiff.samediff.api.OutAndGrad r = org.sentence4j.graphs.sd.SessionMemory.gradientsAndOutputs(sd, feeds, new ArrayList<>(outputs), wanted);
             Map<String, INDArray> grads = r.getGradients();
             Map<String, Double> components = new LinkedHashMap<>();
             out.components().forEach((k, c) -> components.put(k, r.getOutputs().get(c.name()).getDouble(0)));
