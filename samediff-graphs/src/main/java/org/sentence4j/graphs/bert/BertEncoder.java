@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sentence4j.graphs.eager.EagerEncoder;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.pooling.PoolingMode;
 import org.sentence4j.graphs.sd.SessionMemory;
@@ -58,7 +59,7 @@ public final class BertEncoder {
     /** Tensors of the checkpoint that the graph does not use (e.g. the pooler), returned as they came. */
     private final Map<String, INDArray> unused = new LinkedHashMap<>();
     private EncoderGraph inference;
-    private org.sentence4j.graphs.eager.EagerEncoder eager;
+    private EagerEncoder eager;
 
     private BertEncoder(Builder b) {
         this.config = b.config;
@@ -117,9 +118,7 @@ public final class BertEncoder {
      */
     public EncoderGraph build(String prefix, int numLayers, boolean training) {
         Objects.requireNonNull(prefix, "prefix");
-        if (numLayers < 0 || numLayers > config.numHiddenLayers()) {
-            throw new IllegalArgumentException("numLayers must be in [0, " + config.numHiddenLayers() + "], not " + numLayers);
-        }
+        config.checkLayerCount(numLayers);
         if (sd.hasVariable(prefix + "input_embeddings")) {
             throw new IllegalArgumentException("the graph already has an encoder pass with prefix '" + prefix + "'");
         }
@@ -133,28 +132,19 @@ public final class BertEncoder {
      * for an inference graph).
      */
     public Map<String, INDArray> feed(EncoderGraph graph, TokenBatch batch, DropoutMasks masks) {
-        long b = batch.batchSize();
-        long t = batch.sequenceLength();
-        if (t > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("sequence length " + t + " exceeds max_position_embeddings "
-                    + config.maxPositionEmbeddings() + "; truncate when tokenising");
-        }
-        checkRange("token type id", batch.tokenTypeIds(), config.typeVocabSize());
+        config.checkBatch(batch);
         Map<String, INDArray> feed = new HashMap<>();
-        feed.put(graph.inputEmbeddings().name(), lookup(batch.inputIds()));
+        feed.put(graph.inputEmbeddings().name(), rows(batch.inputIds()));
         feed.put(graph.attentionMask().name(), batch.attentionMask().castTo(dataType));
         feed.put(graph.tokenTypeIds().name(), batch.tokenTypeIds().castTo(DataType.INT64));
         if (!graph.training() && !masks.asMap().isEmpty()) {
             throw new IllegalArgumentException("the encoder pass '" + graph.prefix() + "' was built without dropout; feed DropoutMasks.none()");
         }
-        Map<String, long[]> expected = DropoutMasks.sites(config, graph.numLayers(), b, t);
+        if (graph.training()) {
+            masks.checkShapes(config, graph.numLayers(), batch.batchSize(), batch.sequenceLength());
+        }
         for (Map.Entry<String, SDVariable> site : graph.dropoutInputs().entrySet()) {
-            INDArray mask = masks.get(site.getKey());
-            if (!Arrays.equals(mask.shape(), expected.get(site.getKey()))) {
-                throw new IllegalArgumentException("dropout mask '" + site.getKey() + "' has shape " + Arrays.toString(mask.shape())
-                        + ", the batch needs " + Arrays.toString(expected.get(site.getKey())));
-            }
-            feed.put(site.getValue().name(), mask.castTo(dataType));
+            feed.put(site.getValue().name(), masks.get(site.getKey()).castTo(dataType));
         }
         return feed;
     }
@@ -169,7 +159,12 @@ public final class BertEncoder {
 
     /** The word-embedding rows of the ids [B, T], as [B, T, H]: the eager lookup that replaces gather. */
     public INDArray lookup(INDArray inputIds) {
-        checkRange("token id", inputIds, config.vocabSize());
+        BertConfig.requireInRange("token id", inputIds, config.vocabSize());
+        return rows(inputIds);
+    }
+
+    /** {@link #lookup} of ids already checked. */
+    private INDArray rows(INDArray inputIds) {
         INDArray flat = inputIds.castTo(DataType.INT64).reshape(-1);
         INDArray rows = Nd4j.exec(new Gather(wordEmbeddings(), flat, 0))[0];
         return rows.reshape(inputIds.size(0), inputIds.size(1), config.hiddenSize());
@@ -183,21 +178,7 @@ public final class BertEncoder {
     public INDArray wordEmbeddingGradient(INDArray inputIds, INDArray inputEmbeddingGradient) {
         INDArray table = Nd4j.zeros(dataType, config.vocabSize(), config.hiddenSize());
         long[] ids = inputIds.castTo(DataType.INT64).reshape(-1).toLongVector();
-        INDArray updates = inputEmbeddingGradient.castTo(dataType).reshape(ids.length, config.hiddenSize());
-        // Rows of one id are summed in position order. libnd4j's multi-threaded scatter_add sums repeated ids in
-        // whatever order its threads reach them, which makes training (and a resumed run) not reproducible.
-        int h = config.hiddenSize();
-        double[] rows = updates.dup('c').data().asDouble();
-        Map<Long, double[]> sums = new java.util.TreeMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            double[] acc = sums.computeIfAbsent(ids[i], k -> new double[h]);
-            for (int d = 0, o = i * h; d < h; d++) {
-                acc[d] += rows[o + d];
-            }
-        }
-        for (Map.Entry<Long, double[]> e : sums.entrySet()) {
-            table.putRow(e.getKey(), Nd4j.createFromArray(e.getValue()).castTo(dataType).reshape(1, h));
-        }
+        EagerEncoder.scatterAddRows(table, ids, inputEmbeddingGradient.castTo(dataType).reshape(ids.length, config.hiddenSize()));
         return table;
     }
 
@@ -295,9 +276,7 @@ public final class BertEncoder {
 
     /** Sentence embeddings [B, D] from the hidden state after the first {@code numLayers} layers. */
     public INDArray embed(TokenBatch batch, int numLayers) {
-        if (numLayers < 0 || numLayers > config.numHiddenLayers()) {
-            throw new IllegalArgumentException("numLayers must be in [0, " + config.numHiddenLayers() + "], not " + numLayers);
-        }
+        config.checkLayerCount(numLayers);
         if (!USE_GRAPH) {
             return eager().forward("inference", batch, numLayers, DropoutMasks.none(), false, false).sentenceEmbedding();
         }
@@ -344,9 +323,9 @@ public final class BertEncoder {
      * several times faster than the graph on SameDiff 1.0.0-M2.1. The graph stays the reference it is tested
      * against.
      */
-    public org.sentence4j.graphs.eager.EagerEncoder eager() {
+    public EagerEncoder eager() {
         if (eager == null) {
-            eager = new org.sentence4j.graphs.eager.EagerEncoder(config, n -> sd.getArrForVarName(variableName(n)), pooling,
+            eager = new EagerEncoder(config, n -> sd.getArrForVarName(variableName(n)), pooling,
                     normalize, dataType);
         }
         return eager;
@@ -402,17 +381,6 @@ public final class BertEncoder {
                     + ", the configuration needs " + Arrays.toString(shape));
         }
         return t;
-    }
-
-    private static void checkRange(String what, INDArray ids, long size) {
-        if (ids.length() == 0) {
-            return;
-        }
-        long min = ids.minNumber().longValue();
-        long max = ids.maxNumber().longValue();
-        if (min < 0 || max >= size) {
-            throw new IllegalArgumentException(what + "s must be in [0, " + size + "), found " + (min < 0 ? min : max));
-        }
     }
 
     public BertConfig config() {

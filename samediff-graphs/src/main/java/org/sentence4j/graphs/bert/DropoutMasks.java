@@ -165,6 +165,20 @@ public final class DropoutMasks {
         return new DropoutMasks(masks);
     }
 
+    /**
+     * A clear error unless these masks cover every dropout site of a pass of {@code numLayers} layers over a
+     * batch of {@code batch} × {@code seq} tokens, each with its site's shape.
+     */
+    public void checkShapes(BertConfig config, int numLayers, long batch, long seq) {
+        for (Map.Entry<String, long[]> site : sites(config, numLayers, batch, seq).entrySet()) {
+            INDArray mask = get(site.getKey());
+            if (!java.util.Arrays.equals(mask.shape(), site.getValue())) {
+                throw new IllegalArgumentException("dropout mask '" + site.getKey() + "' has shape "
+                        + java.util.Arrays.toString(mask.shape()) + ", the batch needs " + java.util.Arrays.toString(site.getValue()));
+            }
+        }
+    }
+
     /** The mask of a site; a clear error when it was not drawn. */
     public INDArray get(String site) {
         INDArray m = masks.get(site);

@@ -5,7 +5,6 @@ import static org.sentence4j.graphs.bert.BertTensorNames.*;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +80,8 @@ public final class EagerEncoder {
         private final long[] types;
         private final double[][] mask;
         private final DropoutMasks dropout;
+        /** Token types as one-hot rows [N, types]: their embedding is a product (forward and backward). */
+        private final INDArray typeOneHot;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
 
         private Pass(String slot, TokenBatch tokens, int numLayers, boolean kept, DropoutMasks dropout) {
@@ -93,6 +94,7 @@ public final class EagerEncoder {
             this.types = tokens.tokenTypeIds().castTo(DataType.INT64).reshape(-1).toLongVector();
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
             this.dropout = dropout;
+            this.typeOneHot = typeOneHot(types);
         }
 
         /** The pooled (and normalised) sentence embedding [B, D] of the last hidden state. */
@@ -135,17 +137,13 @@ public final class EagerEncoder {
      */
     public Pass forward(String slot, TokenBatch tokens, int numLayers, DropoutMasks dropout, boolean keep,
                         boolean allLayers) {
-        if (numLayers < 0 || numLayers > config.numHiddenLayers()) {
-            throw new IllegalArgumentException("numLayers must be in [0, " + config.numHiddenLayers() + "], not " + numLayers);
-        }
-        if (tokens.sequenceLength() > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("sequence length " + tokens.sequenceLength() + " exceeds max_position_embeddings "
-                    + config.maxPositionEmbeddings() + "; truncate when tokenising");
+        config.checkLayerCount(numLayers);
+        config.checkBatch(tokens);
+        if (!dropout.asMap().isEmpty()) {
+            dropout.checkShapes(config, numLayers, tokens.batchSize(), tokens.sequenceLength());
         }
         SectionTimer.mark("outside");
         Pass p = new Pass(keep ? slot : "inference", tokens, numLayers, keep, dropout);
-        checkIds(p);
-        checkDropout(p);
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         embeddings(p, n, h);
@@ -174,7 +172,7 @@ public final class EagerEncoder {
                 .addOutputs(sum).addIntegerArguments(0).build());
         INDArray positions = param.apply(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all());
         Nd4j.exec(new BroadcastAddOp(sum.reshape(p.batch, p.seq, h), positions, sum.reshape(p.batch, p.seq, h), 1, 2));
-        Nd4j.gemm(typeOneHot(p), param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
+        Nd4j.gemm(p.typeOneHot, param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
         INDArray out = hidden(p, 0);
         EagerOps.residualLayerNorm(sum, null, null, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
                 param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), arena.get(slotName(p, -1, "xhat"), n, h),
@@ -415,7 +413,7 @@ public final class EagerEncoder {
         EagerOps.addColumnSums(dSum.reshape(p.batch, (long) p.seq * h), dPositions);
         grads.get(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all())
                 .addi(dPositions.reshape(p.seq, h));
-        Nd4j.gemm(typeOneHot(p), dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
+        Nd4j.gemm(p.typeOneHot, dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
         scatterAddRows(grads.get(WORD_EMBEDDINGS), p.ids, dSum);
         SectionTimer.mark("bwd.embeddings");
     }
@@ -425,7 +423,7 @@ public final class EagerEncoder {
      * double precision. Deterministic, unlike libnd4j's multi-threaded scatter_add, which adds repeated ids in
      * thread order (a resumed run would then not reproduce an uninterrupted one).
      */
-    static void scatterAddRows(INDArray table, long[] ids, INDArray rows) {
+    public static void scatterAddRows(INDArray table, long[] ids, INDArray rows) {
         int h = (int) table.size(1);
         Map<Long, double[]> sums = new java.util.TreeMap<>();
         double[] values = rows.dup('c').data().asDouble();
@@ -488,19 +486,19 @@ public final class EagerEncoder {
                 param.apply(value(l, "bias")).reshape(-1));
     }
 
-    private INDArray typeOneHot(Pass p) {
-        INDArray oneHot = Nd4j.zeros(dataType, p.types.length, config.typeVocabSize());
-        for (int i = 0; i < p.types.length; i++) {
-            oneHot.putScalar(i, p.types[i], 1.0);
+    private INDArray typeOneHot(long[] types) {
+        INDArray oneHot = Nd4j.zeros(dataType, types.length, config.typeVocabSize());
+        for (int i = 0; i < types.length; i++) {
+            oneHot.putScalar(i, types[i], 1.0);
         }
         return oneHot;
     }
 
     /** Multiplies a flat [N, H] activation (or its gradient) by the site's mask, if the pass has one. */
     private void drop(Pass p, String site, INDArray x, int n, int h) {
-        INDArray m = dropoutMask(p, site);
+        INDArray m = flatMask(p, site, n, h);
         if (m != null) {
-            x.muli(m.reshape(n, h));
+            x.muli(m);
         }
     }
 
@@ -513,33 +511,6 @@ public final class EagerEncoder {
     private INDArray dropoutMask(Pass p, String site) {
         INDArray m = p.dropout.asMap().get(site);
         return m == null ? null : (m.dataType() == dataType ? m : m.castTo(dataType));
-    }
-
-    private void checkDropout(Pass p) {
-        if (p.dropout.asMap().isEmpty()) {
-            return;
-        }
-        Map<String, long[]> expected = DropoutMasks.sites(config, p.numLayers, p.batch, p.seq);
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            INDArray m = p.dropout.get(e.getKey());
-            if (!Arrays.equals(m.shape(), e.getValue())) {
-                throw new IllegalArgumentException("dropout mask '" + e.getKey() + "' has shape " + Arrays.toString(m.shape())
-                        + ", the batch needs " + Arrays.toString(e.getValue()));
-            }
-        }
-    }
-
-    private void checkIds(Pass p) {
-        for (long id : p.ids) {
-            if (id < 0 || id >= config.vocabSize()) {
-                throw new IllegalArgumentException("token ids must be in [0, " + config.vocabSize() + "), found " + id);
-            }
-        }
-        for (long t : p.types) {
-            if (t < 0 || t >= config.typeVocabSize()) {
-                throw new IllegalArgumentException("token type ids must be in [0, " + config.typeVocabSize() + "), found " + t);
-            }
-        }
     }
 
     /** Zero gradient arrays for every parameter, under Hugging Face names. */
