@@ -1,6 +1,5 @@
 package org.sentence4j.losses.ranking;
 
-import org.sentence4j.losses.GradientCachedLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,7 +14,7 @@ import org.sentence4j.losses.InputFormat;
  * <p>Options as GIST plus {@code mini_batch_size = 32}, {@code mini_batch_num_tokens = null},
  * {@code show_progress_bar = false}. Upstream defines no citation for this loss.
  */
-public class CachedGISTEmbedLoss extends AbstractGistLoss implements GradientCachedLoss {
+public class CachedGISTEmbedLoss extends AbstractGistLoss implements MiniBatchedLoss {
 
     /** The class name in sentence-transformers. */
     public static final String NAME = "CachedGISTEmbedLoss";
@@ -71,17 +70,7 @@ public class CachedGISTEmbedLoss extends AbstractGistLoss implements GradientCac
     }
 
     @Override
-    public int miniBatchSize() {
-        return miniBatch.miniBatchSize();
-    }
-
-    @Override
-    public Integer miniBatchNumTokens() {
-        return miniBatch.miniBatchNumTokens();
-    }
-
-    @Override
-    public boolean showProgressBar() {
-        return miniBatch.showProgressBar();
+    public MiniBatchOptions miniBatchOptions() {
+        return miniBatch;
     }
 }

@@ -1,6 +1,5 @@
 package org.sentence4j.losses.ranking;
 
-import org.sentence4j.losses.GradientCachedLoss;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ import org.sentence4j.losses.similarity.SimilarityFunction;
  * declares {@link #usesGradientCache()} and carries {@code mini_batch_size} (default 32) and
  * {@code mini_batch_num_tokens} (default {@code null}: fixed-size chunks).
  */
-public class CachedMultipleNegativesRankingLoss extends AbstractSentenceLoss implements GradientCachedLoss {
+public class CachedMultipleNegativesRankingLoss extends AbstractSentenceLoss implements MiniBatchedLoss {
 
     /** The class name in sentence-transformers. */
     public static final String NAME = "CachedMultipleNegativesRankingLoss";
@@ -97,18 +96,8 @@ public class CachedMultipleNegativesRankingLoss extends AbstractSentenceLoss imp
     }
 
     @Override
-    public int miniBatchSize() {
-        return miniBatch.miniBatchSize();
-    }
-
-    @Override
-    public Integer miniBatchNumTokens() {
-        return miniBatch.miniBatchNumTokens();
-    }
-
-    @Override
-    public boolean showProgressBar() {
-        return miniBatch.showProgressBar();
+    public MiniBatchOptions miniBatchOptions() {
+        return miniBatch;
     }
 
     public double scale() {

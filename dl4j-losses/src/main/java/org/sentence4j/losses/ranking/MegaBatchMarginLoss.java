@@ -1,6 +1,5 @@
 package org.sentence4j.losses.ranking;
 
-import org.sentence4j.losses.GradientCachedLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,7 @@ import org.sentence4j.losses.similarity.SimilarityFunction;
  * version (default) is a GradCache loss: {@link #usesGradientCache()} tells the trainer to embed in chunks of
  * {@code mini_batch_size} (default 50) rows or {@code mini_batch_num_tokens} tokens.
  */
-public class MegaBatchMarginLoss extends AbstractSentenceLoss implements GradientCachedLoss {
+public class MegaBatchMarginLoss extends AbstractSentenceLoss implements MiniBatchedLoss {
 
     /** The class name in sentence-transformers. */
     public static final String NAME = "MegaBatchMarginLoss";
@@ -121,17 +120,7 @@ public class MegaBatchMarginLoss extends AbstractSentenceLoss implements Gradien
     }
 
     @Override
-    public int miniBatchSize() {
-        return miniBatch.miniBatchSize();
-    }
-
-    @Override
-    public Integer miniBatchNumTokens() {
-        return miniBatch.miniBatchNumTokens();
-    }
-
-    @Override
-    public boolean showProgressBar() {
-        return miniBatch.showProgressBar();
+    public MiniBatchOptions miniBatchOptions() {
+        return miniBatch;
     }
 }
