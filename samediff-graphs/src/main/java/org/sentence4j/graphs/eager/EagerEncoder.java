@@ -82,6 +82,10 @@ public final class EagerEncoder {
         private final DropoutMasks dropout;
         /** Token types as one-hot rows [N, types]: their embedding is a product (forward and backward). */
         private final INDArray typeOneHot;
+        /** Attention through {@link AttentionKernel} (float32 with the vector API), else through ND4J ops. */
+        private final boolean fusedAttention;
+        /** Added to the attention score of each key [B·T] on the fused path: 0 for a token, -1e9 for padding. */
+        private final float[] keyBias;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
 
         private Pass(String slot, TokenBatch tokens, int numLayers, boolean kept, DropoutMasks dropout) {
@@ -95,6 +99,14 @@ public final class EagerEncoder {
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
             this.dropout = dropout;
             this.typeOneHot = typeOneHot(types);
+            this.fusedAttention = dataType == DataType.FLOAT && VectorKernels.enabled()
+                    && !Boolean.getBoolean("sentence4j.eager.noJavaKernels");
+            this.keyBias = new float[batch * seq];
+            for (int i = 0; i < batch; i++) {
+                for (int t = 0; t < seq; t++) {
+                    keyBias[i * seq + t] = (float) ((1 - mask[i][t]) * MASKED_SCORE);
+                }
+            }
         }
 
         /** The pooled (and normalised) sentence embedding [B, D] of the last hidden state. */
@@ -226,10 +238,17 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
-        INDArray qkvFlat = arena.get("scratch.n3h", n, 3L * h);
+        INDArray qkvFlat = arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
         Nd4j.gemm(x, qkvWeight(l), qkvFlat, false, true, 1.0, 0.0);
         EagerOps.addRow(qkvFlat, qkvBias(l));
         SectionTimer.mark("fwd.dense.qkv");
+        if (p.fusedAttention) {
+            INDArray probs = p.kept ? arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
+            AttentionKernel.forward(floats(qkvFlat), p.keyBias, floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
+                    floats(probs), floats(ctx), p.batch, p.seq, heads, d);
+            SectionTimer.mark("fwd.attn.fused");
+            return;
+        }
         INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
         qkv.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 1, 4));
         // K and V also as [B, heads, head, T]: libnd4j's batched matmul with transposeB is 2-3x slower than a
@@ -351,6 +370,35 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
+        INDArray dFlat = arena.get("scratch.n3h", n, 3L * h);
+        if (p.fusedAttention) {
+            AttentionKernel.backward(floats(arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)),
+                    floats(arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
+                    floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), p.batch, p.seq,
+                    heads, d);
+            SectionTimer.mark("bwd.attn.fused");
+        } else {
+            attentionBackwardNd4j(p, l, dctx, dFlat);
+        }
+        INDArray x = hidden(p, l);
+        INDArray dW = arena.get("grad.wqkv", 3L * h, h).assign(0);
+        Nd4j.gemm(dFlat, x, dW, true, false, 1.0, 0.0);
+        INDArray db = arena.get("grad.bqkv", 3L * h).assign(0);
+        EagerOps.addColumnSums(dFlat, db);
+        String[] w = {query(l, "weight"), key(l, "weight"), value(l, "weight")};
+        String[] b = {query(l, "bias"), key(l, "bias"), value(l, "bias")};
+        for (int k = 0; k < 3; k++) {
+            grads.get(w[k]).addi(dW.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()));
+            grads.get(b[k]).addi(db.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h)).reshape(grads.get(b[k]).shape()));
+        }
+        Nd4j.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
+        SectionTimer.mark("bwd.dense.qkv");
+    }
+
+    /** The ND4J route of the attention backward (float64, or without the vector kernels): dQ|dK|dV into dFlat. */
+    private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dFlat) {
+        int heads = config.numAttentionHeads();
+        int d = config.headSize();
         INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
         INDArray probs = arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq);
         INDArray dContext = arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
@@ -381,22 +429,8 @@ public final class EagerEncoder {
         Nd4j.matmul(dProbs, qkv.slice(0), dqkv.slice(1), true, false, false);        // dK = dS^T Q
         SectionTimer.mark("bwd.attn.matmul");
 
-        INDArray dFlat = arena.get("scratch.n3h", n, 3L * h);
         dFlat.reshape(p.batch, p.seq, 3, heads, d).assign(dqkv.permute(1, 3, 0, 2, 4));
         SectionTimer.mark("bwd.attn.permute");
-        INDArray x = hidden(p, l);
-        INDArray dW = arena.get("grad.wqkv", 3L * h, h).assign(0);
-        Nd4j.gemm(dFlat, x, dW, true, false, 1.0, 0.0);
-        INDArray db = arena.get("grad.bqkv", 3L * h).assign(0);
-        EagerOps.addColumnSums(dFlat, db);
-        String[] w = {query(l, "weight"), key(l, "weight"), value(l, "weight")};
-        String[] b = {query(l, "bias"), key(l, "bias"), value(l, "bias")};
-        for (int k = 0; k < 3; k++) {
-            grads.get(w[k]).addi(dW.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()));
-            grads.get(b[k]).addi(db.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h)).reshape(grads.get(b[k]).shape()));
-        }
-        Nd4j.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
-        SectionTimer.mark("bwd.dense.qkv");
     }
 
     /** Backward of {@link #embeddings}: word rows (scatter-add in position order), positions, token types, LayerNorm. */
@@ -460,6 +494,17 @@ public final class EagerEncoder {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The native memory of a float32 array for the vector kernels: the array itself when it is c-order and
+     * contiguous from offset 0 (arena buffers, sampled masks), else a c-order copy (only valid for inputs).
+     */
+    private static FloatBuffer floats(INDArray a) {
+        if (a == null) {
+            return null;
+        }
+        return (RowKernels.supports(a) ? a : a.dup('c')).data().asNioFloat();
+    }
 
     /** Hidden state i (0 = embeddings output) of a pass, flat [N, H]. */
     private INDArray hidden(Pass p, int i) {
