@@ -213,12 +213,11 @@ public final class EagerEncoder {
 
         int inner = config.intermediateSize();
         INDArray u = arena.get("scratch.ni", n, inner);
-        EagerOps.dense(a1, param.apply(intermediate(l, "weight")), param.apply(intermediate(l, "bias")), u);
-        SectionTimer.mark("fwd.dense.ffn_in");
         // the backward pass needs GELU's output (for the weight gradient) and slope, not its input
         INDArray g = arena.get(slotName(p, l, "gelu"), n, inner);
-        EagerOps.gelu(u, arena.get("scratch.ni2", n, inner), g, p.kept ? arena.get(slotName(p, l, "gelu_slope"), n, inner) : null);
-        SectionTimer.mark("fwd.gelu");
+        EagerOps.denseGelu(a1, param.apply(intermediate(l, "weight")), param.apply(intermediate(l, "bias")), u,
+                arena.get("scratch.ni2", n, inner), g, p.kept ? arena.get(slotName(p, l, "gelu_slope"), n, inner) : null);
+        SectionTimer.mark("fwd.ffn_in_gelu");
         INDArray z2 = arena.get("scratch.nh", n, h);
         EagerOps.dense(g, param.apply(output(l, "weight")), param.apply(output(l, "bias")), z2);
         SectionTimer.mark("fwd.dense.ffn_out");

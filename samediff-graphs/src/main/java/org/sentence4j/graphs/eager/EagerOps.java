@@ -189,6 +189,24 @@ final class EagerOps {
         out.muli(u);
     }
 
+    /**
+     * {@code out = GELU(x W^T + b)} (the feed-forward input projection and its activation) with the slope for
+     * the backward pass when {@code slope} is given. With the vector kernels the bias is added inside the GELU
+     * pass ({@link GeluKernel}); otherwise {@link #dense} then {@link #gelu}. {@code u} and {@code density} are
+     * scratch of the output's shape.
+     */
+    static void denseGelu(INDArray x, INDArray w, INDArray b, INDArray u, INDArray density, INDArray out,
+                          INDArray slope) {
+        if (VectorKernels.enabled() && allSupported(u, out, slope)) {
+            Nd4j.gemm(x, w, u, false, true, 1.0, 0.0);
+            GeluKernel.gelu(u.data().asNioFloat(), b.dup().data().asFloat(), (int) u.size(0), (int) u.size(1),
+                    out.data().asNioFloat(), slope == null ? null : slope.data().asNioFloat());
+            return;
+        }
+        dense(x, w, b, u);
+        gelu(u, density, out, slope);
+    }
+
     /** {@code density = exp(-u^2 / 2)}. */
     private static void gaussianDensity(INDArray u, INDArray density) {
         if (allSupported(u, density)) {
