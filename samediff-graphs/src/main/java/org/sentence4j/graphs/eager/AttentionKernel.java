@@ -21,9 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * intrinsic (~0.3 ns per element). Blocks are independent, so the result does not depend on thread
  * scheduling.
  *
- * <p>Layout: {@code qkv} is the projection output [B·T, 3H] (row = token, columns Q | K | V, each heads ×
- * head), {@code ctx} and {@code dctx} are [B·T, H], {@code probs} and {@code mask} are [B, heads, T, T] (all
- * c-order float32). The 1/sqrt(head) scale is applied to Q before the product (the ND4J route scales the
+ * <p>Layout: {@code qkv} holds the three projections without their biases, [3, B·T, H] (Q, K, V; a row is a
+ * token, its columns heads × head), and {@code bias} their biases end to end [3H], added as a block is read;
+ * {@code ctx} and {@code dctx} are [B·T, H], {@code dqkv} is laid out as {@code qkv}, {@code probs} and
+ * {@code mask} are [B, heads, T, T] (all c-order float32). The 1/sqrt(head) scale is applied to Q before the product (the ND4J route scales the
  * scores; the difference is rounding).
  *
  * <p>Only loaded when {@link VectorKernels#enabled()}; the class does not load without the module.
@@ -54,10 +55,11 @@ final class AttentionKernel {
         final float[] pd;    // [tp, tp]: dropped probabilities
         final float[] ds;    // [tp, tp]: gradient of the probabilities, then of the scores
         final float[] m;     // [tp]: one mask row
+        final float[] mk;    // [tp, tp]: the block's mask (backward)
         final float[] out;   // [tp, dp]
         final float[] out2;  // [tp, dp]
         final float[] dc;    // [tp, dp]
-        final float[] bias;  // [tp]
+        final float[] keyBias;  // [tp]
 
         Block(int tp, int dp) {
             this.tp = tp;
@@ -70,10 +72,11 @@ final class AttentionKernel {
             pd = new float[tp * tp];
             ds = new float[tp * tp];
             m = new float[tp];
+            mk = new float[tp * tp];
             out = new float[tp * dp];
             out2 = new float[tp * dp];
             dc = new float[tp * dp];
-            bias = new float[tp];
+            keyBias = new float[tp];
         }
     }
 
@@ -100,33 +103,36 @@ final class AttentionKernel {
     /**
      * Forward: {@code ctx = dropout(softmax(Q K^T / sqrt(head) + keyBias)) V} per sequence and head.
      *
+     * @param qkv     the projections without biases [3, B·T, H]
+     * @param bias    the Q, K and V biases end to end [3H]
      * @param keyBias added to the scores of each key [B·T] (0 for a token, a large negative number for padding)
      * @param mask    dropout mask of the probabilities (values 0 or 1/(1-p)), or null
      * @param probs   where to keep the probabilities (before dropout) for the backward pass, or null
      */
-    static void forward(FloatBuffer qkv, float[] keyBias, FloatBuffer mask, FloatBuffer probs, FloatBuffer ctx,
-                        int batch, int seq, int heads, int head) {
+    static void forward(FloatBuffer qkv, float[] bias, FloatBuffer mask, float[] keyBias, FloatBuffer probs,
+                        FloatBuffer ctx, int batch, int seq, int heads, int head) {
         float scale = (float) (1.0 / Math.sqrt(head));
+        int hidden = heads * head;
+        int part = batch * seq * hidden;
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
-            int hd = blockIndex % heads;
+            int col = blockIndex % heads * head;
             int tp = w.tp;
             int dp = w.dp;
-            int hidden = heads * head;
-            load(qkv, b, seq, 3 * hidden, hd * head, head, w.q, dp);
+            load(qkv, 0, b, seq, hidden, col, head, bias, col, w.q, dp);
             scale(w.q, seq * dp, scale);
-            load(qkv, b, seq, 3 * hidden, hidden + hd * head, head, w.k, dp);
-            load(qkv, b, seq, 3 * hidden, 2 * hidden + hd * head, head, w.v, dp);
+            load(qkv, part, b, seq, hidden, col, head, bias, hidden + col, w.k, dp);
+            load(qkv, 2 * part, b, seq, hidden, col, head, bias, 2 * hidden + col, w.v, dp);
             transpose(w.k, dp, w.t1, tp, seq, head);
             for (int j = 0; j < tp; j++) {
-                w.bias[j] = j < seq ? keyBias[b * seq + j] : OUTSIDE;
+                w.keyBias[j] = j < seq ? keyBias[b * seq + j] : OUTSIDE;
             }
             // scores [tp, tp] = Q K^T
             product(w.q, dp, 1, w.t1, tp, w.s, tp, tp, tp, head);
             long blockBase = (long) blockIndex * seq * seq;
             for (int i = 0; i < seq; i++) {
-                softmaxRow(w.s, i * tp, w.bias, tp);
+                softmaxRow(w.s, i * tp, w.keyBias, tp);
                 if (probs != null) {
                     probs.put((int) (blockBase + (long) i * seq), w.s, i * tp, seq);
                 }
@@ -141,32 +147,31 @@ final class AttentionKernel {
             }
             // context [tp, dp] = P V (sum over the seq real keys only)
             product(used, tp, 1, w.v, dp, w.out, dp, tp, dp, seq);
-            store(ctx, b, seq, hidden, hd * head, head, w.out, dp);
+            store(ctx, 0, b, seq, hidden, col, head, w.out, dp);
         });
     }
 
     /**
-     * Backward of {@link #forward}: writes the gradients of Q, K and V into {@code dqkv} [B·T, 3H] (the layout
-     * of {@code qkv}) given the gradient of the context {@code dctx}.
+     * Backward of {@link #forward}: writes the gradients of Q, K and V into {@code dqkv} [3, B·T, H] (the layout
+     * of {@code qkv}; the biases' gradients are its column sums) given the gradient of the context
+     * {@code dctx}, from the probabilities the forward pass kept and the same dropout mask.
      */
-    static void backward(FloatBuffer qkv, FloatBuffer probs, FloatBuffer mask, FloatBuffer dctx, FloatBuffer dqkv,
-                         int batch, int seq, int heads, int head) {
+    static void backward(FloatBuffer qkv, float[] bias, FloatBuffer probs, FloatBuffer mask, FloatBuffer dctx,
+                         FloatBuffer dqkv, int batch, int seq, int heads, int head) {
         float scale = (float) (1.0 / Math.sqrt(head));
+        int hidden = heads * head;
+        int part = batch * seq * hidden;
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
-            int hd = blockIndex % heads;
+            int col = blockIndex % heads * head;
             int tp = w.tp;
             int dp = w.dp;
-            int hidden = heads * head;
-            int qCol = hd * head;
-            int kCol = hidden + hd * head;
-            int vCol = 2 * hidden + hd * head;
-            load(qkv, b, seq, 3 * hidden, qCol, head, w.q, dp);
-            load(qkv, b, seq, 3 * hidden, kCol, head, w.k, dp);
-            load(qkv, b, seq, 3 * hidden, vCol, head, w.v, dp);
+            load(qkv, 0, b, seq, hidden, col, head, bias, col, w.q, dp);
+            load(qkv, part, b, seq, hidden, col, head, bias, hidden + col, w.k, dp);
+            load(qkv, 2 * part, b, seq, hidden, col, head, bias, 2 * hidden + col, w.v, dp);
             transpose(w.v, dp, w.t1, tp, seq, head);
-            load(dctx, b, seq, hidden, qCol, head, w.dc, dp);
+            load(dctx, 0, b, seq, hidden, col, head, null, 0, w.dc, dp);
             long blockBase = (long) blockIndex * seq * seq;
             for (int i = 0; i < seq; i++) {
                 probs.get((int) (blockBase + (long) i * seq), w.s, i * tp, seq);
@@ -175,43 +180,56 @@ final class AttentionKernel {
             float[] used = w.s;
             if (mask != null) {
                 for (int i = 0; i < seq; i++) {
-                    mask.get((int) (blockBase + (long) i * seq), w.m, 0, seq);
-                    multiply(w.s, i * tp, w.m, 0, w.pd, i * tp, seq);
+                    mask.get((int) (blockBase + (long) i * seq), w.mk, i * tp, seq);
+                    multiply(w.s, i * tp, w.mk, i * tp, w.pd, i * tp, seq);
                 }
                 used = w.pd;
             }
             // dV [tp, dp] = P_dropped^T dC
             product(used, 1, tp, w.dc, dp, w.out, dp, tp, dp, seq);
-            store(dqkv, b, seq, 3 * hidden, vCol, head, w.out, dp);
+            store(dqkv, 2 * part, b, seq, hidden, col, head, w.out, dp);
             // dP [tp, tp] = dC V^T, then through dropout and softmax: dS = P * (dP - rowsum(P * dP)) / sqrt(head)
             product(w.dc, dp, 1, w.t1, tp, w.ds, tp, tp, tp, head);
             for (int i = 0; i < seq; i++) {
                 if (mask != null) {
-                    mask.get((int) (blockBase + (long) i * seq), w.m, 0, seq);
-                    multiply(w.ds, i * tp, w.m, 0, w.ds, i * tp, seq);
+                    multiply(w.ds, i * tp, w.mk, i * tp, w.ds, i * tp, seq);
                 }
                 softmaxBackwardRow(w.s, w.ds, i * tp, seq, scale);
             }
             // dQ = dS K, dK = dS^T Q (sums over the seq real positions)
             product(w.ds, tp, 1, w.k, dp, w.out, dp, tp, dp, seq);
-            store(dqkv, b, seq, 3 * hidden, qCol, head, w.out, dp);
+            store(dqkv, 0, b, seq, hidden, col, head, w.out, dp);
             product(w.ds, 1, tp, w.q, dp, w.out2, dp, tp, dp, seq);
-            store(dqkv, b, seq, 3 * hidden, kCol, head, w.out2, dp);
+            store(dqkv, part, b, seq, hidden, col, head, w.out2, dp);
         });
     }
 
     // ------------------------------------------------------------------ block moves
 
-    /** Copies columns [col, col + width) of the seq rows of sequence b into dst rows of stride ld. */
-    private static void load(FloatBuffer src, int b, int seq, int rowStride, int col, int width, float[] dst, int ld) {
+    /**
+     * Copies columns [col, col + width) of the seq rows of sequence b (rows of stride rowStride from element
+     * base on) into dst rows of stride ld, adding bias[biasAt + c] to column c when bias is not null.
+     */
+    private static void load(FloatBuffer src, int base, int b, int seq, int rowStride, int col, int width, float[] bias,
+                             int biasAt, float[] dst, int ld) {
         for (int t = 0; t < seq; t++) {
-            src.get((b * seq + t) * rowStride + col, dst, t * ld, width);
+            src.get(base + (b * seq + t) * rowStride + col, dst, t * ld, width);
+            if (bias != null) {
+                int c = 0;
+                for (; c + L <= width; c += L) {
+                    FloatVector.fromArray(F, dst, t * ld + c).add(FloatVector.fromArray(F, bias, biasAt + c)).intoArray(dst, t * ld + c);
+                }
+                for (; c < width; c++) {
+                    dst[t * ld + c] += bias[biasAt + c];
+                }
+            }
         }
     }
 
-    private static void store(FloatBuffer dst, int b, int seq, int rowStride, int col, int width, float[] src, int ld) {
+    private static void store(FloatBuffer dst, int base, int b, int seq, int rowStride, int col, int width, float[] src,
+                              int ld) {
         for (int t = 0; t < seq; t++) {
-            dst.put((b * seq + t) * rowStride + col, src, t * ld, width);
+            dst.put(base + (b * seq + t) * rowStride + col, src, t * ld, width);
         }
     }
 

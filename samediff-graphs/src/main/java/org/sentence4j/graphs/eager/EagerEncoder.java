@@ -237,23 +237,32 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
-        INDArray qkvFlat = arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
-        Nd4j.gemm(x, qkvWeight(l), qkvFlat, false, true, 1.0, 0.0);
-        EagerOps.addRow(qkvFlat, qkvBias(l));
+        // Q, K and V as three products into one [3, N, H] array: no concatenated weight copy per pass, and the
+        // backward pass adds each weight gradient straight into its parameter's gradient
+        INDArray qkv3 = arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv3") : "scratch.3nh", 3, n, h);
+        String[] w = qkvWeights(l);
+        for (int k = 0; k < 3; k++) {
+            Nd4j.gemm(x, param.apply(w[k]), qkv3.slice(k), false, true, 1.0, 0.0);
+        }
         SectionTimer.mark("fwd.dense.qkv");
         if (p.fusedAttention) {
+            // the fused kernel adds the biases as it reads Q, K and V (forward and backward)
             INDArray probs = p.kept ? arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
-            AttentionKernel.forward(floats(qkvFlat), p.keyBias, floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
-                    floats(probs), floats(ctx), p.batch, p.seq, heads, d);
+            AttentionKernel.forward(floats(qkv3), qkvBias(l), floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
+                    p.keyBias, floats(probs), floats(ctx), p.batch, p.seq, heads, d);
             SectionTimer.mark("fwd.attn.fused");
             return;
         }
+        String[] b = qkvBiases(l);
+        for (int k = 0; k < 3; k++) {
+            EagerOps.addRow(qkv3.slice(k), param.apply(b[k]).reshape(-1));
+        }
         INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
-        qkv.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 1, 4));
+        qkv.assign(qkv3.reshape(3, p.batch, p.seq, heads, d).permute(0, 1, 3, 2, 4));
         // K and V also as [B, heads, head, T]: libnd4j's batched matmul with transposeB is 2-3x slower than a
         // plain one on a transposed copy (QK^T at 128 tokens: 19.7 ms against 6.0 + a 2 ms copy)
         INDArray kvT = arena.get(slotName(p, l, "kv_transposed"), 2, p.batch, heads, d, p.seq);
-        kvT.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 4, 1)
+        kvT.assign(qkv3.reshape(3, p.batch, p.seq, heads, d).permute(0, 1, 3, 4, 2)
                 .get(NDArrayIndex.interval(1, 3), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
         SectionTimer.mark("fwd.attn.permute");
 
@@ -369,33 +378,30 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
-        INDArray dFlat = arena.get("scratch.n3h", n, 3L * h);
+        INDArray dqkv3 = arena.get("scratch.3nh", 3, n, h);
         if (p.fusedAttention) {
-            AttentionKernel.backward(floats(arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)),
+            AttentionKernel.backward(floats(arena.get(slotName(p, l, "qkv3"), 3, n, h)), qkvBias(l),
                     floats(arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
-                    floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), p.batch, p.seq,
+                    floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dqkv3), p.batch, p.seq,
                     heads, d);
             SectionTimer.mark("bwd.attn.fused");
         } else {
-            attentionBackwardNd4j(p, l, dctx, dFlat);
+            attentionBackwardNd4j(p, l, dctx, dqkv3);
         }
         INDArray x = hidden(p, l);
-        INDArray dW = arena.get("grad.wqkv", 3L * h, h).assign(0);
-        Nd4j.gemm(dFlat, x, dW, true, false, 1.0, 0.0);
-        INDArray db = arena.get("grad.bqkv", 3L * h).assign(0);
-        EagerOps.addColumnSums(dFlat, db);
-        String[] w = {query(l, "weight"), key(l, "weight"), value(l, "weight")};
-        String[] b = {query(l, "bias"), key(l, "bias"), value(l, "bias")};
+        String[] w = qkvWeights(l);
+        String[] b = qkvBiases(l);
         for (int k = 0; k < 3; k++) {
-            grads.get(w[k]).addi(dW.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()));
-            grads.get(b[k]).addi(db.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h)).reshape(grads.get(b[k]).shape()));
+            INDArray dy = dqkv3.slice(k);
+            Nd4j.gemm(dy, x, grads.get(w[k]), true, false, 1.0, 1.0);
+            EagerOps.addColumnSums(dy, grads.get(b[k]));
+            Nd4j.gemm(dy, param.apply(w[k]), dx, false, false, 1.0, 1.0);
         }
-        Nd4j.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
         SectionTimer.mark("bwd.dense.qkv");
     }
 
-    /** The ND4J route of the attention backward (float64, or without the vector kernels): dQ|dK|dV into dFlat. */
-    private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dFlat) {
+    /** The ND4J route of the attention backward (float64, or without the vector kernels): dQ, dK, dV into dqkv3. */
+    private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dqkv3) {
         int heads = config.numAttentionHeads();
         int d = config.headSize();
         INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
@@ -428,7 +434,7 @@ public final class EagerEncoder {
         Nd4j.matmul(dProbs, qkv.slice(0), dqkv.slice(1), true, false, false);        // dK = dS^T Q
         SectionTimer.mark("bwd.attn.matmul");
 
-        dFlat.reshape(p.batch, p.seq, 3, heads, d).assign(dqkv.permute(1, 3, 0, 2, 4));
+        dqkv3.reshape(3, p.batch, p.seq, heads, d).assign(dqkv.permute(0, 1, 3, 2, 4));
         SectionTimer.mark("bwd.attn.permute");
     }
 
@@ -521,13 +527,23 @@ public final class EagerEncoder {
         return p.slot + "." + layer + "." + what;
     }
 
-    private INDArray qkvWeight(int l) {
-        return Nd4j.concat(0, param.apply(query(l, "weight")), param.apply(key(l, "weight")), param.apply(value(l, "weight")));
+    private static String[] qkvWeights(int l) {
+        return new String[] {query(l, "weight"), key(l, "weight"), value(l, "weight")};
     }
 
-    private INDArray qkvBias(int l) {
-        return Nd4j.concat(0, param.apply(query(l, "bias")).reshape(-1), param.apply(key(l, "bias")).reshape(-1),
-                param.apply(value(l, "bias")).reshape(-1));
+    private static String[] qkvBiases(int l) {
+        return new String[] {query(l, "bias"), key(l, "bias"), value(l, "bias")};
+    }
+
+    /** The Q, K and V biases end to end [3H] as float32 (for the fused kernel). */
+    private float[] qkvBias(int l) {
+        int h = config.hiddenSize();
+        float[] all = new float[3 * h];
+        String[] b = qkvBiases(l);
+        for (int k = 0; k < 3; k++) {
+            System.arraycopy(param.apply(b[k]).dup().data().asFloat(), 0, all, k * h, h);
+        }
+        return all;
     }
 
     private INDArray typeOneHot(long[] types) {
