@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * thread fork/join; libnd4j's batched products of these small matrices run at 30-55 GFLOP/s and its softmax
  * at ~2 ns per element. Here each block's Q, K and V ([T, head] slices of the projection output) are copied
  * into per-thread arrays that stay in cache, and everything from scores to context happens there: products
- * by a register-blocked vector kernel (~100 GFLOP/s per core at head size 32), exp by the vector API's
- * intrinsic (~0.3 ns per element). Blocks are independent, so the result does not depend on thread
+ * by a register-blocked vector kernel (~100 GFLOP/s per core at head size 32), exp by the vector API
+ * (~0.3 ns per element). Blocks are independent, so the result does not depend on thread
  * scheduling.
  *
  * <p>Layout: {@code qkv} holds the three projections without their biases, [3, B·T, H] (Q, K, V; a row is a
