@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (~0.3 ns per element). Blocks are independent, so the result does not depend on thread
  * scheduling.
  *
- * <p>Layout: {@code qkv} holds the three projections without their biases, [3, B·T, H] (Q, K, V; a row is a
- * token, its columns heads × head), and {@code bias} their biases end to end [3H], added as a block is read;
+ * <p>Layout: {@code qkv} holds the projection output without its biases, [B·T, 3H] (a row is a token, its
+ * columns Q | K | V, each heads × head), and {@code bias} the biases [3H], added as a block is read;
  * {@code ctx} and {@code dctx} are [B·T, H], {@code dqkv} is laid out as {@code qkv}, {@code probs} and
  * {@code mask} are [B, heads, T, T] (all c-order float32). The 1/sqrt(head) scale is applied to Q before the product (the ND4J route scales the
  * scores; the difference is rounding).
@@ -103,7 +103,7 @@ final class AttentionKernel {
     /**
      * Forward: {@code ctx = dropout(softmax(Q K^T / sqrt(head) + keyBias)) V} per sequence and head.
      *
-     * @param qkv     the projections without biases [3, B·T, H]
+     * @param qkv     the projection output without biases [B·T, 3H]
      * @param bias    the Q, K and V biases end to end [3H]
      * @param keyBias added to the scores of each key [B·T] (0 for a token, a large negative number for padding)
      * @param mask    dropout mask of the probabilities (values 0 or 1/(1-p)), or null
@@ -113,17 +113,17 @@ final class AttentionKernel {
                         FloatBuffer ctx, int batch, int seq, int heads, int head) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
-        int part = batch * seq * hidden;
+        int stride = 3 * hidden; // a row of qkv: Q | K | V
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
             int tp = w.tp;
             int dp = w.dp;
-            load(qkv, 0, b, seq, hidden, col, head, bias, col, w.q, dp);
+            load(qkv, 0, b, seq, stride, col, head, bias, col, w.q, dp);
             scale(w.q, seq * dp, scale);
-            load(qkv, part, b, seq, hidden, col, head, bias, hidden + col, w.k, dp);
-            load(qkv, 2 * part, b, seq, hidden, col, head, bias, 2 * hidden + col, w.v, dp);
+            load(qkv, hidden, b, seq, stride, col, head, bias, hidden + col, w.k, dp);
+            load(qkv, 2 * hidden, b, seq, stride, col, head, bias, 2 * hidden + col, w.v, dp);
             transpose(w.k, dp, w.t1, tp, seq, head);
             for (int j = 0; j < tp; j++) {
                 w.keyBias[j] = j < seq ? keyBias[b * seq + j] : OUTSIDE;
@@ -152,7 +152,7 @@ final class AttentionKernel {
     }
 
     /**
-     * Backward of {@link #forward}: writes the gradients of Q, K and V into {@code dqkv} [3, B·T, H] (the layout
+     * Backward of {@link #forward}: writes the gradients of Q, K and V into {@code dqkv} [B·T, 3H] (the layout
      * of {@code qkv}; the biases' gradients are its column sums) given the gradient of the context
      * {@code dctx}, from the probabilities the forward pass kept and the same dropout mask.
      */
@@ -160,16 +160,16 @@ final class AttentionKernel {
                          FloatBuffer dqkv, int batch, int seq, int heads, int head) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
-        int part = batch * seq * hidden;
+        int stride = 3 * hidden; // a row of qkv: Q | K | V
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
             int tp = w.tp;
             int dp = w.dp;
-            load(qkv, 0, b, seq, hidden, col, head, bias, col, w.q, dp);
-            load(qkv, part, b, seq, hidden, col, head, bias, hidden + col, w.k, dp);
-            load(qkv, 2 * part, b, seq, hidden, col, head, bias, 2 * hidden + col, w.v, dp);
+            load(qkv, 0, b, seq, stride, col, head, bias, col, w.q, dp);
+            load(qkv, hidden, b, seq, stride, col, head, bias, hidden + col, w.k, dp);
+            load(qkv, 2 * hidden, b, seq, stride, col, head, bias, 2 * hidden + col, w.v, dp);
             transpose(w.v, dp, w.t1, tp, seq, head);
             load(dctx, 0, b, seq, hidden, col, head, null, 0, w.dc, dp);
             long blockBase = (long) blockIndex * seq * seq;
@@ -187,7 +187,7 @@ final class AttentionKernel {
             }
             // dV [tp, dp] = P_dropped^T dC
             product(used, 1, tp, w.dc, dp, w.out, dp, tp, dp, seq);
-            store(dqkv, 2 * part, b, seq, hidden, col, head, w.out, dp);
+            store(dqkv, 2 * hidden, b, seq, stride, col, head, w.out, dp);
             // dP [tp, tp] = dC V^T, then through dropout and softmax: dS = P * (dP - rowsum(P * dP)) / sqrt(head)
             product(w.dc, dp, 1, w.t1, tp, w.ds, tp, tp, tp, head);
             for (int i = 0; i < seq; i++) {
@@ -198,9 +198,9 @@ final class AttentionKernel {
             }
             // dQ = dS K, dK = dS^T Q (sums over the seq real positions)
             product(w.ds, tp, 1, w.k, dp, w.out, dp, tp, dp, seq);
-            store(dqkv, 0, b, seq, hidden, col, head, w.out, dp);
+            store(dqkv, 0, b, seq, stride, col, head, w.out, dp);
             product(w.ds, 1, tp, w.q, dp, w.out2, dp, tp, dp, seq);
-            store(dqkv, part, b, seq, hidden, col, head, w.out2, dp);
+            store(dqkv, hidden, b, seq, stride, col, head, w.out2, dp);
         });
     }
 

@@ -237,32 +237,27 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
-        // Q, K and V as three products into one [3, N, H] array: no concatenated weight copy per pass, and the
-        // backward pass adds each weight gradient straight into its parameter's gradient
-        INDArray qkv3 = arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv3") : "scratch.3nh", 3, n, h);
-        String[] w = qkvWeights(l);
-        for (int k = 0; k < 3; k++) {
-            Nd4j.gemm(x, param.apply(w[k]), qkv3.slice(k), false, true, 1.0, 0.0);
-        }
+        // one product for Q, K and V ([N, 3H]) with their weights copied into one reused [3H, H] buffer
+        INDArray qkvFlat = arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
+        Nd4j.gemm(x, qkvWeight(l), qkvFlat, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.qkv");
         if (p.fusedAttention) {
             // the fused kernel adds the biases as it reads Q, K and V (forward and backward)
             INDArray probs = p.kept ? arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
-            AttentionKernel.forward(floats(qkv3), qkvBias(l), floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
+            AttentionKernel.forward(floats(qkvFlat), qkvBias(l), floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
                     p.keyBias, floats(probs), floats(ctx), p.batch, p.seq, heads, d);
             SectionTimer.mark("fwd.attn.fused");
             return;
         }
         String[] b = qkvBiases(l);
-        for (int k = 0; k < 3; k++) {
-            EagerOps.addRow(qkv3.slice(k), param.apply(b[k]).reshape(-1));
-        }
+        EagerOps.addRow(qkvFlat, Nd4j.concat(0, param.apply(b[0]).reshape(-1), param.apply(b[1]).reshape(-1),
+                param.apply(b[2]).reshape(-1)));
         INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
-        qkv.assign(qkv3.reshape(3, p.batch, p.seq, heads, d).permute(0, 1, 3, 2, 4));
+        qkv.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 1, 4));
         // K and V also as [B, heads, head, T]: libnd4j's batched matmul with transposeB is 2-3x slower than a
         // plain one on a transposed copy (QK^T at 128 tokens: 19.7 ms against 6.0 + a 2 ms copy)
         INDArray kvT = arena.get(slotName(p, l, "kv_transposed"), 2, p.batch, heads, d, p.seq);
-        kvT.assign(qkv3.reshape(3, p.batch, p.seq, heads, d).permute(0, 1, 3, 4, 2)
+        kvT.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 4, 1)
                 .get(NDArrayIndex.interval(1, 3), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
         SectionTimer.mark("fwd.attn.permute");
 
@@ -378,30 +373,32 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
-        INDArray dqkv3 = arena.get("scratch.3nh", 3, n, h);
+        INDArray dFlat = arena.get("scratch.n3h", n, 3L * h);
         if (p.fusedAttention) {
-            AttentionKernel.backward(floats(arena.get(slotName(p, l, "qkv3"), 3, n, h)), qkvBias(l),
+            AttentionKernel.backward(floats(arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)), qkvBias(l),
                     floats(arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
-                    floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dqkv3), p.batch, p.seq,
+                    floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), p.batch, p.seq,
                     heads, d);
             SectionTimer.mark("bwd.attn.fused");
         } else {
-            attentionBackwardNd4j(p, l, dctx, dqkv3);
+            attentionBackwardNd4j(p, l, dctx, dFlat);
         }
-        INDArray x = hidden(p, l);
+        INDArray dW = arena.get("grad.wqkv", 3L * h, h);
+        Nd4j.gemm(dFlat, hidden(p, l), dW, true, false, 1.0, 0.0);
+        INDArray db = arena.get("grad.bqkv", 3L * h).assign(0);
+        EagerOps.addColumnSums(dFlat, db);
         String[] w = qkvWeights(l);
         String[] b = qkvBiases(l);
         for (int k = 0; k < 3; k++) {
-            INDArray dy = dqkv3.slice(k);
-            Nd4j.gemm(dy, x, grads.get(w[k]), true, false, 1.0, 1.0);
-            EagerOps.addColumnSums(dy, grads.get(b[k]));
-            Nd4j.gemm(dy, param.apply(w[k]), dx, false, false, 1.0, 1.0);
+            grads.get(w[k]).addi(dW.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()));
+            grads.get(b[k]).addi(db.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h)).reshape(grads.get(b[k]).shape()));
         }
+        Nd4j.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
         SectionTimer.mark("bwd.dense.qkv");
     }
 
-    /** The ND4J route of the attention backward (float64, or without the vector kernels): dQ, dK, dV into dqkv3. */
-    private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dqkv3) {
+    /** The ND4J route of the attention backward (float64, or without the vector kernels): dQ|dK|dV into dFlat. */
+    private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dFlat) {
         int heads = config.numAttentionHeads();
         int d = config.headSize();
         INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
@@ -434,7 +431,7 @@ public final class EagerEncoder {
         Nd4j.matmul(dProbs, qkv.slice(0), dqkv.slice(1), true, false, false);        // dK = dS^T Q
         SectionTimer.mark("bwd.attn.matmul");
 
-        dqkv3.reshape(3, p.batch, p.seq, heads, d).assign(dqkv.permute(0, 1, 3, 2, 4));
+        dFlat.reshape(p.batch, p.seq, 3, heads, d).assign(dqkv.permute(1, 3, 0, 2, 4));
         SectionTimer.mark("bwd.attn.permute");
     }
 
@@ -533,6 +530,20 @@ public final class EagerEncoder {
 
     private static String[] qkvBiases(int l) {
         return new String[] {query(l, "bias"), key(l, "bias"), value(l, "bias")};
+    }
+
+    /**
+     * The Q, K and V weights stacked [3H, H], copied into one reused buffer (a copy per call rather than a new
+     * concatenated array: the optimizer may have changed the weights since the last pass).
+     */
+    private INDArray qkvWeight(int l) {
+        int h = config.hiddenSize();
+        INDArray stacked = arena.get("weights.qkv", 3L * h, h);
+        String[] w = qkvWeights(l);
+        for (int k = 0; k < 3; k++) {
+            stacked.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()).assign(param.apply(w[k]));
+        }
+        return stacked;
     }
 
     /** The Q, K and V biases end to end [3H] as float32 (for the fused kernel). */
