@@ -122,6 +122,10 @@ public final class AdamW {
         float root = (float) sqrtBc2;
         float epsilon = (float) eps;
         float size = (float) stepSize;
+        if (org.sentence4j.graphs.eager.VectorKernels.enabled()) {
+            AdamWKernel.step(bp, bg, bm, bv, n, b1, b2, c1, c2, root, epsilon, size, decayFactor);
+            return;
+        }
         java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
             int o = c * CHUNK;
             int len = Math.min(CHUNK, n - o);

@@ -1,6 +1,7 @@
 package org.sentence4j.trainer.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,5 +49,35 @@ class AdamWTest {
                 assertEquals(0.0, p.sub(params.get(k)).amaxNumber().doubleValue(), 0.0, k + " at step " + step);
             }
         }
+    }
+
+    @Test
+    void vectorAndScalarUpdatesAreBitIdentical() {
+        // 150,001 elements: several parallel chunks and a tail shorter than a vector
+        assertTrue(org.sentence4j.graphs.eager.VectorKernels.enabled(), "tests run with the vector module");
+        Nd4j.getRandom().setSeed(3);
+        INDArray p0 = Nd4j.randn(DataType.FLOAT, 150_001);
+        Map<String, INDArray>[] results = new Map[2];
+        for (int run = 0; run < 2; run++) {
+            System.setProperty("sentence4j.eager.noVectorKernels", String.valueOf(run == 1));
+            try {
+                Nd4j.getRandom().setSeed(4);
+                Map<String, INDArray> params = new LinkedHashMap<>(Map.of("encoder.layer.0.output.dense.weight", p0.dup()));
+                AdamW adam = AdamW.withWeightDecay(0.01);
+                for (int step = 0; step < 3; step++) {
+                    adam.step(params, Map.of("encoder.layer.0.output.dense.weight", Nd4j.randn(DataType.FLOAT, 150_001).muli(1e-3)), 2e-5);
+                }
+                Map<String, INDArray> out = new LinkedHashMap<>(params);
+                out.putAll(adam.state());
+                results[run] = out;
+            } finally {
+                System.clearProperty("sentence4j.eager.noVectorKernels");
+            }
+        }
+        for (String k : results[0].keySet()) {
+            assertEquals(0.0, results[0].get(k).castTo(DataType.DOUBLE).sub(results[1].get(k).castTo(DataType.DOUBLE))
+                    .amaxNumber().doubleValue(), 0.0, k);
+        }
+        assertTrue(results[0].get("encoder.layer.0.output.dense.weight").sub(p0).amaxNumber().doubleValue() > 0, "parameters moved");
     }
 }
