@@ -154,10 +154,12 @@ final class AttentionKernel {
     /**
      * Backward of {@link #forward}: writes the gradients of Q, K and V into {@code dqkv} [B·T, 3H] (the layout
      * of {@code qkv}; the biases' gradients are its column sums) given the gradient of the context
-     * {@code dctx}, from the probabilities the forward pass kept and the same dropout mask.
+     * {@code dctx}, from the probabilities the forward pass kept and the same dropout mask. Also writes each
+     * sequence's column sums of {@code dqkv} into {@code biasSums} [B, 3H] (summed over sequences by the
+     * caller, in order, they are the bias gradients; a block sums rows it has in cache anyway).
      */
     static void backward(FloatBuffer qkv, float[] bias, FloatBuffer probs, FloatBuffer mask, FloatBuffer dctx,
-                         FloatBuffer dqkv, int batch, int seq, int heads, int head) {
+                         FloatBuffer dqkv, float[] biasSums, int batch, int seq, int heads, int head) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         int stride = 3 * hidden; // a row of qkv: Q | K | V
@@ -188,6 +190,7 @@ final class AttentionKernel {
             // dV [tp, dp] = P_dropped^T dC
             product(used, 1, tp, w.dc, dp, w.out, dp, tp, dp, seq);
             store(dqkv, 2 * hidden, b, seq, stride, col, head, w.out, dp);
+            columnSums(w.out, dp, seq, head, biasSums, b * stride + 2 * hidden + col);
             // dP [tp, tp] = dC V^T, then through dropout and softmax: dS = P * (dP - rowsum(P * dP)) / sqrt(head)
             product(w.dc, dp, 1, w.t1, tp, w.ds, tp, tp, tp, head);
             for (int i = 0; i < seq; i++) {
@@ -199,8 +202,10 @@ final class AttentionKernel {
             // dQ = dS K, dK = dS^T Q (sums over the seq real positions)
             product(w.ds, tp, 1, w.k, dp, w.out, dp, tp, dp, seq);
             store(dqkv, 0, b, seq, stride, col, head, w.out, dp);
+            columnSums(w.out, dp, seq, head, biasSums, b * stride + col);
             product(w.ds, 1, tp, w.q, dp, w.out2, dp, tp, dp, seq);
             store(dqkv, hidden, b, seq, stride, col, head, w.out2, dp);
+            columnSums(w.out2, dp, seq, head, biasSums, b * stride + hidden + col);
         });
     }
 
@@ -230,6 +235,22 @@ final class AttentionKernel {
                               int ld) {
         for (int t = 0; t < seq; t++) {
             dst.put(base + (b * seq + t) * rowStride + col, src, t * ld, width);
+        }
+    }
+
+    /** dst[at + c] = sum over t < rows of a[t·ld + c], for c < width. */
+    private static void columnSums(float[] a, int ld, int rows, int width, float[] dst, int at) {
+        for (int c = 0; c < width; c++) {
+            dst[at + c] = 0f;
+        }
+        for (int t = 0; t < rows; t++) {
+            int c = 0;
+            for (; c + L <= width; c += L) {
+                FloatVector.fromArray(F, dst, at + c).add(FloatVector.fromArray(F, a, t * ld + c)).intoArray(dst, at + c);
+            }
+            for (; c < width; c++) {
+                dst[at + c] += a[t * ld + c];
+            }
         }
     }
 

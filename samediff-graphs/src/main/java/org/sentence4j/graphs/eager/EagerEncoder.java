@@ -336,20 +336,19 @@ public final class EagerEncoder {
         EagerOps.residualLayerNormBackward(dOut, arena.get(slotName(p, l, "xhat2"), n, h),
                 arena.get(slotName(p, l, "rstd2"), n, 1), param.apply(outputLayerNorm(l, "weight")),
                 grads.get(outputLayerNorm(l, "weight")), grads.get(outputLayerNorm(l, "bias")), da1,
-                flatMask(p, DropoutMasks.output(l), n, h), dz2, scratchH);
+                flatMask(p, DropoutMasks.output(l), n, h), dz2, grads.get(output(l, "bias")), scratchH);
         SectionTimer.mark("bwd.layernorm");
 
         INDArray g = arena.get(slotName(p, l, "gelu"), n, inner);
         INDArray dg = arena.get("grad.ni", n, inner);
-        EagerOps.denseBackward(dz2, g, param.apply(output(l, "weight")), grads.get(output(l, "weight")),
-                grads.get(output(l, "bias")), dg);
+        // the bias gradients come from the kernels that produce each dense layer's output gradient
+        EagerOps.denseBackward(dz2, g, param.apply(output(l, "weight")), grads.get(output(l, "weight")), null, dg, false);
         SectionTimer.mark("bwd.dense.ffn_out");
-        dg.muli(arena.get(slotName(p, l, "gelu_slope"), n, inner));
+        EagerOps.geluBackward(dg, arena.get(slotName(p, l, "gelu_slope"), n, inner), grads.get(intermediate(l, "bias")));
         SectionTimer.mark("bwd.gelu");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
-        EagerOps.denseBackward(dg, a1, param.apply(intermediate(l, "weight")), grads.get(intermediate(l, "weight")),
-                grads.get(intermediate(l, "bias")), scratchH);
-        da1.addi(scratchH);
+        EagerOps.denseBackward(dg, a1, param.apply(intermediate(l, "weight")), grads.get(intermediate(l, "weight")), null,
+                da1, true);
         SectionTimer.mark("bwd.dense.ffn_in");
 
         INDArray dz1 = arena.get("grad.z1", n, h);
@@ -357,11 +356,11 @@ public final class EagerEncoder {
         EagerOps.residualLayerNormBackward(da1, arena.get(slotName(p, l, "xhat1"), n, h),
                 arena.get(slotName(p, l, "rstd1"), n, 1), param.apply(attentionLayerNorm(l, "weight")),
                 grads.get(attentionLayerNorm(l, "weight")), grads.get(attentionLayerNorm(l, "bias")), dx,
-                flatMask(p, DropoutMasks.attentionOutput(l), n, h), dz1, scratchH);
+                flatMask(p, DropoutMasks.attentionOutput(l), n, h), dz1, grads.get(attentionOutput(l, "bias")), scratchH);
         SectionTimer.mark("bwd.layernorm");
         INDArray dctx = arena.get("grad.ctx", n, h);
         EagerOps.denseBackward(dz1, arena.get(slotName(p, l, "ctx"), n, h), param.apply(attentionOutput(l, "weight")),
-                grads.get(attentionOutput(l, "weight")), grads.get(attentionOutput(l, "bias")), dctx);
+                grads.get(attentionOutput(l, "weight")), null, dctx, false);
         SectionTimer.mark("bwd.dense.attn_out");
         attentionBackward(p, l, dctx, dx, grads);
         return dx;
@@ -374,19 +373,28 @@ public final class EagerEncoder {
         int heads = config.numAttentionHeads();
         int d = config.headSize();
         INDArray dFlat = arena.get("scratch.n3h", n, 3L * h);
+        INDArray db;
         if (p.fusedAttention) {
+            float[] sums = new float[p.batch * 3 * h];
             AttentionKernel.backward(floats(arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)), qkvBias(l),
                     floats(arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
-                    floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), p.batch, p.seq,
-                    heads, d);
+                    floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), sums, p.batch,
+                    p.seq, heads, d);
+            double[] total = new double[3 * h];
+            for (int i = 0; i < p.batch; i++) {
+                for (int k = 0; k < 3 * h; k++) {
+                    total[k] += sums[i * 3 * h + k];
+                }
+            }
+            db = Nd4j.createFromArray(total).castTo(dataType);
             SectionTimer.mark("bwd.attn.fused");
         } else {
             attentionBackwardNd4j(p, l, dctx, dFlat);
+            db = arena.get("grad.bqkv", 3L * h).assign(0);
+            EagerOps.addColumnSums(dFlat, db);
         }
         INDArray dW = arena.get("grad.wqkv", 3L * h, h);
         Nd4j.gemm(dFlat, hidden(p, l), dW, true, false, 1.0, 0.0);
-        INDArray db = arena.get("grad.bqkv", 3L * h).assign(0);
-        EagerOps.addColumnSums(dFlat, db);
         String[] w = qkvWeights(l);
         String[] b = qkvBiases(l);
         for (int k = 0; k < 3; k++) {
@@ -443,7 +451,7 @@ public final class EagerEncoder {
         INDArray dSum = arena.get("grad.z1", n, h);
         EagerOps.residualLayerNormBackward(dh0, arena.get(slotName(p, -1, "xhat"), n, h),
                 arena.get(slotName(p, -1, "rstd"), n, 1), param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
-                grads.get(EMBEDDINGS_LAYER_NORM_WEIGHT), grads.get(EMBEDDINGS_LAYER_NORM_BIAS), dSum, null, null,
+                grads.get(EMBEDDINGS_LAYER_NORM_WEIGHT), grads.get(EMBEDDINGS_LAYER_NORM_BIAS), dSum, null, null, null,
                 arena.get("scratch.nh", n, h));
         INDArray dPositions = arena.get("grad.positions", (long) p.seq * h).assign(0);
         EagerOps.addColumnSums(dSum.reshape(p.batch, (long) p.seq * h), dPositions);

@@ -37,13 +37,17 @@ final class EagerOps {
 
     /**
      * Backward of {@link #dense}: adds {@code dOut^T x} to {@code dW} and the column sums of {@code dOut} to
-     * {@code db}; writes {@code dOut W} into {@code dx} when it is not null.
+     * {@code db} (unless db is null: the kernel that produced dOut added them already); writes (or, with
+     * {@code addToDx}, adds) {@code dOut W} into {@code dx} when it is not null.
      */
-    static void denseBackward(INDArray dOut, INDArray x, INDArray w, INDArray dW, INDArray db, INDArray dx) {
+    static void denseBackward(INDArray dOut, INDArray x, INDArray w, INDArray dW, INDArray db, INDArray dx,
+                              boolean addToDx) {
         Nd4j.gemm(dOut, x, dW, true, false, 1.0, 1.0);
-        addColumnSums(dOut, db);
+        if (db != null) {
+            addColumnSums(dOut, db);
+        }
         if (dx != null) {
-            Nd4j.gemm(dOut, w, dx, false, false, 1.0, 0.0);
+            Nd4j.gemm(dOut, w, dx, false, false, 1.0, addToDx ? 1.0 : 0.0);
         }
     }
 
@@ -115,12 +119,14 @@ final class EagerOps {
 
     /**
      * Backward of {@link #residualLayerNorm}: the residual's gradient goes to {@code dz}, the dropped
-     * branch's ({@code dz * mask}) to {@code dBranch} when given.
+     * branch's ({@code dz * mask}) to {@code dBranch} when given, and that gradient's column sums (the bias
+     * gradient of the dense layer that produced the branch) to {@code dBranchBias} when given.
      */
     static void residualLayerNormBackward(INDArray dOut, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
-                                          INDArray dBeta, INDArray dz, INDArray mask, INDArray dBranch, INDArray scratch) {
+                                          INDArray dBeta, INDArray dz, INDArray mask, INDArray dBranch,
+                                          INDArray dBranchBias, INDArray scratch) {
         if (allSupported(dOut, xhat, rstd, dz, mask, dBranch)) {
-            RowKernels.layerNormBackward(dOut, xhat, rstd, gamma, dGamma, dBeta, dz, mask, dBranch);
+            RowKernels.layerNormBackward(dOut, xhat, rstd, gamma, dGamma, dBeta, dz, mask, dBranch, dBranchBias);
             return;
         }
         layerNormBackward(dOut, xhat, rstd, gamma, dGamma, dBeta, dz, scratch);
@@ -129,6 +135,9 @@ final class EagerOps {
                 Nd4j.exec(new MulOp(dz, mask, dBranch));
             } else {
                 dBranch.assign(dz);
+            }
+            if (dBranchBias != null) {
+                addColumnSums(dBranch, dBranchBias);
             }
         }
     }
@@ -205,6 +214,22 @@ final class EagerOps {
         }
         dense(x, w, b, u);
         gelu(u, density, out, slope);
+    }
+
+    /**
+     * Backward of GELU on the feed-forward activation: {@code dg *= slope} in place, and the column sums of
+     * the result (the gradient of the input projection's bias) added to {@code dBias}, in one pass with the
+     * vector kernels.
+     */
+    static void geluBackward(INDArray dg, INDArray slope, INDArray dBias) {
+        if (VectorKernels.enabled() && allSupported(dg, slope)) {
+            int width = (int) dg.size(1);
+            double[] sums = GeluKernel.backward(dg.data().asNioFloat(), slope.data().asNioFloat(), (int) dg.size(0), width);
+            dBias.addi(Nd4j.createFromArray(sums).castTo(dBias.dataType()).reshape(dBias.shape()));
+            return;
+        }
+        dg.muli(slope);
+        addColumnSums(dg, dBias);
     }
 
     /** {@code density = exp(-u^2 / 2)}. */

@@ -94,4 +94,43 @@ final class GeluKernel {
             }
         }
     }
+
+    /**
+     * Backward: {@code dg *= slope} in place, returning the column sums of the result (the bias gradient),
+     * summed per fixed chunk of rows and then over chunks in order, in double precision.
+     */
+    static double[] backward(FloatBuffer dg, FloatBuffer slope, int rows, int width) {
+        double[][] parts = new double[CHUNKS][width];
+        IntStream.range(0, CHUNKS).parallel().forEach(c -> {
+            float[] d = new float[width];
+            float[] s = new float[width];
+            float[] acc = new float[width];
+            for (int r = (int) ((long) rows * c / CHUNKS), stop = (int) ((long) rows * (c + 1) / CHUNKS); r < stop; r++) {
+                int o = r * width;
+                dg.get(o, d, 0, width);
+                slope.get(o, s, 0, width);
+                int j = 0;
+                for (; j + L <= width; j += L) {
+                    FloatVector v = FloatVector.fromArray(F, d, j).mul(FloatVector.fromArray(F, s, j));
+                    v.intoArray(d, j);
+                    FloatVector.fromArray(F, acc, j).add(v).intoArray(acc, j);
+                }
+                for (; j < width; j++) {
+                    d[j] *= s[j];
+                    acc[j] += d[j];
+                }
+                dg.put(o, d, 0, width);
+            }
+            for (int j = 0; j < width; j++) {
+                parts[c][j] = acc[j];
+            }
+        });
+        double[] total = new double[width];
+        for (double[] p : parts) {
+            for (int j = 0; j < width; j++) {
+                total[j] += p[j];
+            }
+        }
+        return total;
+    }
 }

@@ -96,22 +96,26 @@ final class RowKernels {
      * Backward of {@link #layerNorm}: {@code dz = rstd * (d - mean(d) - xhat * mean(d * xhat))} with
      * {@code d = dOut * gamma}, written to {@code dz}; adds {@code sum(dOut * xhat)} to dGamma and
      * {@code sum(dOut)} to dBeta. When {@code dBranch} is given it also receives {@code dz * mask} (the
-     * gradient of the dropped branch y; {@code dz} itself is the residual's).
+     * gradient of the dropped branch y; {@code dz} itself is the residual's), and when {@code dBranchBias} is
+     * given the column sums of that gradient are added to it (the bias gradient of the dense layer that
+     * produced y, without another pass over its gradient).
      */
     static void layerNormBackward(INDArray dOut, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dGamma,
-                                  INDArray dBeta, INDArray dz, INDArray mask, INDArray dBranch) {
+                                  INDArray dBeta, INDArray dz, INDArray mask, INDArray dBranch, INDArray dBranchBias) {
         int rows = (int) dOut.size(0);
         int h = (int) dOut.size(1);
         FloatBuffer bd = buf(dOut), bx = buf(xhat), bs = buf(rstd), bz = buf(dz), bm = buf(mask), bb = buf(dBranch);
         float[] g = gamma.dup().data().asFloat();
         double[][] partGamma = new double[CHUNKS][h];
         double[][] partBeta = new double[CHUNKS][h];
+        double[][] partBias = dBranch != null && dBranchBias != null ? new double[CHUNKS][h] : null;
         IntStream.range(0, CHUNKS).parallel().forEach(c -> {
             float[] d = new float[h];
             float[] x = new float[h];
             float[] tmp = new float[h];
             double[] pg = partGamma[c];
             double[] pb = partBeta[c];
+            double[] py = partBias == null ? null : partBias[c];
             for (int r = start(c, rows); r < start(c + 1, rows); r++) {
                 int o = r * h;
                 bd.get(o, d);
@@ -134,20 +138,28 @@ final class RowKernels {
                 }
                 bz.put(o, d);
                 if (bb != null) {
+                    float[] branch = d;
                     if (bm != null) {
                         bm.get(o, tmp);
                         for (int k = 0; k < h; k++) {
                             tmp[k] *= d[k];
                         }
-                        bb.put(o, tmp);
-                    } else {
-                        bb.put(o, d);
+                        branch = tmp;
+                    }
+                    bb.put(o, branch);
+                    if (py != null) {
+                        for (int k = 0; k < h; k++) {
+                            py[k] += branch[k];
+                        }
                     }
                 }
             }
         });
         addRowSums(dGamma, partGamma);
         addRowSums(dBeta, partBeta);
+        if (partBias != null) {
+            addRowSums(dBranchBias, partBias);
+        }
     }
 
     /** {@code out = -u^2 / 2}, the exponent of the Gaussian density. */
