@@ -140,6 +140,10 @@ public final class DropoutMasks {
         java.nio.FloatBuffer out = mask.data().asNioFloat();
         float[] block = new float[8192];
         long threshold = (long) Math.floor(p * 4294967296.0);
+        if (org.sentence4j.graphs.eager.VectorKernels.enabled() && DropoutMaskKernel.supports(threshold)) {
+            DropoutMaskKernel.fill(seed, threshold, keep, out, n);
+            return;
+        }
         long state = seed;
         for (int start = 0; start < n; start += block.length) {
             int len = Math.min(block.length, n - start);

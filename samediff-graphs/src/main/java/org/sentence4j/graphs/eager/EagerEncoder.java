@@ -186,7 +186,7 @@ public final class EagerEncoder {
         Nd4j.exec(new BroadcastAddOp(sum.reshape(p.batch, p.seq, h), positions, sum.reshape(p.batch, p.seq, h), 1, 2));
         Nd4j.gemm(p.typeOneHot, param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
         INDArray out = hidden(p, 0);
-        EagerOps.residualLayerNorm(sum, null, null, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
+        EagerOps.residualLayerNorm(sum, null, null, null, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
                 param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), arena.get(slotName(p, -1, "xhat"), n, h),
                 arena.get(slotName(p, -1, "rstd"), n, 1), out);
         drop(p, DropoutMasks.EMBEDDINGS, out, n, h);
@@ -203,11 +203,12 @@ public final class EagerEncoder {
         SectionTimer.mark("fwd.attention");
 
         INDArray z1 = arena.get("scratch.nh", n, h);
-        EagerOps.dense(ctx, param.apply(attentionOutput(l, "weight")), param.apply(attentionOutput(l, "bias")), z1);
+        // the output projections' biases are added by the LayerNorm pass that follows
+        Nd4j.gemm(ctx, param.apply(attentionOutput(l, "weight")), z1, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.attn_out");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
-        EagerOps.residualLayerNorm(z1, flatMask(p, DropoutMasks.attentionOutput(l), n, h), x,
-                param.apply(attentionLayerNorm(l, "weight")), param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(),
+        EagerOps.residualLayerNorm(z1, param.apply(attentionOutput(l, "bias")),
+                flatMask(p, DropoutMasks.attentionOutput(l), n, h), x, param.apply(attentionLayerNorm(l, "weight")), param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(),
                 arena.get(slotName(p, l, "xhat1"), n, h), arena.get(slotName(p, l, "rstd1"), n, 1), a1);
         SectionTimer.mark("fwd.layernorm");
 
@@ -219,9 +220,9 @@ public final class EagerEncoder {
                 arena.get("scratch.ni2", n, inner), g, p.kept ? arena.get(slotName(p, l, "gelu_slope"), n, inner) : null);
         SectionTimer.mark("fwd.ffn_in_gelu");
         INDArray z2 = arena.get("scratch.nh", n, h);
-        EagerOps.dense(g, param.apply(output(l, "weight")), param.apply(output(l, "bias")), z2);
+        Nd4j.gemm(g, param.apply(output(l, "weight")), z2, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.ffn_out");
-        EagerOps.residualLayerNorm(z2, flatMask(p, DropoutMasks.output(l), n, h), a1,
+        EagerOps.residualLayerNorm(z2, param.apply(output(l, "bias")), flatMask(p, DropoutMasks.output(l), n, h), a1,
                 param.apply(outputLayerNorm(l, "weight")), param.apply(outputLayerNorm(l, "bias")), config.layerNormEps(),
                 arena.get(slotName(p, l, "xhat2"), n, h), arena.get(slotName(p, l, "rstd2"), n, 1), hidden(p, l + 1));
         SectionTimer.mark("fwd.layernorm");

@@ -98,15 +98,19 @@ final class EagerOps {
     }
 
     /**
-     * {@code LayerNorm(y * mask + residual)} (mask and residual optional): the end of an attention or
-     * feed-forward block. One Java pass per row for float32 ({@link RowKernels}), ND4J ops otherwise;
+     * {@code LayerNorm((y + yBias) * mask + residual)} (bias, mask and residual optional): the end of an
+     * attention or feed-forward block, whose output projection's bias is added here rather than in a pass of
+     * its own. One Java pass per row for float32 ({@link RowKernels}), ND4J ops otherwise;
      * {@code y} may be overwritten.
      */
-    static void residualLayerNorm(INDArray y, INDArray mask, INDArray residual, INDArray gamma, INDArray beta,
-                                  double eps, INDArray xhat, INDArray rstd, INDArray out) {
+    static void residualLayerNorm(INDArray y, INDArray yBias, INDArray mask, INDArray residual, INDArray gamma,
+                                  INDArray beta, double eps, INDArray xhat, INDArray rstd, INDArray out) {
         if (allSupported(y, mask, residual, xhat, rstd, out)) {
-            RowKernels.layerNorm(y, mask, residual, gamma, beta, eps, xhat, rstd, out);
+            RowKernels.layerNorm(y, yBias, mask, residual, gamma, beta, eps, xhat, rstd, out);
             return;
+        }
+        if (yBias != null) {
+            addRow(y, yBias);
         }
         if (mask != null) {
             y.muli(mask);

@@ -42,15 +42,25 @@ final class RowKernels {
     /**
      * {@code z = y * mask + residual} (mask and residual optional), then LayerNorm of z over each row:
      * {@code xhat = (z - mean) / sqrt(var + eps)}, {@code out = xhat * gamma + beta}; keeps xhat and
-     * {@code rstd = 1 / sqrt(var + eps)} [rows] for the backward pass. {@code out} may be {@code y}.
+     * {@code rstd = 1 / sqrt(var + eps)} [rows] for the backward pass. {@code out} may be {@code y}. With
+     * the vector kernels ({@link LayerNormKernel}) {@code yBias}, when given, is added to y first; the scalar
+     * loop expects the caller to have added it.
      */
-    static void layerNorm(INDArray y, INDArray mask, INDArray residual, INDArray gamma, INDArray beta, double eps,
-                          INDArray xhat, INDArray rstd, INDArray out) {
+    static void layerNorm(INDArray y, INDArray yBias, INDArray mask, INDArray residual, INDArray gamma, INDArray beta,
+                          double eps, INDArray xhat, INDArray rstd, INDArray out) {
         int rows = (int) y.size(0);
         int h = (int) y.size(1);
         FloatBuffer by = buf(y), bm = buf(mask), br = buf(residual), bx = buf(xhat), bs = buf(rstd), bo = buf(out);
         float[] g = gamma.dup().data().asFloat();
         float[] b = beta.dup().data().asFloat();
+        if (vector(h)) {
+            LayerNormKernel.forward(by, yBias == null ? null : yBias.dup().data().asFloat(), bm, br, g, b, eps, bx, bs, bo,
+                    rows, h);
+            return;
+        }
+        if (yBias != null) {
+            y.addiRowVector(yBias);
+        }
         IntStream.range(0, CHUNKS).parallel().forEach(c -> {
             float[] z = new float[h];
             float[] tmp = new float[h];
@@ -106,6 +116,16 @@ final class RowKernels {
         int h = (int) dOut.size(1);
         FloatBuffer bd = buf(dOut), bx = buf(xhat), bs = buf(rstd), bz = buf(dz), bm = buf(mask), bb = buf(dBranch);
         float[] g = gamma.dup().data().asFloat();
+        if (vector(h)) {
+            boolean branchSums = dBranch != null && dBranchBias != null;
+            double[][] sums = LayerNormKernel.backward(bd, bx, bs, g, bz, bm, bb, branchSums, rows, h);
+            addSums(dGamma, sums[0]);
+            addSums(dBeta, sums[1]);
+            if (branchSums) {
+                addSums(dBranchBias, sums[2]);
+            }
+            return;
+        }
         double[][] partGamma = new double[CHUNKS][h];
         double[][] partBeta = new double[CHUNKS][h];
         double[][] partBias = dBranch != null && dBranchBias != null ? new double[CHUNKS][h] : null;
@@ -242,6 +262,16 @@ final class RowKernels {
                 work.run(o, Math.min(BLOCK, stop - o), a, b, c);
             }
         });
+    }
+
+    /** Whether rows of width h go to the vector-API kernels. */
+    private static boolean vector(int h) {
+        return VectorKernels.enabled() && LayerNormKernel.supports(h);
+    }
+
+    /** Adds h sums to a parameter gradient of length h. */
+    private static void addSums(INDArray target, double[] sums) {
+        target.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(sums).castTo(target.dataType()).reshape(target.shape()));
     }
 
     /** Adds the chunk partial sums, in chunk order, to a parameter gradient of length h. */

@@ -1,0 +1,84 @@
+package org.sentence4j.graphs.bert;
+
+import java.nio.FloatBuffer;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SplitMix64 dropout-mask draw of {@link DropoutMasks} with the JDK's vector API: several draws at once
+ * (draw k of a site is {@code mix(seed + (k + 1)·gamma)}, so draws are independent of each other), each
+ * giving two 32-bit uniforms for two consecutive units. The same values as the scalar loop, unit for unit
+ * (DropoutMasksTest), about five times faster.
+ *
+ * <p>Only loaded when {@link org.sentence4j.graphs.eager.VectorKernels#enabled()}.
+ */
+final class DropoutMaskKernel {
+
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final int DRAWS = LS.length();
+    private static final int UNITS = FS.length();
+    private static final long GAMMA = 0x9e3779b97f4a7c15L;
+    private static final long[] STEPS = new long[DRAWS];
+
+    static {
+        for (int k = 0; k < DRAWS; k++) {
+            STEPS[k] = (k + 1) * GAMMA;
+        }
+    }
+
+    private DropoutMaskKernel() {
+    }
+
+    /** Whether the vector draw applies: whole vectors pair up (2 units per draw) and the threshold fits 32 bits. */
+    static boolean supports(long threshold) {
+        return UNITS == 2 * DRAWS && IS.length() == UNITS && threshold <= 0xFFFFFFFFL;
+    }
+
+    /** Units [0, n) of a site: 0 where the uniform is below {@code threshold} (p·2^32), else {@code keep}. */
+    static void fill(long seed, long threshold, float keep, FloatBuffer out, int n) {
+        LongVector steps = LongVector.fromArray(LS, STEPS, 0);
+        int flippedThreshold = (int) (threshold ^ 0x80000000L);
+        FloatVector kept = FloatVector.broadcast(FS, keep);
+        float[] block = new float[8192];
+        for (int start = 0; start < n; start += block.length) {
+            int len = Math.min(block.length, n - start);
+            int i = 0;
+            for (; i + UNITS <= len; i += UNITS) {
+                long state = seed + (long) ((start + i) >> 1) * GAMMA;
+                LongVector z = steps.add(state);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xbf58476d1ce4e5b9L);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94d049bb133111ebL);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+                // swap the halves so that, as 32-bit lanes, each draw reads (high, low): units 2k and 2k + 1
+                LongVector swapped = z.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.OR,
+                        z.lanewise(VectorOperators.LSHR, 32));
+                IntVector uniforms = (IntVector) swapped.reinterpretAsInts();
+                // unsigned comparison as a signed one with both sign bits flipped
+                VectorMask<Integer> drop = uniforms.lanewise(VectorOperators.XOR, 0x80000000)
+                        .compare(VectorOperators.LT, flippedThreshold);
+                kept.blend(0f, drop.cast(FS)).intoArray(block, i);
+            }
+            for (; i < len; i++) {
+                block[i] = unit(seed, start + i, threshold) ? 0f : keep;
+            }
+            out.put(start, block, 0, len);
+        }
+    }
+
+    /** Whether unit e is dropped: draw e / 2, its high half for even e, its low half for odd e. */
+    static boolean unit(long seed, long e, long threshold) {
+        long z = seed + ((e >> 1) + 1) * GAMMA;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        z ^= z >>> 31;
+        long u = (e & 1) == 0 ? z >>> 32 : z & 0xFFFFFFFFL;
+        return u < threshold;
+    }
+}
