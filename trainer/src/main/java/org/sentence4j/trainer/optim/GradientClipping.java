@@ -14,10 +14,20 @@ public final class GradientClipping {
     public static double globalNorm(Map<String, INDArray> grads) {
         double sq = 0;
         for (INDArray g : grads.values()) {
-            double n = g.norm2Number().doubleValue();
-            sq += n * n;
+            if (vectorKernel(g)) {
+                sq += ClippingKernel.sumOfSquares(g.data().asNioFloat(), Math.toIntExact(g.length()));
+            } else {
+                double n = g.norm2Number().doubleValue();
+                sq += n * n;
+            }
         }
         return Math.sqrt(sq);
+    }
+
+    /** Float32, c-order, contiguous from offset 0, and the vector kernels on. */
+    private static boolean vectorKernel(INDArray g) {
+        return org.sentence4j.graphs.eager.VectorKernels.enabled() && g.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+                && g.ordering() == 'c' && g.offset() == 0 && g.elementWiseStride() == 1 && !g.isView();
     }
 
     /** Scales every gradient in place so that the global norm is at most {@code maxNorm}; returns the norm before. */
@@ -26,7 +36,11 @@ public final class GradientClipping {
         if (maxNorm > 0 && norm > maxNorm) {
             double scale = maxNorm / (norm + 1e-6);
             for (INDArray g : grads.values()) {
-                g.muli(scale);
+                if (vectorKernel(g)) {
+                    ClippingKernel.scale(g.data().asNioFloat(), Math.toIntExact(g.length()), (float) scale);
+                } else {
+                    g.muli(scale);
+                }
             }
         }
         return norm;
