@@ -54,8 +54,7 @@ final class AttentionKernel {
         final float[] s;     // [tp, tp]: scores, then probabilities
         final float[] pd;    // [tp, tp]: dropped probabilities
         final float[] ds;    // [tp, tp]: gradient of the probabilities, then of the scores
-        final float[] m;     // [tp]: one mask row
-        final float[] mk;    // [tp, tp]: the block's mask (backward)
+        final float[] mk;    // [tp, tp]: the block's dropout mask
         final float[] out;   // [tp, dp]
         final float[] out2;  // [tp, dp]
         final float[] dc;    // [tp, dp]
@@ -71,7 +70,6 @@ final class AttentionKernel {
             s = new float[tp * tp];
             pd = new float[tp * tp];
             ds = new float[tp * tp];
-            m = new float[tp];
             mk = new float[tp * tp];
             out = new float[tp * dp];
             out2 = new float[tp * dp];
@@ -133,16 +131,14 @@ final class AttentionKernel {
             long blockBase = (long) blockIndex * seq * seq;
             for (int i = 0; i < seq; i++) {
                 softmaxRow(w.s, i * tp, w.keyBias, tp);
-                if (probs != null) {
-                    probs.put((int) (blockBase + (long) i * seq), w.s, i * tp, seq);
-                }
+            }
+            if (probs != null) {
+                copyBlock(w.s, tp, probs, blockBase, seq, true);
             }
             float[] used = w.s;
             if (mask != null) {
-                for (int i = 0; i < seq; i++) {
-                    mask.get((int) (blockBase + (long) i * seq), w.m, 0, seq);
-                    multiply(w.s, i * tp, w.m, 0, w.pd, i * tp, seq);
-                }
+                copyBlock(w.mk, tp, mask, blockBase, seq, false);
+                multiply(w.s, 0, w.mk, 0, w.pd, 0, seq * tp);
                 used = w.pd;
             }
             // context [tp, dp] = P V (sum over the seq real keys only)
@@ -175,16 +171,14 @@ final class AttentionKernel {
             transpose(w.v, dp, w.t1, tp, seq, head);
             load(dctx, 0, b, seq, hidden, col, head, null, 0, w.dc, dp);
             long blockBase = (long) blockIndex * seq * seq;
-            for (int i = 0; i < seq; i++) {
-                probs.get((int) (blockBase + (long) i * seq), w.s, i * tp, seq);
+            copyBlock(w.s, tp, probs, blockBase, seq, false);
+            for (int i = 0; i < seq && seq < tp; i++) {
                 java.util.Arrays.fill(w.s, i * tp + seq, (i + 1) * tp, 0f);
             }
             float[] used = w.s;
             if (mask != null) {
-                for (int i = 0; i < seq; i++) {
-                    mask.get((int) (blockBase + (long) i * seq), w.mk, i * tp, seq);
-                    multiply(w.s, i * tp, w.mk, i * tp, w.pd, i * tp, seq);
-                }
+                copyBlock(w.mk, tp, mask, blockBase, seq, false);
+                multiply(w.s, 0, w.mk, 0, w.pd, 0, seq * tp);
                 used = w.pd;
             }
             // dV [tp, dp] = P_dropped^T dC
@@ -235,6 +229,28 @@ final class AttentionKernel {
                               int ld) {
         for (int t = 0; t < seq; t++) {
             dst.put(base + (b * seq + t) * rowStride + col, src, t * ld, width);
+        }
+    }
+
+    /**
+     * Moves a block's [seq, seq] slice of a [B, heads, T, T] array (from element base) to or from rows of stride
+     * ld of a block array: one copy when the rows are not padded (ld == seq), else one per row.
+     */
+    private static void copyBlock(float[] a, int ld, FloatBuffer buf, long base, int seq, boolean store) {
+        if (ld == seq) {
+            if (store) {
+                buf.put((int) base, a, 0, seq * seq);
+            } else {
+                buf.get((int) base, a, 0, seq * seq);
+            }
+            return;
+        }
+        for (int i = 0; i < seq; i++) {
+            if (store) {
+                buf.put((int) (base + (long) i * seq), a, i * ld, seq);
+            } else {
+                buf.get((int) (base + (long) i * seq), a, i * ld, seq);
+            }
         }
     }
 
@@ -299,11 +315,13 @@ final class AttentionKernel {
             max = max.max(x);
         }
         float m = max.reduceLanes(VectorOperators.MAX);
+        for (int j = 0; j < tp; j += L) {
+            FloatVector.fromArray(F, s, o + j).sub(m).lanewise(VectorOperators.EXP).intoArray(s, o + j);
+        }
+        // summed in a loop of its own: a vector live across the exp call would be spilled around it
         FloatVector sum = FloatVector.zero(F);
         for (int j = 0; j < tp; j += L) {
-            FloatVector e = FloatVector.fromArray(F, s, o + j).sub(m).lanewise(VectorOperators.EXP);
-            e.intoArray(s, o + j);
-            sum = sum.add(e);
+            sum = sum.add(FloatVector.fromArray(F, s, o + j));
         }
         float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
         for (int j = 0; j < tp; j += L) {
