@@ -111,17 +111,14 @@ final class AttentionKernel {
                         FloatBuffer ctx, int batch, int seq, int heads, int head) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
-        int stride = 3 * hidden; // a row of qkv: Q | K | V
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
             int tp = w.tp;
             int dp = w.dp;
-            load(qkv, 0, b, seq, stride, col, head, bias, col, w.q, dp);
+            loadQkv(qkv, bias, w, b, seq, hidden, col, head);
             scale(w.q, seq * dp, scale);
-            load(qkv, hidden, b, seq, stride, col, head, bias, hidden + col, w.k, dp);
-            load(qkv, 2 * hidden, b, seq, stride, col, head, bias, 2 * hidden + col, w.v, dp);
             transpose(w.k, dp, w.t1, tp, seq, head);
             for (int j = 0; j < tp; j++) {
                 w.keyBias[j] = j < seq ? keyBias[b * seq + j] : OUTSIDE;
@@ -165,9 +162,7 @@ final class AttentionKernel {
             int col = blockIndex % heads * head;
             int tp = w.tp;
             int dp = w.dp;
-            load(qkv, 0, b, seq, stride, col, head, bias, col, w.q, dp);
-            load(qkv, hidden, b, seq, stride, col, head, bias, hidden + col, w.k, dp);
-            load(qkv, 2 * hidden, b, seq, stride, col, head, bias, 2 * hidden + col, w.v, dp);
+            loadQkv(qkv, bias, w, b, seq, hidden, col, head);
             transpose(w.v, dp, w.t1, tp, seq, head);
             load(dctx, 0, b, seq, hidden, col, head, null, 0, w.dc, dp);
             long blockBase = (long) blockIndex * seq * seq;
@@ -204,6 +199,14 @@ final class AttentionKernel {
     }
 
     // ------------------------------------------------------------------ block moves
+
+    /** Q, K and V of sequence b and the head whose columns start at col, biases added, into w.q, w.k, w.v. */
+    private static void loadQkv(FloatBuffer qkv, float[] bias, Block w, int b, int seq, int hidden, int col, int head) {
+        int stride = 3 * hidden;
+        load(qkv, 0, b, seq, stride, col, head, bias, col, w.q, w.dp);
+        load(qkv, hidden, b, seq, stride, col, head, bias, hidden + col, w.k, w.dp);
+        load(qkv, 2 * hidden, b, seq, stride, col, head, bias, 2 * hidden + col, w.v, w.dp);
+    }
 
     /**
      * Copies columns [col, col + width) of the seq rows of sequence b (rows of stride rowStride from element

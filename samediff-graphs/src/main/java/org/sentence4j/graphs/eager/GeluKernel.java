@@ -28,14 +28,14 @@ final class GeluKernel {
     private static final int L = F.length();
     private static final int CHUNKS = 16;
 
-    private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
-    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
-    private static final float P = 0.3275911f;
-    private static final float A1 = 0.254829592f;
-    private static final float A2 = -0.284496736f;
-    private static final float A3 = 1.421413741f;
-    private static final float A4 = -1.453152027f;
-    private static final float A5 = 1.061405429f;
+    private static final float INV_SQRT_2PI = RowKernels.INV_SQRT_2PI;
+    private static final float SQRT_HALF = RowKernels.SQRT_HALF;
+    private static final float P = RowKernels.P;
+    private static final float A1 = RowKernels.A1;
+    private static final float A2 = RowKernels.A2;
+    private static final float A3 = RowKernels.A3;
+    private static final float A4 = RowKernels.A4;
+    private static final float A5 = RowKernels.A5;
 
     private GeluKernel() {
     }

@@ -223,14 +223,15 @@ final class RowKernels {
         });
     }
 
-    private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
-    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
-    private static final float P = 0.3275911f;
-    private static final float A1 = 0.254829592f;
-    private static final float A2 = -0.284496736f;
-    private static final float A3 = 1.421413741f;
-    private static final float A4 = -1.453152027f;
-    private static final float A5 = 1.061405429f;
+    // the constants of normalCdf, shared with GeluKernel
+    static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+    static final float SQRT_HALF = (float) Math.sqrt(0.5);
+    static final float P = 0.3275911f;
+    static final float A1 = 0.254829592f;
+    static final float A2 = -0.284496736f;
+    static final float A3 = 1.421413741f;
+    static final float A4 = -1.453152027f;
+    static final float A5 = 1.061405429f;
 
     /**
      * Phi(u) from {@code density = exp(-u^2 / 2)}: with {@code x = |u| / sqrt 2}, erf(x) is

@@ -41,13 +41,18 @@ class RowKernelsTest {
         INDArray out = uf.ulike();
         INDArray dy = uf.ulike();
         RowKernels.gelu(uf, density, out, dy);
-        INDArray x = u.mul(Math.sqrt(0.5));
-        INDArray phi = Nd4j.exec(new Erf(x, x.ulike())).addi(1).muli(0.5);
-        INDArray exactOut = phi.mul(u);
-        INDArray exactSlope = phi.add(u.mul(Nd4j.math().exp(u.mul(u).muli(-0.5))).muli(1 / Math.sqrt(2 * Math.PI)));
-        double outErr = exactOut.sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        double slopeErr = exactSlope.sub(dy.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        INDArray[] exact = exactGelu(u);
+        double outErr = exact[0].sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        double slopeErr = exact[1].sub(dy.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
         assertTrue(outErr < 2e-6, "GELU max error " + outErr);
         assertTrue(slopeErr < 1e-6, "GELU' max error " + slopeErr);
+    }
+
+    /** GELU {@code u * Phi(u)} and its slope {@code Phi(u) + u * exp(-u^2 / 2) / sqrt(2 pi)} in float64, with erf. */
+    static INDArray[] exactGelu(INDArray u) {
+        INDArray x = u.mul(Math.sqrt(0.5));
+        INDArray phi = Nd4j.exec(new Erf(x, x.ulike())).addi(1).muli(0.5);
+        INDArray slope = phi.add(u.mul(Nd4j.math().exp(u.mul(u).muli(-0.5))).muli(1 / Math.sqrt(2 * Math.PI)));
+        return new INDArray[] {phi.mul(u), slope};
     }
 }
