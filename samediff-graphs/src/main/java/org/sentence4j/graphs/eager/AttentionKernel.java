@@ -24,8 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Layout: {@code qkv} holds the projection output without its biases, [B·T, 3H] (a row is a token, its
  * columns Q | K | V, each heads × head), and {@code bias} the biases [3H], added as a block is read;
  * {@code ctx} and {@code dctx} are [B·T, H], {@code dqkv} is laid out as {@code qkv}, {@code probs} and
- * {@code mask} are [B, heads, T, T] (all c-order float32). The 1/sqrt(head) scale is applied to Q before the product (the ND4J route scales the
- * scores; the difference is rounding).
+ * {@code mask} are [B, heads, T, T] (all c-order float32). The 1/sqrt(head) scale is applied to Q before the
+ * product (the ND4J route scales the scores; the difference is rounding).
  *
  * <p>Only loaded when {@link VectorKernels#enabled()}; the class does not load without the module.
  */
@@ -219,7 +219,8 @@ final class AttentionKernel {
             if (bias != null) {
                 int c = 0;
                 for (; c + L <= width; c += L) {
-                    FloatVector.fromArray(F, dst, t * ld + c).add(FloatVector.fromArray(F, bias, biasAt + c)).intoArray(dst, t * ld + c);
+                    int o = t * ld + c;
+                    FloatVector.fromArray(F, dst, o).add(FloatVector.fromArray(F, bias, biasAt + c)).intoArray(dst, o);
                 }
                 for (; c < width; c++) {
                     dst[t * ld + c] += bias[biasAt + c];

@@ -208,8 +208,9 @@ public final class EagerEncoder {
         SectionTimer.mark("fwd.dense.attn_out");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.residualLayerNorm(z1, param.apply(attentionOutput(l, "bias")),
-                flatMask(p, DropoutMasks.attentionOutput(l), n, h), x, param.apply(attentionLayerNorm(l, "weight")), param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(),
-                arena.get(slotName(p, l, "xhat1"), n, h), arena.get(slotName(p, l, "rstd1"), n, 1), a1);
+                flatMask(p, DropoutMasks.attentionOutput(l), n, h), x, param.apply(attentionLayerNorm(l, "weight")),
+                param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(), arena.get(slotName(p, l, "xhat1"), n, h),
+                arena.get(slotName(p, l, "rstd1"), n, 1), a1);
         SectionTimer.mark("fwd.layernorm");
 
         int inner = config.intermediateSize();

@@ -26,7 +26,8 @@ public final class GradientClipping {
 
     /** Float32, c-order, contiguous from offset 0, and the vector kernels on. */
     private static boolean vectorKernel(INDArray g) {
-        return org.sentence4j.graphs.eager.VectorKernels.enabled() && g.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+        return org.sentence4j.graphs.eager.VectorKernels.enabled()
+                && g.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
                 && g.ordering() == 'c' && g.offset() == 0 && g.elementWiseStride() == 1 && !g.isView();
     }
 
