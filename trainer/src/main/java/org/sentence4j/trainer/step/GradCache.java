@@ -11,6 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sentence4j.graphs.bert.BertConfig;
 import org.sentence4j.graphs.bert.DropoutMasks;
 import org.sentence4j.graphs.eager.EagerEncoder;
+import org.sentence4j.graphs.progress.ProgressBar;
 import org.sentence4j.graphs.text.TokenBatch;
 
 /**
@@ -23,7 +24,9 @@ import org.sentence4j.graphs.text.TokenBatch;
  *
  * <p>Each chunk draws its dropout masks from its own seed and both passes use the same ones, so the
  * embeddings the loss saw are the ones differentiated. A chunk keeps only the positions up to its longest
- * row (trailing padding of the whole batch is cut), which also makes short chunks cheaper.
+ * row (trailing padding of the whole batch is cut), which also makes short chunks cheaper. With the loss's
+ * {@code show_progress_bar} each pass over a column's chunks shows a progress bar (rate and ETA), as
+ * sentence-transformers' "Embed mini-batches".
  */
 final class GradCache {
 
@@ -35,13 +38,16 @@ final class GradCache {
     private final DataType dataType;
     private final int rowsPerChunk;
     private final Integer tokensPerChunk;
+    /** Makes the progress bar of a pass (label, chunks), or null for none. */
+    private java.util.function.BiFunction<String, Integer, ProgressBar> progress;
 
     /**
-     * @param rowsPerChunk   {@code mini_batch_size}: rows per chunk
-     * @param tokensPerChunk {@code mini_batch_num_tokens}: when set, chunks are packed greedily with whole
-     *                       rows up to this many real (non-padding) tokens, at least one row each
+     * @param rowsPerChunk    {@code mini_batch_size}: rows per chunk
+     * @param tokensPerChunk  {@code mini_batch_num_tokens}: when set, chunks are packed greedily with whole
+     *                        rows up to this many real (non-padding) tokens, at least one row each
+     * @param showProgressBar {@code show_progress_bar}: a progress bar over the chunks of each pass
      */
-    GradCache(BertConfig config, DataType dataType, int rowsPerChunk, Integer tokensPerChunk) {
+    GradCache(BertConfig config, DataType dataType, int rowsPerChunk, Integer tokensPerChunk, boolean showProgressBar) {
         if (rowsPerChunk <= 0) {
             throw new IllegalArgumentException("mini_batch_size must be > 0, got " + rowsPerChunk);
         }
@@ -49,6 +55,17 @@ final class GradCache {
         this.dataType = dataType;
         this.rowsPerChunk = rowsPerChunk;
         this.tokensPerChunk = tokensPerChunk;
+        this.progress = showProgressBar ? (label, n) -> new ProgressBar(label, n, "mini-batches") : null;
+    }
+
+    /** Replaces how progress bars are made (tests write them to a buffer); null turns them off. */
+    GradCache withProgress(java.util.function.BiFunction<String, Integer, ProgressBar> bars) {
+        this.progress = bars;
+        return this;
+    }
+
+    private ProgressBar bar(String label, int chunks) {
+        return progress == null ? null : progress.apply(label, chunks);
     }
 
     /** The chunks of a column's batch, each with its dropout seed derived from the column's. */
@@ -77,23 +94,33 @@ final class GradCache {
     /** First pass: the column's sentence embeddings [rows, D], chunk by chunk, with dropout, nothing kept. */
     INDArray embed(EagerEncoder eager, List<Chunk> chunks, int rows) {
         INDArray out = null;
-        for (Chunk c : chunks) {
-            INDArray e = eager.forward("gradcache", c.tokens(), config.numHiddenLayers(), masks(c), false, false)
-                    .sentenceEmbedding();
-            if (out == null) {
-                out = Nd4j.create(e.dataType(), rows, e.size(1));
+        try (ProgressBar bar = bar("Embed mini-batches", chunks.size())) {
+            for (Chunk c : chunks) {
+                INDArray e = eager.forward("gradcache", c.tokens(), config.numHiddenLayers(), masks(c), false, false)
+                        .sentenceEmbedding();
+                if (out == null) {
+                    out = Nd4j.create(e.dataType(), rows, e.size(1));
+                }
+                out.get(NDArrayIndex.interval(c.from(), c.to()), NDArrayIndex.all()).assign(e);
+                if (bar != null) {
+                    bar.advance(1);
+                }
             }
-            out.get(NDArrayIndex.interval(c.from(), c.to()), NDArrayIndex.all()).assign(e);
         }
         return out;
     }
 
     /** Second pass: each chunk again, back-propagating its rows of {@code dEmbeddings} into {@code grads}. */
     void backward(EagerEncoder eager, List<Chunk> chunks, INDArray dEmbeddings, Map<String, INDArray> grads) {
-        for (Chunk c : chunks) {
-            EagerEncoder.Pass pass = eager.forward("gradcache", c.tokens(), config.numHiddenLayers(), masks(c), true, false);
-            INDArray rows = dEmbeddings.get(NDArrayIndex.interval(c.from(), c.to()), NDArrayIndex.all()).dup();
-            eager.backward(pass, rows, List.of(), grads);
+        try (ProgressBar bar = bar("Backward mini-batches", chunks.size())) {
+            for (Chunk c : chunks) {
+                EagerEncoder.Pass pass = eager.forward("gradcache", c.tokens(), config.numHiddenLayers(), masks(c), true, false);
+                INDArray rows = dEmbeddings.get(NDArrayIndex.interval(c.from(), c.to()), NDArrayIndex.all()).dup();
+                eager.backward(pass, rows, List.of(), grads);
+                if (bar != null) {
+                    bar.advance(1);
+                }
+            }
         }
     }
 

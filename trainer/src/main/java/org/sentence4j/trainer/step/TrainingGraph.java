@@ -125,7 +125,8 @@ public final class TrainingGraph {
             in.guideEmbeddings(guide);
         }
         this.gradCache = loss instanceof GradientCachedLoss cached && cached.usesGradientCache()
-                ? new GradCache(encoder.config(), encoder.dataType(), cached.miniBatchSize(), cached.miniBatchNumTokens())
+                ? new GradCache(encoder.config(), encoder.dataType(), cached.miniBatchSize(), cached.miniBatchNumTokens(),
+                        cached.showProgressBar())
                 : null;
         this.output = loss.build(in.build());
         output.parameters().forEach((k, v) -> lossParameters.put(LOSS_PARAMETER_PREFIX + k, v.name()));

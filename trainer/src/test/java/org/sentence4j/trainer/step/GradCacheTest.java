@@ -58,6 +58,37 @@ class GradCacheTest {
         }
     }
 
+    @Test
+    void showProgressBarReportsEachPassOverTheChunks() throws Exception {
+        try (SentenceEncoder model = SentenceEncoder.load(SharedFolder.stModel("tiny-bert-mean"))) {
+            BertEncoder encoder = model.encoder();
+            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream out = new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);
+            GradCache cache = new GradCache(encoder.config(), encoder.dataType(), 4, null, true)
+                    .withProgress((label, n) -> new org.sentence4j.graphs.progress.ProgressBar(label, n, "mini-batches", out,
+                            false, 0, System::nanoTime));
+            TokenBatch anchors = model.tokenizer().tokenize(ANCHORS);
+            List<GradCache.Chunk> chunks = cache.chunks(anchors, 3);
+            assertEquals(2, chunks.size(), "6 rows in chunks of 4");
+            org.sentence4j.graphs.eager.EagerEncoder eager = encoder.eager();
+            INDArray embeddings = cache.embed(eager, chunks, anchors.batchSize());
+            cache.backward(eager, chunks, embeddings.dup(), eager.zeroGradients());
+            String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.contains("Embed mini-batches") && text.contains("Backward mini-batches"), text);
+            assertTrue(text.contains("2/2"), text);
+            // off by default: no bar is made
+            GradCache quiet = new GradCache(encoder.config(), encoder.dataType(), 4, null, false);
+            java.io.ByteArrayOutputStream none = new java.io.ByteArrayOutputStream();
+            System.setErr(new java.io.PrintStream(none, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                quiet.embed(eager, chunks, anchors.batchSize());
+            } finally {
+                System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true));
+            }
+            assertEquals("", none.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     private static StepResult step(BertEncoder encoder, String lossName, Map<String, Object> options, List<TokenBatch> batch) {
         SentenceLoss loss = LossRegistry.defaults().create(lossName, options);
         TrainingGraph graph = new TrainingGraph(encoder, loss, lossName, 2, null, 0);
