@@ -184,7 +184,7 @@ public final class EagerEncoder {
                 .addOutputs(sum).addIntegerArguments(0).build());
         INDArray positions = param.apply(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all());
         Nd4j.exec(new BroadcastAddOp(sum.reshape(p.batch, p.seq, h), positions, sum.reshape(p.batch, p.seq, h), 1, 2));
-        Nd4j.gemm(p.typeOneHot, param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
+        Gemm.gemm(p.typeOneHot, param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
         INDArray out = hidden(p, 0);
         EagerOps.residualLayerNorm(sum, null, null, null, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
                 param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), arena.get(slotName(p, -1, "xhat"), n, h),
@@ -204,7 +204,7 @@ public final class EagerEncoder {
 
         INDArray z1 = arena.get("scratch.nh", n, h);
         // the output projections' biases are added by the LayerNorm pass that follows
-        Nd4j.gemm(ctx, param.apply(attentionOutput(l, "weight")), z1, false, true, 1.0, 0.0);
+        Gemm.gemm(ctx, param.apply(attentionOutput(l, "weight")), z1, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.attn_out");
         INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.residualLayerNorm(z1, param.apply(attentionOutput(l, "bias")),
@@ -221,7 +221,7 @@ public final class EagerEncoder {
                 arena.get("scratch.ni2", n, inner), g, p.kept ? arena.get(slotName(p, l, "gelu_slope"), n, inner) : null);
         SectionTimer.mark("fwd.ffn_in_gelu");
         INDArray z2 = arena.get("scratch.nh", n, h);
-        Nd4j.gemm(g, param.apply(output(l, "weight")), z2, false, true, 1.0, 0.0);
+        Gemm.gemm(g, param.apply(output(l, "weight")), z2, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.ffn_out");
         EagerOps.residualLayerNorm(z2, param.apply(output(l, "bias")), flatMask(p, DropoutMasks.output(l), n, h), a1,
                 param.apply(outputLayerNorm(l, "weight")), param.apply(outputLayerNorm(l, "bias")), config.layerNormEps(),
@@ -241,7 +241,7 @@ public final class EagerEncoder {
         int d = config.headSize();
         // one product for Q, K and V ([N, 3H]) with their weights copied into one reused [3H, H] buffer
         INDArray qkvFlat = arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
-        Nd4j.gemm(x, qkvWeight(l), qkvFlat, false, true, 1.0, 0.0);
+        Gemm.gemm(x, qkvWeight(l), qkvFlat, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.qkv");
         if (p.fusedAttention) {
             // the fused kernel adds the biases as it reads Q, K and V (forward and backward)
@@ -396,14 +396,14 @@ public final class EagerEncoder {
             EagerOps.addColumnSums(dFlat, db);
         }
         INDArray dW = arena.get("grad.wqkv", 3L * h, h);
-        Nd4j.gemm(dFlat, hidden(p, l), dW, true, false, 1.0, 0.0);
+        Gemm.gemm(dFlat, hidden(p, l), dW, true, false, 1.0, 0.0);
         String[] w = qkvWeights(l);
         String[] b = qkvBiases(l);
         for (int k = 0; k < 3; k++) {
             grads.get(w[k]).addi(dW.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()));
             grads.get(b[k]).addi(db.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h)).reshape(grads.get(b[k]).shape()));
         }
-        Nd4j.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
+        Gemm.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
         SectionTimer.mark("bwd.dense.qkv");
     }
 
@@ -459,7 +459,7 @@ public final class EagerEncoder {
         EagerOps.addColumnSums(dSum.reshape(p.batch, (long) p.seq * h), dPositions);
         grads.get(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all())
                 .addi(dPositions.reshape(p.seq, h));
-        Nd4j.gemm(p.typeOneHot, dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
+        Gemm.gemm(p.typeOneHot, dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
         scatterAddRows(grads.get(WORD_EMBEDDINGS), p.ids, dSum);
         SectionTimer.mark("bwd.embeddings");
     }

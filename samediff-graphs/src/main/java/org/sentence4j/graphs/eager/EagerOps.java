@@ -31,7 +31,7 @@ final class EagerOps {
 
     /** {@code out = x W^T + b} for W in PyTorch's [out, in] layout; {@code out} preallocated [rows, out]. */
     static void dense(INDArray x, INDArray w, INDArray b, INDArray out) {
-        Nd4j.gemm(x, w, out, false, true, 1.0, 0.0);
+        Gemm.gemm(x, w, out, false, true, 1.0, 0.0);
         out.addiRowVector(b);
     }
 
@@ -42,12 +42,12 @@ final class EagerOps {
      */
     static void denseBackward(INDArray dOut, INDArray x, INDArray w, INDArray dW, INDArray db, INDArray dx,
                               boolean addToDx) {
-        Nd4j.gemm(dOut, x, dW, true, false, 1.0, 1.0);
+        Gemm.gemm(dOut, x, dW, true, false, 1.0, 1.0);
         if (db != null) {
             addColumnSums(dOut, db);
         }
         if (dx != null) {
-            Nd4j.gemm(dOut, w, dx, false, false, 1.0, addToDx ? 1.0 : 0.0);
+            Gemm.gemm(dOut, w, dx, false, false, 1.0, addToDx ? 1.0 : 0.0);
         }
     }
 
@@ -58,7 +58,7 @@ final class EagerOps {
      */
     static void addColumnSums(INDArray x, INDArray target) {
         INDArray row = target.reshape(1, x.size(1));
-        Nd4j.gemm(ones(x.dataType(), x.size(0)), x, row, false, false, 1.0, 1.0);
+        Gemm.gemm(ones(x.dataType(), x.size(0)), x, row, false, false, 1.0, 1.0);
         if (row.data() != target.data()) {
             target.assign(row.reshape(target.shape()));
         }
@@ -211,7 +211,7 @@ final class EagerOps {
     static void denseGelu(INDArray x, INDArray w, INDArray b, INDArray u, INDArray density, INDArray out,
                           INDArray slope) {
         if (VectorKernels.enabled() && allSupported(u, out, slope)) {
-            Nd4j.gemm(x, w, u, false, true, 1.0, 0.0);
+            Gemm.gemm(x, w, u, false, true, 1.0, 0.0);
             GeluKernel.gelu(u.data().asNioFloat(), b.dup().data().asFloat(), (int) u.size(0), (int) u.size(1),
                     out.data().asNioFloat(), slope == null ? null : slope.data().asNioFloat());
             return;
