@@ -228,8 +228,8 @@ final class EagerOps {
     static void geluBackward(INDArray dg, INDArray slope, INDArray dBias) {
         if (VectorKernels.enabled() && allSupported(dg, slope)) {
             int width = (int) dg.size(1);
-            double[] sums = GeluKernel.backward(dg.data().asNioFloat(), slope.data().asNioFloat(), (int) dg.size(0), width);
-            dBias.addi(Nd4j.createFromArray(sums).castTo(dBias.dataType()).reshape(dBias.shape()));
+            RowKernels.addSums(dBias, GeluKernel.backward(dg.data().asNioFloat(), slope.data().asNioFloat(),
+                    (int) dg.size(0), width));
             return;
         }
         dg.muli(slope);

@@ -26,7 +26,7 @@ final class GeluKernel {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final int CHUNKS = 16;
+    private static final int CHUNKS = RowKernels.CHUNKS;
 
     private static final float INV_SQRT_2PI = RowKernels.INV_SQRT_2PI;
     private static final float SQRT_HALF = RowKernels.SQRT_HALF;
@@ -51,7 +51,7 @@ final class GeluKernel {
             float[] x = new float[width];
             float[] g = new float[width];
             float[] s = new float[width];
-            for (int r = (int) ((long) rows * c / CHUNKS), stop = (int) ((long) rows * (c + 1) / CHUNKS); r < stop; r++) {
+            for (int r = RowKernels.start(c, rows); r < RowKernels.start(c + 1, rows); r++) {
                 int o = r * width;
                 u.get(o, x, 0, width);
                 row(x, bias, g, slope == null ? null : s, width);
@@ -105,7 +105,7 @@ final class GeluKernel {
             float[] d = new float[width];
             float[] s = new float[width];
             float[] acc = new float[width];
-            for (int r = (int) ((long) rows * c / CHUNKS), stop = (int) ((long) rows * (c + 1) / CHUNKS); r < stop; r++) {
+            for (int r = RowKernels.start(c, rows); r < RowKernels.start(c + 1, rows); r++) {
                 int o = r * width;
                 dg.get(o, d, 0, width);
                 slope.get(o, s, 0, width);

@@ -1,6 +1,5 @@
 package org.sentence4j.graphs.eager;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -40,9 +39,8 @@ final class Gemm {
         Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
     }
 
-    /** Float32, rank 2, row-major with unit column stride, from offset 0 of its buffer. */
+    /** Float32, rank 2, contiguous row-major from offset 0 of its buffer (what the Java kernels read, too). */
     static boolean rowMajor(INDArray x) {
-        return x.dataType() == DataType.FLOAT && x.rank() == 2 && x.ordering() == 'c' && x.offset() == 0
-                && x.stride(1) == 1 && x.stride(0) == x.size(1) && x.data().length() >= x.length();
+        return x.rank() == 2 && RowKernels.supports(x);
     }
 }

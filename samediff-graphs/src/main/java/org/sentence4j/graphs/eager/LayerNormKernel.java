@@ -23,7 +23,7 @@ final class LayerNormKernel {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final int CHUNKS = 16;
+    private static final int CHUNKS = RowKernels.CHUNKS;
 
     private LayerNormKernel() {
     }
@@ -43,7 +43,7 @@ final class LayerNormKernel {
             float[] z = new float[h];
             float[] m = new float[h];
             float[] res = new float[h];
-            for (int r = start(c, rows); r < start(c + 1, rows); r++) {
+            for (int r = RowKernels.start(c, rows); r < RowKernels.start(c + 1, rows); r++) {
                 int o = r * h;
                 y.get(o, z);
                 if (mask != null) {
@@ -102,7 +102,7 @@ final class LayerNormKernel {
             float[] pg = parts[c][0];
             float[] pb = parts[c][1];
             float[] py = parts[c][2];
-            for (int r = start(c, rows); r < start(c + 1, rows); r++) {
+            for (int r = RowKernels.start(c, rows); r < RowKernels.start(c + 1, rows); r++) {
                 int o = r * h;
                 dOut.get(o, d);
                 xhat.get(o, x);
@@ -153,9 +153,5 @@ final class LayerNormKernel {
             }
         }
         return total;
-    }
-
-    private static int start(int chunk, int rows) {
-        return (int) ((long) rows * chunk / CHUNKS);
     }
 }

@@ -23,8 +23,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class RowKernels {
 
-    /** Fixed chunking: the result of a reduction is the same whatever the number of threads. */
-    private static final int CHUNKS = 16;
+    /**
+     * Fixed chunking: the result of a reduction is the same whatever the number of threads. Shared with the
+     * vector-API kernels ({@link GeluKernel}, {@link LayerNormKernel}).
+     */
+    static final int CHUNKS = 16;
 
     private RowKernels() {
     }
@@ -271,7 +274,7 @@ final class RowKernels {
     }
 
     /** Adds h sums to a parameter gradient of length h. */
-    private static void addSums(INDArray target, double[] sums) {
+    static void addSums(INDArray target, double[] sums) {
         target.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(sums).castTo(target.dataType()).reshape(target.shape()));
     }
 
@@ -287,7 +290,8 @@ final class RowKernels {
         target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(total).castTo(target.dataType()).reshape(target.shape()));
     }
 
-    private static int start(int chunk, int rows) {
+    /** First row of a chunk (of {@link #CHUNKS}); chunk {@code CHUNKS} gives {@code rows}. */
+    static int start(int chunk, int rows) {
         return (int) ((long) rows * chunk / CHUNKS);
     }
 }
