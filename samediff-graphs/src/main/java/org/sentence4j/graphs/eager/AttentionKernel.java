@@ -56,7 +56,6 @@ final class AttentionKernel {
         final float[] ds;    // [tp, tp]: gradient of the probabilities, then of the scores
         final float[] mk;    // [tp, tp]: the block's dropout mask
         final float[] out;   // [tp, dp]
-        final float[] out2;  // [tp, dp]
         final float[] dc;    // [tp, dp]
         final float[] keyBias;  // [tp]
 
@@ -72,7 +71,6 @@ final class AttentionKernel {
             ds = new float[tp * tp];
             mk = new float[tp * tp];
             out = new float[tp * dp];
-            out2 = new float[tp * dp];
             dc = new float[tp * dp];
             keyBias = new float[tp];
         }
@@ -178,8 +176,7 @@ final class AttentionKernel {
             }
             // dV [tp, dp] = P_dropped^T dC
             product(used, 1, tp, w.dc, dp, w.out, dp, tp, dp, seq);
-            store(dqkv, 2 * hidden, b, seq, stride, col, head, w.out, dp);
-            columnSums(w.out, dp, seq, head, biasSums, b * stride + 2 * hidden + col);
+            storeGradient(w, dqkv, biasSums, 2 * hidden, b, seq, stride, col, head);
             // dP [tp, tp] = dC V^T, then through dropout and softmax: dS = P * (dP - rowsum(P * dP)) / sqrt(head)
             product(w.dc, dp, 1, w.t1, tp, w.ds, tp, tp, tp, head);
             for (int i = 0; i < seq; i++) {
@@ -190,11 +187,9 @@ final class AttentionKernel {
             }
             // dQ = dS K, dK = dS^T Q (sums over the seq real positions)
             product(w.ds, tp, 1, w.k, dp, w.out, dp, tp, dp, seq);
-            store(dqkv, 0, b, seq, stride, col, head, w.out, dp);
-            columnSums(w.out, dp, seq, head, biasSums, b * stride + col);
-            product(w.ds, 1, tp, w.q, dp, w.out2, dp, tp, dp, seq);
-            store(dqkv, hidden, b, seq, stride, col, head, w.out2, dp);
-            columnSums(w.out2, dp, seq, head, biasSums, b * stride + hidden + col);
+            storeGradient(w, dqkv, biasSums, 0, b, seq, stride, col, head);
+            product(w.ds, 1, tp, w.q, dp, w.out, dp, tp, dp, seq);
+            storeGradient(w, dqkv, biasSums, hidden, b, seq, stride, col, head);
         });
     }
 
@@ -256,6 +251,16 @@ final class AttentionKernel {
                 buf.get((int) (base + (long) i * seq), a, i * ld, seq);
             }
         }
+    }
+
+    /**
+     * Writes the block's gradient in {@code w.out} to the columns of dqkv from {@code part + col} on (part 0, H
+     * or 2H: Q, K or V) and its column sums, the sequence's share of the bias gradient, into biasSums.
+     */
+    private static void storeGradient(Block w, FloatBuffer dqkv, float[] biasSums, int part, int b, int seq, int stride,
+                                      int col, int head) {
+        store(dqkv, part, b, seq, stride, col, head, w.out, w.dp);
+        columnSums(w.out, w.dp, seq, head, biasSums, b * stride + part + col);
     }
 
     /** dst[at + c] = sum over t < rows of a[t·ld + c], for c < width. */
