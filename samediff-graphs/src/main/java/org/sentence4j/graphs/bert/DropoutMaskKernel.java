@@ -24,7 +24,7 @@ final class DropoutMaskKernel {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final int DRAWS = LS.length();
     private static final int UNITS = FS.length();
-    private static final long GAMMA = 0x9e3779b97f4a7c15L;
+    private static final long GAMMA = DropoutMasks.GOLDEN_GAMMA;
     private static final long[] STEPS = new long[DRAWS];
 
     static {
@@ -53,8 +53,8 @@ final class DropoutMaskKernel {
             for (; i + UNITS <= len; i += UNITS) {
                 long state = seed + (long) ((start + i) >> 1) * GAMMA;
                 LongVector z = steps.add(state);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xbf58476d1ce4e5b9L);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94d049bb133111ebL);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(DropoutMasks.MIX_1);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(DropoutMasks.MIX_2);
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
                 // swap the halves so that, as 32-bit lanes, each draw reads (high, low): units 2k and 2k + 1
                 LongVector swapped = z.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.OR,
@@ -74,10 +74,7 @@ final class DropoutMaskKernel {
 
     /** Whether unit e is dropped: draw e / 2, its high half for even e, its low half for odd e. */
     static boolean unit(long seed, long e, long threshold) {
-        long z = seed + ((e >> 1) + 1) * GAMMA;
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        z ^= z >>> 31;
+        long z = DropoutMasks.mix(seed + ((e >> 1) + 1) * GAMMA);
         long u = (e & 1) == 0 ? z >>> 32 : z & 0xFFFFFFFFL;
         return u < threshold;
     }

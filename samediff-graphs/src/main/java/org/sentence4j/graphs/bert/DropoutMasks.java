@@ -124,12 +124,22 @@ public final class DropoutMasks {
         return new DropoutMasks(masks);
     }
 
-    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+    /** SplitMix64: the state's increment and the two multipliers of its output mix (shared with the vector draw). */
+    static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+    static final long MIX_1 = 0xbf58476d1ce4e5b9L;
+    static final long MIX_2 = 0x94d049bb133111ebL;
+
+    /** SplitMix64's output function of a state. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * MIX_1;
+        z = (z ^ (z >>> 27)) * MIX_2;
+        return z ^ (z >>> 31);
+    }
 
     /**
      * Fills one float32 mask: 0 with probability p, {@code 1/(1-p)} otherwise, from a SplitMix64 stream
      * (two 32-bit uniforms per 64-bit draw; a unit is dropped when its uniform is below p * 2^32), block by
-     * block into native memory. The generator is inlined so the loop stays a few instructions per unit.
+     * block into native memory.
      */
     private static void draw(long seed, double p, INDArray mask) {
         if (mask.dataType() != DataType.FLOAT || mask.ordering() != 'c' || mask.offset() != 0) {
@@ -138,21 +148,18 @@ public final class DropoutMasks {
         float keep = (float) (1.0 / (1.0 - p));
         int n = Math.toIntExact(mask.length());
         java.nio.FloatBuffer out = mask.data().asNioFloat();
-        float[] block = new float[8192];
         long threshold = (long) Math.floor(p * 4294967296.0);
         if (org.sentence4j.graphs.eager.VectorKernels.enabled() && DropoutMaskKernel.supports(threshold)) {
             DropoutMaskKernel.fill(seed, threshold, keep, out, n);
             return;
         }
+        float[] block = new float[8192];
         long state = seed;
         for (int start = 0; start < n; start += block.length) {
             int len = Math.min(block.length, n - start);
             for (int i = 0; i < len; i += 2) {
                 state += GOLDEN_GAMMA;
-                long z = state;
-                z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-                z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-                z ^= z >>> 31;
+                long z = mix(state);
                 block[i] = (z >>> 32) < threshold ? 0f : keep;
                 if (i + 1 < len) {
                     block[i + 1] = (z & 0xFFFFFFFFL) < threshold ? 0f : keep;
