@@ -91,8 +91,8 @@ public final class AdamW {
         }
     }
 
-    /** Float32, c-order, contiguous from offset 0: what {@link #fusedStep} reads directly. */
-    private static boolean fusable(INDArray... arrays) {
+    /** Float32, c-order, contiguous from offset 0: what {@link #fusedStep} (and gradient clipping) read directly. */
+    static boolean fusable(INDArray... arrays) {
         for (INDArray a : arrays) {
             if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.offset() != 0 || a.elementWiseStride() != 1
                     || a.isView()) {

@@ -24,11 +24,9 @@ public final class GradientClipping {
         return Math.sqrt(sq);
     }
 
-    /** Float32, c-order, contiguous from offset 0, and the vector kernels on. */
+    /** The vector kernels on and a gradient they can read directly (the layout AdamW's fused step reads). */
     private static boolean vectorKernel(INDArray g) {
-        return org.sentence4j.graphs.eager.VectorKernels.enabled()
-                && g.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
-                && g.ordering() == 'c' && g.offset() == 0 && g.elementWiseStride() == 1 && !g.isView();
+        return org.sentence4j.graphs.eager.VectorKernels.enabled() && AdamW.fusable(g);
     }
 
     /** Scales every gradient in place so that the global norm is at most {@code maxNorm}; returns the norm before. */
