@@ -126,16 +126,25 @@ class FiniteDifferenceGradientTest {
     private static void compareInput(String what, EmbeddingLossRunner.Prepared prepared, String input, INDArray values,
                                      INDArray grad, Random rng) {
         INDArray x = values.castTo(DataType.DOUBLE).dup();
-        INDArray flat = x.reshape(-1);
-        for (long idx : sample(flat.length(), rng)) {
-            double v = flat.getDouble(idx);
-            flat.putScalar(idx, v + H);
-            double plus = prepared.value(Map.of(input, x)).loss();
-            flat.putScalar(idx, v - H);
-            double minus = prepared.value(Map.of(input, x)).loss();
-            flat.putScalar(idx, v);
-            assertClose(what + "[" + idx + "]", (plus - minus) / (2 * H), grad.reshape(-1).getDouble(idx), grad);
+        for (long idx : sample(x.length(), rng)) {
+            assertClose(what + "[" + idx + "]", centralDifference(prepared, input, x, idx), grad.reshape(-1).getDouble(idx),
+                    grad);
         }
+    }
+
+    /**
+     * The loss's derivative with respect to entry {@code idx} of the (float64) input {@code x} by central
+     * differences of step {@link #H}; {@code x} is left as it was.
+     */
+    static double centralDifference(EmbeddingLossRunner.Prepared prepared, String input, INDArray x, long idx) {
+        INDArray flat = x.reshape(-1);
+        double v = flat.getDouble(idx);
+        flat.putScalar(idx, v + H);
+        double plus = prepared.value(Map.of(input, x)).loss();
+        flat.putScalar(idx, v - H);
+        double minus = prepared.value(Map.of(input, x)).loss();
+        flat.putScalar(idx, v);
+        return (plus - minus) / (2 * H);
     }
 
     private static void assertClose(String what, double numeric, double analytic, INDArray wholeGradient) {

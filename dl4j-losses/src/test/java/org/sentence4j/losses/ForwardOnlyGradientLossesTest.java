@@ -26,7 +26,6 @@ import org.sentence4j.losses.runner.LossEvaluation;
 class ForwardOnlyGradientLossesTest {
 
     private static final LossRegistry REGISTRY = LossRegistry.defaults();
-    private static final double H = 1e-6;
     private static final String COSINE = "BatchHardTripletLossDistanceFunction.cosine_distance";
 
     private static INDArray random(long seed, long rows, long dim) {
@@ -46,16 +45,9 @@ class ForwardOnlyGradientLossesTest {
         for (int c = 0; c < batch.columns().size(); c++) {
             String input = p.columnInputs().get(c);
             INDArray x = batch.columns().get(c).castTo(DataType.DOUBLE).dup();
-            INDArray flat = x.reshape(-1);
             INDArray grad = analytic.gradColumns().get(c).reshape(-1);
-            for (long i = 0; i < flat.length(); i++) {
-                double v = flat.getDouble(i);
-                flat.putScalar(i, v + H);
-                double plus = p.value(Map.of(input, x)).loss();
-                flat.putScalar(i, v - H);
-                double minus = p.value(Map.of(input, x)).loss();
-                flat.putScalar(i, v);
-                double numeric = (plus - minus) / (2 * H);
+            for (long i = 0; i < x.length(); i++) {
+                double numeric = FiniteDifferenceGradientTest.centralDifference(p, input, x, i);
                 double g = grad.getDouble(i);
                 assertTrue(Math.abs(numeric - g) <= 1e-6 + 1e-5 * Math.abs(numeric),
                         loss.name() + " column " + c + " entry " + i + ": analytic " + g + ", numeric " + numeric);
