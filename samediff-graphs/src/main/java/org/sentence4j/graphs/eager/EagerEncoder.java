@@ -84,7 +84,7 @@ public final class EagerEncoder {
         private final INDArray typeOneHot;
         /** Attention through {@link AttentionKernel} (float32 with the vector API), else through ND4J ops. */
         private final boolean fusedAttention;
-        /** Added to the attention score of each key [B·T] on the fused path: 0 for a token, -1e9 for padding. */
+        /** Added to each key's attention score [B·T] on the fused path (else null): 0 for a token, -1e9 for padding. */
         private final float[] keyBias;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
 
@@ -101,12 +101,7 @@ public final class EagerEncoder {
             this.typeOneHot = typeOneHot(types);
             this.fusedAttention = dataType == DataType.FLOAT && VectorKernels.enabled()
                     && !Boolean.getBoolean("sentence4j.eager.noJavaKernels");
-            this.keyBias = new float[batch * seq];
-            for (int i = 0; i < batch; i++) {
-                for (int t = 0; t < seq; t++) {
-                    keyBias[i * seq + t] = (float) ((1 - mask[i][t]) * MASKED_SCORE);
-                }
-            }
+            this.keyBias = fusedAttention ? keyBias(mask) : null;
         }
 
         /** The pooled (and normalised) sentence embedding [B, D] of the last hidden state. */
@@ -162,7 +157,7 @@ public final class EagerEncoder {
         if (allLayers) {
             p.pooled.add(pooling.forward(hidden(p, 0).reshape(p.batch, p.seq, h), p.mask));
         }
-        INDArray bias = attentionBias(p);
+        INDArray bias = p.fusedAttention ? null : attentionBias(p); // the fused kernel reads p.keyBias
         for (int l = 0; l < numLayers; l++) {
             layer(p, l, bias);
             if (allLayers && l < numLayers - 1) {
@@ -281,6 +276,18 @@ public final class EagerEncoder {
         SectionTimer.mark("fwd.attn.dropout_context");
         ctx.reshape(p.batch, p.seq, heads, d).assign(context.permute(0, 2, 1, 3));
         SectionTimer.mark("fwd.attn.permute");
+    }
+
+    /** (1 - mask) * -1e9 flat [B·T] in float32, for the fused attention kernel. */
+    private static float[] keyBias(double[][] mask) {
+        int seq = mask.length == 0 ? 0 : mask[0].length;
+        float[] bias = new float[mask.length * seq];
+        for (int i = 0; i < mask.length; i++) {
+            for (int t = 0; t < seq; t++) {
+                bias[i * seq + t] = (float) ((1 - mask[i][t]) * MASKED_SCORE);
+            }
+        }
+        return bias;
     }
 
     /** (1 - mask) * -1e9 as [B, T], broadcast over heads and queries. */
