@@ -11,15 +11,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.SentenceEmbedder;
 import org.sentence4j.graphs.SentenceEncoder;
 import org.sentence4j.graphs.progress.ProgressBar;
-import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.LabelKind;
-import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.SentenceLoss;
 import org.sentence4j.trainer.card.ModelCard;
 import org.sentence4j.trainer.card.ModelCardData;
@@ -36,6 +32,7 @@ import org.sentence4j.trainer.evaluation.Evaluator;
 import org.sentence4j.trainer.optim.AdamW;
 import org.sentence4j.trainer.optim.GradientClipping;
 import org.sentence4j.trainer.optim.LinearSchedule;
+import org.sentence4j.trainer.step.DatasetStep;
 import org.sentence4j.trainer.step.StepResult;
 import org.sentence4j.trainer.step.TrainingGraph;
 
@@ -115,15 +112,9 @@ public final class SentenceTransformerTrainer {
 
     TrainingResult run(Checkpoint resume) throws IOException {
         long t0 = System.nanoTime();
-        Map<String, TrainingGraph> graphs = new LinkedHashMap<>();
+        Map<String, DatasetStep> graphs = new LinkedHashMap<>();
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
-            Dataset ds = e.getValue();
-            SentenceLoss loss = losses.get(e.getKey());
-            long[] labelShape = !ds.hasLabels() ? null
-                    : ds.labelKind() == LabelKind.VECTOR ? new long[] {-1, ds.labelWidth()} : new long[] {-1};
-            int guideWidth = loss.usesGuideEmbeddings() ? guideWidth() : 0;
-            graphs.put(e.getKey(), new TrainingGraph(model.encoder(), loss, "train/" + e.getKey(), ds.columns().size(),
-                    labelShape, guideWidth));
+            graphs.put(e.getKey(), new DatasetStep(model, e.getValue(), losses.get(e.getKey()), guide, "train/" + e.getKey()));
         }
         Map<String, INDArray> params = parameters(graphs);
 
@@ -173,10 +164,10 @@ public final class SentenceTransformerTrainer {
                     continue;
                 }
                 NamedBatch nb = cursor.next();
-                Dataset ds = datasets.get(nb.dataset());
-                TrainingGraph graph = graphs.get(nb.dataset());
-                StepResult r = graph.step(tokenize(ds, nb.rows()), labels(ds, nb.rows()), guide(graph, ds, nb.rows()),
-                        state.dropoutSeed() * 1_000_003L + step * 64 + micro, new Random(state.stepRngSeed() * 1_000_003L + step));
+                DatasetStep datasetStep = graphs.get(nb.dataset());
+                TrainingGraph graph = datasetStep.graph();
+                StepResult r = datasetStep.run(nb.rows(), state.dropoutSeed() * 1_000_003L + step * 64 + micro,
+                        new Random(state.stepRngSeed() * 1_000_003L + step));
                 if (!Double.isFinite(r.loss())) {
                     String msg = "step " + (step + 1) + ": " + graph.loss().name() + " on dataset '" + nb.dataset() + "' gave a "
                             + (Double.isNaN(r.loss()) ? "NaN" : "non-finite") + " loss (" + r.loss() + "), components " + r.components()
@@ -323,9 +314,9 @@ public final class SentenceTransformerTrainer {
         return sb.toString();
     }
 
-    private Map<String, INDArray> parameters(Map<String, TrainingGraph> graphs) {
+    private Map<String, INDArray> parameters(Map<String, DatasetStep> graphs) {
         Map<String, INDArray> all = new LinkedHashMap<>();
-        graphs.forEach((ds, g) -> g.parameters().forEach((k, v) -> all.put(lossKey(ds, k), v)));
+        graphs.forEach((ds, g) -> g.graph().parameters().forEach((k, v) -> all.put(lossKey(ds, k), v)));
         return all;
     }
 
@@ -367,42 +358,6 @@ public final class SentenceTransformerTrainer {
             sums.put(k, buffer);
         });
         return sums;
-    }
-
-    private List<TokenBatch> tokenize(Dataset ds, int[] rows) {
-        List<TokenBatch> cols = new ArrayList<>();
-        for (int c = 0; c < ds.columns().size(); c++) {
-            cols.add(model.tokenizer().tokenize(ds.texts(c, rows)));
-        }
-        return cols;
-    }
-
-    private static INDArray labels(Dataset ds, int[] rows) {
-        if (!ds.hasLabels()) {
-            return null;
-        }
-        if (ds.labelKind() == LabelKind.VECTOR) {
-            return Nd4j.createFromArray(ds.labelVectors(rows)).castTo(DataType.FLOAT);
-        }
-        return Nd4j.createFromArray(ds.labels(rows)).castTo(DataType.FLOAT);
-    }
-
-    private List<INDArray> guide(TrainingGraph graph, Dataset ds, int[] rows) {
-        if (!graph.loss().usesGuideEmbeddings()) {
-            return null;
-        }
-        List<INDArray> out = new ArrayList<>();
-        for (int c = 0; c < ds.columns().size(); c++) {
-            out.add(guide.embed(ds.texts(c, rows)));
-        }
-        return out;
-    }
-
-    private int guideWidth() {
-        if (guide == null) {
-            throw new LossInputException("a GIST loss needs a guide model: give the trainer one with Builder.guide(...)");
-        }
-        return (int) guide.embed(List.of("width probe")).size(1);
     }
 
     public SentenceEncoder model() {

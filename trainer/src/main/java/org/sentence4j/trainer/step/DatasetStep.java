@@ -1,0 +1,110 @@
+package org.sentence4j.trainer.step;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sentence4j.graphs.SentenceEmbedder;
+import org.sentence4j.graphs.SentenceEncoder;
+import org.sentence4j.graphs.text.TokenBatch;
+import org.sentence4j.losses.LabelKind;
+import org.sentence4j.losses.LossInputException;
+import org.sentence4j.losses.SentenceLoss;
+import org.sentence4j.trainer.data.Dataset;
+
+/**
+ * One training dataset's loss on the model: from rows of the dataset to a forward and backward pass. It
+ * tokenizes every input column with the model's tokenizer, gathers the labels, embeds the columns with the
+ * guide model when the loss asks for one, and runs the {@link TrainingGraph}.
+ *
+ * <p>This is the whole of what the trainer does for a micro-batch before the optimizer; it is a class of its
+ * own so that the reference checks against sentence-transformers (the model-step fixtures) run the very code
+ * that training runs, as the Python trainer's {@code training_step} is what those fixtures record.
+ */
+public final class DatasetStep {
+
+    private final SentenceEncoder model;
+    private final Dataset dataset;
+    private final TrainingGraph graph;
+    private final SentenceEmbedder guide;
+
+    /**
+     * @param model   the model being trained (its tokenizer and encoder)
+     * @param dataset the training dataset; its column count and label kind shape the loss's inputs
+     * @param loss    the loss trained on this dataset
+     * @param guide   the frozen guide model for losses that use one (GIST), else may be {@code null}
+     * @param name    a name for messages (e.g. {@code train/<dataset>})
+     */
+    public DatasetStep(SentenceEncoder model, Dataset dataset, SentenceLoss loss, SentenceEmbedder guide, String name) {
+        this.model = model;
+        this.dataset = dataset;
+        this.guide = guide;
+        long[] labelShape = !dataset.hasLabels() ? null
+                : dataset.labelKind() == LabelKind.VECTOR ? new long[] {-1, dataset.labelWidth()} : new long[] {-1};
+        int guideWidth = loss.usesGuideEmbeddings() ? guideWidth(guide) : 0;
+        this.graph = new TrainingGraph(model.encoder(), loss, name, dataset.columns().size(), labelShape, guideWidth);
+    }
+
+    /** The training computation (its parameters are what the optimizer updates). */
+    public TrainingGraph graph() {
+        return graph;
+    }
+
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    /**
+     * Forward and backward on the given rows of the dataset, in that order.
+     *
+     * @param rows        row indices of the batch
+     * @param dropoutSeed seed of the step's dropout masks
+     * @param rng         draws the loss's per-step inputs (sampled Matryoshka dims, layers)
+     */
+    public StepResult run(int[] rows, long dropoutSeed, Random rng) {
+        if (rows.length == 0) {
+            throw new LossInputException(graph.loss().name() + " on dataset '" + dataset.name() + "': the batch is empty.");
+        }
+        return graph.step(tokenize(rows), labels(rows), guideEmbeddings(rows), dropoutSeed, rng);
+    }
+
+    /** Each input column's texts of the batch through the model's tokenizer (padded to the column's longest). */
+    List<TokenBatch> tokenize(int[] rows) {
+        List<TokenBatch> cols = new ArrayList<>();
+        for (int c = 0; c < dataset.columns().size(); c++) {
+            cols.add(model.tokenizer().tokenize(dataset.texts(c, rows)));
+        }
+        return cols;
+    }
+
+    private INDArray labels(int[] rows) {
+        if (!dataset.hasLabels()) {
+            return null;
+        }
+        if (dataset.labelKind() == LabelKind.VECTOR) {
+            return Nd4j.createFromArray(dataset.labelVectors(rows)).castTo(DataType.FLOAT);
+        }
+        return Nd4j.createFromArray(dataset.labels(rows)).castTo(DataType.FLOAT);
+    }
+
+    private List<INDArray> guideEmbeddings(int[] rows) {
+        if (!graph.loss().usesGuideEmbeddings()) {
+            return null;
+        }
+        List<INDArray> out = new ArrayList<>();
+        for (int c = 0; c < dataset.columns().size(); c++) {
+            out.add(guide.embed(dataset.texts(c, rows)));
+        }
+        return out;
+    }
+
+    private static int guideWidth(SentenceEmbedder guide) {
+        if (guide == null) {
+            throw new LossInputException("a GIST loss needs a guide model: give the trainer one with Builder.guide(...)");
+        }
+        return (int) guide.embed(List.of("width probe")).size(1);
+    }
+}
