@@ -63,6 +63,21 @@ class ModelStepFixturesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Worst error of each case as a fraction of its tolerance, for the summary printed at the end. */
     private static final Map<String, String> SUMMARY = new TreeMap<>();
+    /**
+     * Model folders loaded once per run: a step only reads the weights (gradients go to the step's own
+     * arrays and no optimizer runs), so cases can share a loaded model.
+     */
+    private static final Map<Path, SentenceEncoder> MODELS = new java.util.HashMap<>();
+
+    private static SentenceEncoder model(Path folder) throws IOException {
+        Path key = folder.toAbsolutePath().normalize();
+        SentenceEncoder m = MODELS.get(key);
+        if (m == null) {
+            m = SentenceEncoder.load(key);
+            MODELS.put(key, m);
+        }
+        return m;
+    }
 
     @TestFactory
     Stream<DynamicTest> everyCase() throws IOException {
@@ -83,6 +98,8 @@ class ModelStepFixturesTest {
 
     @AfterAll
     static void printSummary() {
+        MODELS.values().forEach(SentenceEncoder::close);
+        MODELS.clear();
         System.out.println("model-step fixtures: worst error as a fraction of the tolerance");
         SUMMARY.forEach((k, v) -> System.out.println("  " + k + "  " + v));
     }
@@ -101,65 +118,47 @@ class ModelStepFixturesTest {
         assertEquals("model-step/1", c.path("format").asText(), caseDir + ": not a model-step/1 case");
         String name = c.get("name").asText();
         Setup s = setUp(dir, c);
-        try {
-            int rows = s.dataset.size();
-            int[] all = IntStream.range(0, rows).toArray();
-            checkTokenization(c, s.step.tokenize(all));
-            loadExtraState(caseDir, c, s.step.graph());
+        int rows = s.dataset.size();
+        int[] all = IntStream.range(0, rows).toArray();
+        checkTokenization(c, s.step.tokenize(all));
+        loadExtraState(caseDir, c, s.step.graph());
 
-            StepResult r = s.step.run(all, 0L, new Random(0));
+        StepResult r = s.step.run(all, 0L, new Random(0));
 
-            JsonNode tol = c.get("tolerance");
-            double expectedLoss = c.get("expected").get("loss").asDouble();
-            double lossAllowed = tol.get("loss").get("atol").asDouble() + tol.get("loss").get("rtol").asDouble() * Math.abs(expectedLoss);
-            double lossErr = Math.abs(r.loss() - expectedLoss);
-            assertTrue(lossErr <= lossAllowed, String.format(Locale.ROOT, "%s: loss %.9g, expected %.9g (error %.3g > %.3g)",
-                    name, r.loss(), expectedLoss, lossErr, lossAllowed));
-            JsonNode comps = c.get("expected").get("components");
-            if (comps != null && !comps.isNull()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = comps.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    Double ours = r.components().get(e.getKey());
-                    assertNotNull(ours, name + ": no component '" + e.getKey() + "' (have " + r.components().keySet() + ")");
-                    double want = e.getValue().asDouble();
-                    assertTrue(Math.abs(ours - want) <= tol.get("loss").get("atol").asDouble()
-                            + tol.get("loss").get("rtol").asDouble() * Math.abs(want), name + ": component " + e.getKey());
-                }
+        JsonNode tol = c.get("tolerance");
+        double expectedLoss = c.get("expected").get("loss").asDouble();
+        double lossAllowed = tol.get("loss").get("atol").asDouble() + tol.get("loss").get("rtol").asDouble() * Math.abs(expectedLoss);
+        double lossErr = Math.abs(r.loss() - expectedLoss);
+        assertTrue(lossErr <= lossAllowed, String.format(Locale.ROOT, "%s: loss %.9g, expected %.9g (error %.3g > %.3g)",
+                name, r.loss(), expectedLoss, lossErr, lossAllowed));
+        JsonNode comps = c.get("expected").get("components");
+        if (comps != null && !comps.isNull()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = comps.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Double ours = r.components().get(e.getKey());
+                assertNotNull(ours, name + ": no component '" + e.getKey() + "' (have " + r.components().keySet() + ")");
+                double want = e.getValue().asDouble();
+                assertTrue(Math.abs(ours - want) <= tol.get("loss").get("atol").asDouble()
+                        + tol.get("loss").get("rtol").asDouble() * Math.abs(want), name + ": component " + e.getKey());
             }
-            double worst = compareGradients(c, caseDir, r.gradients());
-            SUMMARY.put(name, String.format(Locale.ROOT, "%-44s loss %.3f  grads %.3f", c.get("loss").asText(),
-                    lossErr / lossAllowed, worst));
-        } finally {
-            s.close();
         }
+        double worst = compareGradients(c, caseDir, r.gradients());
+        SUMMARY.put(name, String.format(Locale.ROOT, "%-44s loss %.3f  grads %.3f", c.get("loss").asText(),
+                lossErr / lossAllowed, worst));
     }
 
     /** The model, guide, dataset, loss and step of a case, built as a user of the trainer would. */
     private record Setup(SentenceEncoder model, SentenceEncoder guide, Dataset dataset, DatasetStep step) {
-        void close() {
-            model.close();
-            if (guide != null) {
-                guide.close();
-            }
-        }
     }
 
     private static Setup setUp(Path dir, JsonNode c) throws IOException {
-        SentenceEncoder model = SentenceEncoder.load(dir.resolve(c.get("model").asText()));
-        SentenceEncoder guide = c.hasNonNull("guide") ? SentenceEncoder.load(dir.resolve(c.get("guide").asText())) : null;
-        try {
-            Dataset ds = dataset(c);
-            SentenceLoss loss = LossRegistry.defaults().create(spec(c.get("loss").asText(), c.get("config")));
-            ds.requireFits(loss.name(), loss.config().get("loss") == null ? null : loss.config().get("loss").toString());
-            DatasetStep step = new DatasetStep(model, ds, loss, guide, "fixture/" + c.get("name").asText());
-            return new Setup(model, guide, ds, step);
-        } catch (RuntimeException e) {
-            model.close();
-            if (guide != null) {
-                guide.close();
-            }
-            throw e;
-        }
+        SentenceEncoder model = model(dir.resolve(c.get("model").asText()));
+        SentenceEncoder guide = c.hasNonNull("guide") ? model(dir.resolve(c.get("guide").asText())) : null;
+        Dataset ds = dataset(c);
+        SentenceLoss loss = LossRegistry.defaults().create(spec(c.get("loss").asText(), c.get("config")));
+        ds.requireFits(loss.name(), loss.config().get("loss") == null ? null : loss.config().get("loss").toString());
+        DatasetStep step = new DatasetStep(model, ds, loss, guide, "fixture/" + c.get("name").asText());
+        return new Setup(model, guide, ds, step);
     }
 
     /** The case's columns (named as in the case) and labels as a dataset. */
