@@ -28,15 +28,7 @@ final class SharedData {
                 .read();
     }
 
-    /** SICK, all splits, entailment labels as classes. */
-    static Dataset sickEntailment() {
-        return Datasets.tsv(datasets("sick/SICK.txt")).quoting(false)
-                .column("sentence_A").column("sentence_B").label("label", "entailment_label")
-                .labelMapping(LabelMapping.nli())
-                .read();
-    }
-
-    /** SNLI dev, zipped from the three line-aligned files. */
+    /** SNLI dev, zipped from the three line-aligned files; entailment 0, neutral 1, contradiction 2. */
     static Dataset snli() {
         Path d = datasets("snli");
         return Datasets.lineFiles()
