@@ -25,8 +25,8 @@ class BatchSamplerTest {
 
     @BeforeAll
     static void load() {
-        sts = SharedData.stsTrain();
-        snli = SharedData.snli();
+        sts = TestDatasets.stsTrain();
+        snli = TestDatasets.snli();
     }
 
     /** The texts a batch's rows share with other rows of the batch (each row's texts counted once). */

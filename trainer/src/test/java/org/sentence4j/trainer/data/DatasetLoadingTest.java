@@ -32,11 +32,11 @@ class DatasetLoadingTest {
         return p;
     }
 
-    // ---- shared datasets, unmodified ----
+    // ---- the repository's datasets (testdata/datasets), unmodified ----
 
     @Test
     void stsbTrainLoadsUnmodified() throws IOException {
-        Dataset sts = SharedData.stsTrain();
+        Dataset sts = TestDatasets.stsTrain();
         assertEquals(5749, sts.size());
         assertEquals(List.of("sentence1", "sentence2"), sts.columns());
         assertEquals(LabelKind.SCORE, sts.labelKind());
@@ -48,7 +48,7 @@ class DatasetLoadingTest {
             assertFalse(sts.text(1, r).isBlank());
         }
         // Same rows as splitting every line on tabs: quotes are plain characters.
-        List<String> lines = Files.readAllLines(SharedData.datasets("stsbenchmark/sts-train.csv"));
+        List<String> lines = Files.readAllLines(TestDatasets.datasets("stsbenchmark/sts-train.csv"));
         assertEquals(lines.size(), sts.size());
         for (int r = 0; r < lines.size(); r++) {
             String[] f = lines.get(r).split("\t", -1);
@@ -65,7 +65,7 @@ class DatasetLoadingTest {
     @Test
     void stsbDevAndTestLoad() {
         for (var e : Map.of("sts-dev.csv", 1500, "sts-test.csv", 1379).entrySet()) {
-            Dataset d = Datasets.tsv(SharedData.datasets("stsbenchmark/" + e.getKey()))
+            Dataset d = Datasets.tsv(TestDatasets.datasets("stsbenchmark/" + e.getKey()))
                     .header(false).quoting(false).fieldCounts(7, 9)
                     .column("sentence1", 5).column("sentence2", 6).label("score", 4).labelScale(5).read();
             assertEquals(e.getValue(), d.size(), e.getKey());
@@ -77,7 +77,7 @@ class DatasetLoadingTest {
         // Why quoting(false) exists: RFC-4180 quoting merges rows at the unbalanced quotes, which the row
         // check reports with a line number instead of silently loading fewer rows.
         DatasetException e = assertThrows(DatasetException.class, () ->
-                Datasets.tsv(SharedData.datasets("stsbenchmark/sts-train.csv")).header(false).fieldCounts(7, 9)
+                Datasets.tsv(TestDatasets.datasets("stsbenchmark/sts-train.csv")).header(false).fieldCounts(7, 9)
                         .column("sentence1", 5).column("sentence2", 6).label("score", 4).read());
         assertTrue(e.line() > 0, e.getMessage());
     }
@@ -141,7 +141,7 @@ class DatasetLoadingTest {
 
     @Test
     void snliZipsLineAlignedFiles() {
-        Dataset snli = SharedData.snli();
+        Dataset snli = TestDatasets.snli();
         assertEquals(9842, snli.size());
         assertEquals(List.of("premise", "hypothesis"), snli.columns());
         assertEquals(Map.of(0.0, 3329, 1.0, 3235, 2.0, 3278), snli.labelCounts());
@@ -268,7 +268,7 @@ class DatasetLoadingTest {
         assertTrue(msg.contains("MultipleNegativesRankingLoss") && msg.contains("GISTEmbedLoss"), msg);
         assertFalse(msg.substring(msg.indexOf("Losses that fit")).contains("CoSENTLoss"), msg);
 
-        Dataset sts = SharedData.stsTrain().head(10);
+        Dataset sts = TestDatasets.stsTrain().head(10);
         LossInputException e2 = assertThrows(LossInputException.class,
                 () -> sts.requireFits("MatryoshkaLoss", "MultipleNegativesRankingLoss"));
         assertTrue(e2.getMessage().contains("(sentence1, sentence2) with score labels"), e2.getMessage());
@@ -277,7 +277,7 @@ class DatasetLoadingTest {
 
     @Test
     void pairsToTripletsRequiresClassPairs() {
-        Dataset sts = SharedData.stsTrain().head(5);
+        Dataset sts = TestDatasets.stsTrain().head(5);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sts.pairsToTriplets(1));
         assertTrue(e.getMessage().contains("score labels"), e.getMessage());
         Dataset small = Dataset.builder("small").column("a", List.of("p", "q", "r", "s"))
