@@ -40,7 +40,7 @@ class FiniteDifferenceGradientTest {
 
     @TestFactory
     Stream<DynamicTest> gradientsMatchFiniteDifferences() throws IOException {
-        File dir = GoldenFixturesTest.fixtureDirectory();
+        File dir = TestData.lossFixtures().toFile();
         File[] files = dir.listFiles((d, n) -> n.endsWith(".json"));
         Arrays.sort(files, Comparator.comparing(File::getName));
         List<DynamicTest> tests = new ArrayList<>();

@@ -25,7 +25,7 @@ import org.sentence4j.losses.runner.LossEvaluation;
 
 /**
  * Every case of every {@code *.json} golden fixture file in the directory named by the system property
- * {@code fixtures.losses} (default: the repository's {@code ../shared/fixtures/losses}): the loss value and
+ * {@code fixtures.losses} (default: the repository's {@code testdata/fixtures/losses}, see {@link TestData}): the loss value and
  * the gradients with respect to every embedding column, layer embedding and loss parameter must match
  * the float64 reference at the tolerances of the fixtures README, computed in float32 as in training.
  * A case of a loss this library does not know fails.
@@ -41,7 +41,7 @@ class GoldenFixturesTest {
 
     @TestFactory
     Stream<DynamicTest> everyFixtureCase() throws IOException {
-        File dir = fixtureDirectory();
+        File dir = TestData.lossFixtures().toFile();
         File[] files = dir.listFiles((d, n) -> n.endsWith(".json"));
         assertNotNull(files, "cannot list fixture directory " + dir);
         assertTrue(files.length > 0, "no *.json fixture files in " + dir);
@@ -59,33 +59,6 @@ class GoldenFixturesTest {
             }
         }
         return tests.stream();
-    }
-
-    static File fixtureDirectory() {
-        String prop = System.getProperty("fixtures.losses");
-        File dir = prop != null && !prop.isBlank() ? new File(prop) : locateShared("fixtures/losses");
-        String root = System.getProperty("sentence4j.root");
-        if (!dir.isAbsolute() && !dir.isDirectory() && root != null && new File(root, dir.getPath()).isDirectory()) {
-            dir = new File(root, dir.getPath()); // a relative path given at the repository root
-        }
-        if (!dir.isDirectory()) {
-            throw new IllegalStateException("Fixture directory not found: " + dir.getAbsolutePath()
-                    + " (set -Dfixtures.losses=<dir>)");
-        }
-        return dir;
-    }
-
-    /** {@code ../shared/<sub>} beside the repository root, found from the working directory upwards. */
-    static File locateShared(String sub) {
-        File cur = new File(System.getProperty("user.dir")).getAbsoluteFile();
-        while (cur != null) {
-            File candidate = new File(cur, "../shared/" + sub);
-            if (new File(cur, ".mvn").isDirectory() && candidate.isDirectory()) {
-                return candidate;
-            }
-            cur = cur.getParentFile();
-        }
-        return new File("../shared/" + sub);
     }
 
     /** Runs a check so that any failure, also an exception, names its fixture case. */

@@ -33,7 +33,7 @@ class RankingFixtureConfigTest {
         LossRegistry registry = LossRegistry.defaults();
         List<DynamicTest> tests = new ArrayList<>();
         for (String f : FILES) {
-            for (FixtureCase c : FixtureCase.read(new File(GoldenFixturesTest.fixtureDirectory(), f + ".json"))) {
+            for (FixtureCase c : FixtureCase.read(new File(TestData.lossFixtures().toFile(), f + ".json"))) {
                 tests.add(DynamicTest.dynamicTest(c.toString(), () -> {
                     Map<String, Object> expected = expectedConfig(c);
                     Map<String, Object> actual = registry.create(c.spec()).config();

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EncodeCommandTest {
 
     private static Path stModels() {
-        String shared = System.getProperty("sentence4j.shared");
-        return Path.of(shared == null ? "../../shared" : shared, "fixtures", "st-models");
+        return TestData.stModels();
     }
 
     @Test

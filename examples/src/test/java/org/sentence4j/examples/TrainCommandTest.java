@@ -17,8 +17,7 @@ import org.sentence4j.losses.LossInputException;
 class TrainCommandTest {
 
     private static String tinyModel() {
-        String shared = System.getProperty("sentence4j.shared");
-        return Path.of(shared == null ? "../../shared" : shared, "fixtures", "st-models", "tiny-bert-mean").toString();
+        return TestData.stModels().resolve("tiny-bert-mean").toString();
     }
 
     private static Path pairs(Path dir) throws Exception {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Embeddings of real sentence-transformers 6.0.1 folders ({@code ../shared/fixtures/st-models}) against the
+ * Embeddings of real sentence-transformers 6.0.1 folders ({@code testdata/fixtures/st-models}) against the
  * embeddings the Python library computed for them, and a save/load round trip.
  */
 class SentenceEncoderStModelsTest {
@@ -30,7 +30,7 @@ class SentenceEncoderStModelsTest {
     /** model name -> (texts, expected embeddings) in file order. */
     private static Map<String, List<JsonNode>> expected() throws Exception {
         Map<String, List<JsonNode>> byModel = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(SharedFixtures.stModels().resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(TestData.stModels().resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
             JsonNode n = JSON.readTree(line);
             byModel.computeIfAbsent(n.get("model").asText(), k -> new ArrayList<>()).add(n);
         }
@@ -42,7 +42,7 @@ class SentenceEncoderStModelsTest {
         Map<String, List<JsonNode>> expected = expected();
         assertEquals(3, expected.size());
         for (Map.Entry<String, List<JsonNode>> e : expected.entrySet()) {
-            try (SentenceEncoder model = SentenceEncoder.load(SharedFixtures.stModels().resolve(e.getKey()))) {
+            try (SentenceEncoder model = SentenceEncoder.load(TestData.stModels().resolve(e.getKey()))) {
                 List<String> texts = e.getValue().stream().map(n -> n.get("text").asText()).toList();
                 INDArray ours = model.encode(texts, EncodeOptions.defaults().withBatchSize(4));
                 for (int i = 0; i < texts.size(); i++) {
@@ -62,7 +62,7 @@ class SentenceEncoderStModelsTest {
     @Test
     void aSavedModelLoadsBackWithIdenticalEmbeddings(@TempDir Path dir) throws Exception {
         List<String> texts = List.of("Hello world!", "A man is eating food.", "Café naïve", "");
-        try (SentenceEncoder model = SentenceEncoder.load(SharedFixtures.stModels().resolve("tiny-bert-mean"))) {
+        try (SentenceEncoder model = SentenceEncoder.load(TestData.stModels().resolve("tiny-bert-mean"))) {
             INDArray before = model.encode(texts, EncodeOptions.defaults());
             model.save(dir.resolve("copy"));
             try (SentenceEncoder copy = SentenceEncoder.load(dir.resolve("copy"))) {
@@ -75,7 +75,7 @@ class SentenceEncoderStModelsTest {
     @Test
     void truncationKeepsTheLeadingDimensionsAndOrderIsKept() throws Exception {
         List<String> texts = List.of("short", "a much longer text with many more words in it", "mid length text");
-        try (SentenceEncoder model = SentenceEncoder.load(SharedFixtures.stModels().resolve("tiny-bert-mean"))) {
+        try (SentenceEncoder model = SentenceEncoder.load(TestData.stModels().resolve("tiny-bert-mean"))) {
             INDArray full = model.encode(texts, EncodeOptions.defaults());
             INDArray cut = model.encode(texts, EncodeOptions.defaults().withTruncateDim(8));
             assertEquals(8, cut.size(1));

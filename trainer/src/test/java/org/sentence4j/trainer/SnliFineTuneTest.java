@@ -26,7 +26,7 @@ import org.sentence4j.trainer.evaluation.BinaryClassificationEvaluator;
 /**
  * A short fine-tune of the real default model (all-MiniLM-L6-v2) with MultipleNegativesRankingLoss on
  * (premise, entailed hypothesis, contradicted hypothesis) triplets built from the SNLI dev files in
- * {@code ../shared/datasets}, read unmodified: the training loss (measured without dropout on the training
+ * {@code testdata/datasets}, read unmodified: the training loss (measured without dropout on the training
  * triplets) falls, and on held-out premises the average precision of cosine similarity at telling entailed
  * from contradicted hypotheses rises.
  */
@@ -34,7 +34,7 @@ class SnliFineTuneTest {
 
     /** One (premise, entailment, contradiction) triplet per premise that has both, in file order. */
     static Dataset triplets() {
-        Path snli = SharedFolder.datasets("snli");
+        Path snli = TestData.datasets("snli");
         Dataset pairs = Datasets.lineFiles().name("snli-dev").column("premise", snli.resolve("s1.dev"))
                 .column("hypothesis", snli.resolve("s2.dev")).label("label", snli.resolve("labels.dev"))
                 .labelMapping(LabelMapping.nli()).trimText(true).read();

@@ -1,19 +1,86 @@
 package org.sentence4j.trainer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Test data locations (temporary: until the testdata folder lands). */
+/**
+ * Finds the repository's {@code testdata/} folder for every trainer test, so that a fresh clone runs them with
+ * nothing beside it. Maven passes the paths as {@code -Dsentence4j.testdata} and {@code -Dfixtures.steps} (parent
+ * POM); a run without them, e.g. from an IDE, looks for {@code testdata/} next to a {@code pom.xml} from the
+ * working directory upwards. A property that is set but names no directory is an error rather than a reason to
+ * look elsewhere: a mistyped {@code -Dfixtures.steps} must not quietly test the repository's cases instead.
+ *
+ * <p>Every module has its own copy of this small class: the modules share no test jar.
+ */
 public final class TestData {
+
+    /** The system property holding the path of {@code testdata/}. */
+    public static final String PROPERTY = "sentence4j.testdata";
+    /** The system property naming another model-step fixture directory (e.g. a second set with the same format). */
+    public static final String STEPS_PROPERTY = "fixtures.steps";
 
     private TestData() {
     }
 
-    /** The model-step fixtures: {@code -Dfixtures.steps}, else the shared folder's. */
-    public static Path modelSteps() {
-        String prop = System.getProperty("fixtures.steps");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
+    /** The {@code testdata/} folder. */
+    public static Path root() {
+        Path dir = fromProperty(PROPERTY);
+        if (dir != null) {
+            return dir;
         }
-        return SharedFolder.dir().resolve("fixtures").resolve("model-steps");
+        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path p = start; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("testdata")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+                return p.resolve("testdata");
+            }
+        }
+        throw new IllegalStateException("testdata/ not found in " + start + " or above it: run inside the "
+                + "repository or set -D" + PROPERTY + "=<dir>");
+    }
+
+    /** {@code datasets/<sub>}: STS Benchmark ({@code stsbenchmark}) and the SNLI dev split ({@code snli}). */
+    public static Path datasets(String sub) {
+        return root().resolve("datasets").resolve(sub);
+    }
+
+    /** A sentence-transformers model folder of {@code fixtures/st-models}. */
+    public static Path stModel(String name) {
+        return root().resolve("fixtures").resolve("st-models").resolve(name);
+    }
+
+    /**
+     * The model-step fixtures (one real sentence-transformers training step per case): {@code -Dfixtures.steps},
+     * else {@code testdata/fixtures/model-steps}.
+     */
+    public static Path modelSteps() {
+        Path dir = fromProperty(STEPS_PROPERTY);
+        return dir != null ? dir : root().resolve("fixtures").resolve("model-steps");
+    }
+
+    /** The directory a property names, {@code null} when it is unset, an error when it names no directory. */
+    private static Path fromProperty(String name) {
+        String value = System.getProperty(name);
+        // an IDE that copies Surefire's settings without Maven's interpolation leaves "${...}" in the value
+        if (value == null || value.isBlank() || value.contains("${")) {
+            return null;
+        }
+        Path dir = fromRepositoryRoot(value);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("-D" + name + "=" + value + " is not a directory (" + dir + ")");
+        }
+        return dir;
+    }
+
+    /**
+     * A relative path given on Maven's command line is meant from the repository root ({@code sentence4j.root},
+     * set by the parent POM), not from the module directory a test runs in.
+     */
+    private static Path fromRepositoryRoot(String value) {
+        Path p = Path.of(value);
+        String root = System.getProperty("sentence4j.root");
+        if (!p.isAbsolute() && root != null && !root.isBlank() && !root.contains("${")) {
+            p = Path.of(root).resolve(p);
+        }
+        return p.toAbsolutePath().normalize();
     }
 }

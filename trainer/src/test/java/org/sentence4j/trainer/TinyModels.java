@@ -12,6 +12,6 @@ final class TinyModels {
 
     /** tiny-bert-mean: 2 layers, hidden 32, mean pooling, normalised; a fresh copy each call. */
     static SentenceEncoder tinyBert() throws IOException {
-        return SentenceEncoder.load(SharedFolder.stModel("tiny-bert-mean"));
+        return SentenceEncoder.load(TestData.stModel("tiny-bert-mean"));
     }
 }

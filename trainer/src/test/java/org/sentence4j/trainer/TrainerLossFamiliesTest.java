@@ -132,7 +132,7 @@ class TrainerLossFamiliesTest {
         Dataset triplets = Dataset.builder("triplets").column("anchor", sentences(8, 1)).column("positive", sentences(8, 2))
                 .column("negative", sentences(8, 5)).build();
         try (SentenceEncoder model = TinyModels.tinyBert();
-             SentenceEncoder guide = SentenceEncoder.load(SharedFolder.stModel("tiny-bert-cls"))) {
+             SentenceEncoder guide = SentenceEncoder.load(TestData.stModel("tiny-bert-cls"))) {
             INDArray before = model.encoder().weights().get("encoder.layer.1.output.dense.weight").dup();
             INDArray guideBefore = guide.encoder().weights().get("encoder.layer.1.output.dense.weight").dup();
             TrainingArguments args = TrainingArguments.builder(dir).maxSteps(2).batchSize(4).learningRate(1e-3).loggingSteps(1)

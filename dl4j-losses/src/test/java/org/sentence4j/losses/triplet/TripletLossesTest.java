@@ -21,6 +21,7 @@ import org.sentence4j.losses.Citations;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossRegistry;
 import org.sentence4j.losses.SentenceLoss;
+import org.sentence4j.losses.TestData;
 import org.sentence4j.losses.runner.EmbeddingLossRunner;
 import org.sentence4j.losses.runner.LossBatch;
 import org.sentence4j.losses.runner.LossEvaluation;
@@ -273,20 +274,18 @@ class TripletLossesTest {
     }
 
     private static List<FixtureFile> fixtures() throws IOException {
-        String dir = System.getProperty("fixtures.losses", "../../shared/fixtures/losses");
+        File dir = TestData.lossFixtures().toFile();
         ObjectMapper json = new ObjectMapper();
         List<FixtureFile> out = new ArrayList<>();
         for (String loss : List.of("BatchAllTripletLoss", "BatchHardTripletLoss", "BatchHardSoftMarginTripletLoss",
                 "BatchSemiHardTripletLoss", "TripletLoss")) {
             File f = new File(dir, loss + ".json");
-            if (!f.isFile()) {
-                continue;
-            }
+            // every fixture set has a file for each triplet loss: a missing one is an error, not fewer checks
+            assertTrue(f.isFile(), "missing triplet fixture " + f);
             List<JsonNode> cases = new ArrayList<>();
             json.readTree(f).get("cases").forEach(cases::add);
             out.add(new FixtureFile(loss, cases));
         }
-        assertTrue(!out.isEmpty(), "no triplet fixtures found in " + dir);
         return out;
     }
 

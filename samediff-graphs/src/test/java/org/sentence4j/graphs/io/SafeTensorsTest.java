@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sentence4j.graphs.SharedFixtures;
+import org.sentence4j.graphs.TestData;
 import org.sentence4j.graphs.bert.BertConfig;
 
 class SafeTensorsTest {
@@ -92,7 +92,7 @@ class SafeTensorsTest {
 
     @Test
     void readsTheTinyBertCheckpointAndRewritesItByteForByte() throws Exception {
-        Path file = SharedFixtures.stModels().resolve("tiny-bert-mean").resolve("model.safetensors");
+        Path file = TestData.stModels().resolve("tiny-bert-mean").resolve("model.safetensors");
         SafeTensors.Contents c = SafeTensors.readContents(file);
         assertEquals(39, c.tensors().size());
         assertEquals(Map.of("format", "pt"), c.metadata());

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sentence4j.graphs.SharedFixtures;
+import org.sentence4j.graphs.TestData;
 import org.sentence4j.graphs.bert.BertConfig;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.pooling.PoolingMode;
@@ -33,7 +33,7 @@ class SentenceTransformerFolderTest {
     Path tmp;
 
     private static Path reference(String name) {
-        return SharedFixtures.stModels().resolve(name);
+        return TestData.stModels().resolve(name);
     }
 
     // ---------------------------------------------------------------------------------------------- loading

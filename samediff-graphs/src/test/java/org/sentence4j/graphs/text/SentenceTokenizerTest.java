@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.sentence4j.graphs.SharedFixtures;
+import org.sentence4j.graphs.TestData;
 
 class SentenceTokenizerTest {
 
@@ -34,7 +34,7 @@ class SentenceTokenizerTest {
     static void load() throws IOException {
         jar = SentenceTokenizer.fromResource(JAR_TOKENIZER, 256, false);
         folder = SentenceTokenizer.fromFile(
-                SharedFixtures.stModels().resolve("tiny-bert-mean").resolve("tokenizer.json"), 256, false);
+                TestData.stModels().resolve("tiny-bert-mean").resolve("tokenizer.json"), 256, false);
     }
 
     @AfterAll
@@ -66,7 +66,7 @@ class SentenceTokenizerTest {
     @Test
     void reproducesEveryExpectedInputIdsLine() throws IOException {
         ObjectMapper mapper = new ObjectMapper();
-        List<String> lines = Files.readAllLines(SharedFixtures.stModels().resolve("expected.jsonl"),
+        List<String> lines = Files.readAllLines(TestData.stModels().resolve("expected.jsonl"),
                 StandardCharsets.UTF_8);
         assertEquals(63, lines.size());
         int checked = 0;
@@ -177,7 +177,7 @@ class SentenceTokenizerTest {
         assertEquals(101L, t.tokenId("[CLS]").orElseThrow());
         // the folder copy (written by Python with both off) is the jar copy with both switched off, byte for byte
         byte[] folderBytes = Files.readAllBytes(
-                SharedFixtures.stModels().resolve("tiny-bert-mean").resolve("tokenizer.json"));
+                TestData.stModels().resolve("tiny-bert-mean").resolve("tokenizer.json"));
         assertEquals(TokenizerJson.parse(folderBytes, "folder").root(), o.root());
         assertArrayEquals(folderBytes, off);
         assertThrows(IOException.class, () -> TokenizerJson.parse("{}".getBytes(StandardCharsets.UTF_8), "x"));

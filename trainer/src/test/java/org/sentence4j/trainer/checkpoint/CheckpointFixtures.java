@@ -1,6 +1,6 @@
 package org.sentence4j.trainer.checkpoint;
 
-import org.sentence4j.trainer.SharedFolder;
+import org.sentence4j.trainer.TestData;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,9 +24,9 @@ final class CheckpointFixtures {
     private CheckpointFixtures() {
     }
 
-    /** The tokenizer-compatible tiny BERT of the shared fixtures (hidden 32, 2 layers, 4 MB). */
+    /** The tokenizer-compatible tiny BERT of testdata/fixtures/st-models (hidden 32, 2 layers, 4 MB). */
     static Path tinyModelFolder() {
-        return SharedFolder.stModel("tiny-bert-mean");
+        return TestData.stModel("tiny-bert-mean");
     }
 
     /** What one checkpoint holds. */

@@ -32,11 +32,11 @@ class DatasetLoadingTest {
         return p;
     }
 
-    // ---- shared datasets, unmodified ----
+    // ---- the repository's datasets (testdata/datasets), unmodified ----
 
     @Test
     void stsbTrainLoadsUnmodified() throws IOException {
-        Dataset sts = SharedData.stsTrain();
+        Dataset sts = TestDatasets.stsTrain();
         assertEquals(5749, sts.size());
         assertEquals(List.of("sentence1", "sentence2"), sts.columns());
         assertEquals(LabelKind.SCORE, sts.labelKind());
@@ -48,7 +48,7 @@ class DatasetLoadingTest {
             assertFalse(sts.text(1, r).isBlank());
         }
         // Same rows as splitting every line on tabs: quotes are plain characters.
-        List<String> lines = Files.readAllLines(SharedData.datasets("stsbenchmark/sts-train.csv"));
+        List<String> lines = Files.readAllLines(TestDatasets.datasets("stsbenchmark/sts-train.csv"));
         assertEquals(lines.size(), sts.size());
         for (int r = 0; r < lines.size(); r++) {
             String[] f = lines.get(r).split("\t", -1);
@@ -65,7 +65,7 @@ class DatasetLoadingTest {
     @Test
     void stsbDevAndTestLoad() {
         for (var e : Map.of("sts-dev.csv", 1500, "sts-test.csv", 1379).entrySet()) {
-            Dataset d = Datasets.tsv(SharedData.datasets("stsbenchmark/" + e.getKey()))
+            Dataset d = Datasets.tsv(TestDatasets.datasets("stsbenchmark/" + e.getKey()))
                     .header(false).quoting(false).fieldCounts(7, 9)
                     .column("sentence1", 5).column("sentence2", 6).label("score", 4).labelScale(5).read();
             assertEquals(e.getValue(), d.size(), e.getKey());
@@ -77,46 +77,71 @@ class DatasetLoadingTest {
         // Why quoting(false) exists: RFC-4180 quoting merges rows at the unbalanced quotes, which the row
         // check reports with a line number instead of silently loading fewer rows.
         DatasetException e = assertThrows(DatasetException.class, () ->
-                Datasets.tsv(SharedData.datasets("stsbenchmark/sts-train.csv")).header(false).fieldCounts(7, 9)
+                Datasets.tsv(TestDatasets.datasets("stsbenchmark/sts-train.csv")).header(false).fieldCounts(7, 9)
                         .column("sentence1", 5).column("sentence2", 6).label("score", 4).read());
         assertTrue(e.line() > 0, e.getMessage());
     }
 
+    /**
+     * A file in the layout of the SICK release (tab-separated with a header, upper-case NLI labels, a relatedness
+     * score, CRLF line endings, no newline after the last line, quotes inside fields of unused columns, a
+     * trailing space, the split in the last field). SICK itself may not be redistributed for commercial use, so
+     * the repository ships none of it and this test writes its own rows.
+     */
     @Test
-    void sickLoads() {
-        Dataset sick = SharedData.sickEntailment();
-        assertEquals(9840, sick.size());
-        assertEquals(List.of("sentence_A", "sentence_B"), sick.columns());
-        assertEquals(LabelKind.CLASS, sick.labelKind());
-        assertEquals(Map.of(0.0, 2821, 1.0, 5595, 2.0, 1424), sick.labelCounts());
-        // CRLF stripped, also on the last line (which has no newline); trailing spaces kept.
-        for (int r = 0; r < sick.size(); r++) {
-            assertFalse(sick.text(1, r).contains("\r"));
-        }
-        assertTrue(sick.summary().contains("entailment=0"), sick.summary());
-        sick.requireFits("SoftmaxLoss");
+    void headedTsvWithCrlfNamedColumnsAndRowFilter() throws IOException {
+        String crlf = String.join("\r\n",
+                "pair_ID\tsentence_A\tsentence_B\tentailment_label\trelatedness_score\tsentence_A_original\tsplit",
+                "1\tA cook is slicing onions\tOnions are being sliced by a cook\tENTAILMENT\t4.9\ta cook slicing onions.\tTRAIN",
+                "2\tTwo dogs run on the beach\tTwo dogs are sleeping indoors\tCONTRADICTION\t2.1\ttwo dogs on a beach\tTRAIN",
+                "3\tA boy is riding a bike \tA child is outdoors\tNEUTRAL\t3\tboy on a bike, a sign saying \"slow\" and \"\"stop\"\"\tTEST",
+                "4\tA woman plays the violin\tA woman is playing an instrument\tENTAILMENT\t4.25\twoman with a violin\tTRIAL",
+                "5\tA man is reading a newspaper\tA man is reading on a train\tNEUTRAL\t3.6\tman reading the paper\tTRAIN",
+                "6\tThe girl is swimming\tThe girl is not in the water\tCONTRADICTION\t1.85\tgirl swimming\tTEST",
+                "7\tThree birds sit on a wire\tBirds are sitting outside\tENTAILMENT\t4\tbirds on a wire\tTRAIN",
+                "8\tA band plays on a stage\tA crowd is watching a concert\tNEUTRAL\t1\tband on stage with \"\"lights\"\"\tTRAIN");
+        Path file = write("sick-layout.txt", crlf);
 
-        Dataset scores = Datasets.tsv(SharedData.datasets("sick/SICK.txt")).quoting(false)
+        Dataset nli = Datasets.tsv(file).quoting(false)
+                .column("sentence_A").column("sentence_B").label("label", "entailment_label")
+                .labelMapping(LabelMapping.nli()).read();
+        assertEquals(8, nli.size());
+        assertEquals(List.of("sentence_A", "sentence_B"), nli.columns());
+        assertEquals(LabelKind.CLASS, nli.labelKind());
+        assertEquals(Map.of(0.0, 3, 1.0, 3, 2.0, 2), nli.labelCounts());
+        // CRLF stripped, also on the last line (which has no newline); trailing spaces kept.
+        for (int r = 0; r < nli.size(); r++) {
+            assertFalse(nli.text(0, r).contains("\r") || nli.text(1, r).contains("\r"), "row " + r);
+        }
+        assertEquals("A crowd is watching a concert", nli.text(1, 7));
+        assertEquals("A boy is riding a bike ", nli.text(0, 2));
+        assertTrue(nli.summary().contains("entailment=0"), nli.summary());
+        nli.requireFits("SoftmaxLoss");
+
+        Dataset scores = Datasets.tsv(file).quoting(false)
                 .column("sentence_A").column("sentence_B").label("score", "relatedness_score")
                 .labelTransform(s -> (s - 1) / 4, "(s - 1) / 4").read();
-        assertEquals(9840, scores.size());
         assertEquals(LabelKind.SCORE, scores.labelKind());
+        assertEquals(0.975, scores.label(0), 1e-12);
+        assertEquals(0.0, scores.label(7), 1e-12);
         for (int r = 0; r < scores.size(); r++) {
             assertTrue(scores.label(r) >= 0 && scores.label(r) <= 1);
         }
-        // Quote-aware parsing gives the same 9840 rows here (quotes only in *_original columns).
-        assertEquals(9840, Datasets.tsv(SharedData.datasets("sick/SICK.txt"))
-                .column("sentence_A").column("sentence_B").read().size());
-        // A split, with a row filter on a field that is not a column.
-        Dataset train = Datasets.tsv(SharedData.datasets("sick/SICK.txt")).quoting(false)
-                .column("sentence_A").column("sentence_B").where("SemEval_set", "TRAIN"::equals).read();
-        assertEquals(4439, train.size());
+        // Quote-aware parsing reads the same rows here: the quotes are inside fields, never at their start.
+        Dataset quoted = Datasets.tsv(file).column("sentence_A").column("sentence_B").read();
+        assertEquals(scores.column("sentence_A"), quoted.column("sentence_A"));
+        assertEquals(scores.column("sentence_B"), quoted.column("sentence_B"));
+        // A split, with a row filter on the last field (which only matches once CR is stripped from it).
+        Dataset train = Datasets.tsv(file).quoting(false)
+                .column("sentence_A").column("sentence_B").where("split", "TRAIN"::equals).read();
+        assertEquals(List.of("A cook is slicing onions", "Two dogs run on the beach", "A man is reading a newspaper",
+                "Three birds sit on a wire", "A band plays on a stage"), train.column("sentence_A"));
         assertEquals(LabelKind.NONE, train.labelKind());
     }
 
     @Test
     void snliZipsLineAlignedFiles() {
-        Dataset snli = SharedData.snli();
+        Dataset snli = TestDatasets.snli();
         assertEquals(9842, snli.size());
         assertEquals(List.of("premise", "hypothesis"), snli.columns());
         assertEquals(Map.of(0.0, 3329, 1.0, 3235, 2.0, 3278), snli.labelCounts());
@@ -243,7 +268,7 @@ class DatasetLoadingTest {
         assertTrue(msg.contains("MultipleNegativesRankingLoss") && msg.contains("GISTEmbedLoss"), msg);
         assertFalse(msg.substring(msg.indexOf("Losses that fit")).contains("CoSENTLoss"), msg);
 
-        Dataset sts = SharedData.stsTrain().head(10);
+        Dataset sts = TestDatasets.stsTrain().head(10);
         LossInputException e2 = assertThrows(LossInputException.class,
                 () -> sts.requireFits("MatryoshkaLoss", "MultipleNegativesRankingLoss"));
         assertTrue(e2.getMessage().contains("(sentence1, sentence2) with score labels"), e2.getMessage());
@@ -252,7 +277,7 @@ class DatasetLoadingTest {
 
     @Test
     void pairsToTripletsRequiresClassPairs() {
-        Dataset sts = SharedData.stsTrain().head(5);
+        Dataset sts = TestDatasets.stsTrain().head(5);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sts.pairsToTriplets(1));
         assertTrue(e.getMessage().contains("score labels"), e.getMessage());
         Dataset small = Dataset.builder("small").column("a", List.of("p", "q", "r", "s"))

@@ -1,7 +1,6 @@
 package org.sentence4j.trainer.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,16 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.sentence4j.graphs.SentenceEmbedder;
+import org.sentence4j.trainer.TestData;
 
 /** STS benchmark dev pairs through the trigram stand-in: a realistic size, with repeated sentences. */
 class StsBenchmarkEvaluationTest {
 
     @Test
     void stsDevWithTrigramEmbedder() throws IOException {
-        String shared = System.getProperty("sentence4j.shared");
-        assumeTrue(shared != null && !shared.isBlank(), "sentence4j.shared not set");
-        Path csv = Path.of(shared, "datasets", "stsbenchmark", "sts-dev.csv");
-        assumeTrue(Files.isRegularFile(csv), csv + " not found");
+        Path csv = TestData.datasets("stsbenchmark").resolve("sts-dev.csv");
 
         List<String> s1 = new ArrayList<>();
         List<String> s2 = new ArrayList<>();

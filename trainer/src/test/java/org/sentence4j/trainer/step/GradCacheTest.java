@@ -15,7 +15,7 @@ import org.sentence4j.graphs.bert.BertEncoder;
 import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.LossRegistry;
 import org.sentence4j.losses.SentenceLoss;
-import org.sentence4j.trainer.SharedFolder;
+import org.sentence4j.trainer.TestData;
 
 /**
  * GradCache execution gives the plain full-batch step: same loss, same gradient of every parameter, whether
@@ -31,7 +31,7 @@ class GradCacheTest {
 
     @Test
     void chunkedStepEqualsTheFullBatchStep() throws Exception {
-        try (SentenceEncoder model = SentenceEncoder.load(SharedFolder.stModel("tiny-bert-mean"))) {
+        try (SentenceEncoder model = SentenceEncoder.load(TestData.stModel("tiny-bert-mean"))) {
             BertConfig c = model.encoder().config();
             BertConfig noDropout = new BertConfig(c.vocabSize(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(),
                     c.intermediateSize(), c.maxPositionEmbeddings(), c.typeVocabSize(), c.layerNormEps(), c.hiddenAct(), 0.0, 0.0);
@@ -60,7 +60,7 @@ class GradCacheTest {
 
     @Test
     void showProgressBarReportsEachPassOverTheChunks() throws Exception {
-        try (SentenceEncoder model = SentenceEncoder.load(SharedFolder.stModel("tiny-bert-mean"))) {
+        try (SentenceEncoder model = SentenceEncoder.load(TestData.stModel("tiny-bert-mean"))) {
             BertEncoder encoder = model.encoder();
             java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
             java.io.PrintStream out = new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);

@@ -1,23 +1,18 @@
 package org.sentence4j.trainer.data;
 
-import org.sentence4j.trainer.SharedFolder;
-
 import java.nio.file.Path;
 
 import org.sentence4j.losses.LabelKind;
+import org.sentence4j.trainer.TestData;
 
-/** The shared datasets: {@code -Dsentence4j.shared} (set by the parent POM), else {@code ../shared} found upwards. */
-final class SharedData {
+/** The datasets in {@code testdata/datasets} (see {@link TestData}), read as the data tests read them. */
+final class TestDatasets {
 
-    private SharedData() {
-    }
-
-    static Path dir() {
-        return SharedFolder.dir();
+    private TestDatasets() {
     }
 
     static Path datasets(String sub) {
-        return dir().resolve("datasets").resolve(sub);
+        return TestData.datasets(sub);
     }
 
     /** STSb train, as written: tab-separated, no header, no quoting, 7 or 9 fields, scores / 5. */
@@ -28,15 +23,7 @@ final class SharedData {
                 .read();
     }
 
-    /** SICK, all splits, entailment labels as classes. */
-    static Dataset sickEntailment() {
-        return Datasets.tsv(datasets("sick/SICK.txt")).quoting(false)
-                .column("sentence_A").column("sentence_B").label("label", "entailment_label")
-                .labelMapping(LabelMapping.nli())
-                .read();
-    }
-
-    /** SNLI dev, zipped from the three line-aligned files. */
+    /** SNLI dev, zipped from the three line-aligned files; entailment 0, neutral 1, contradiction 2. */
     static Dataset snli() {
         Path d = datasets("snli");
         return Datasets.lineFiles()
