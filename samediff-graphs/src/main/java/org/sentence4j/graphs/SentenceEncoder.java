@@ -133,6 +133,15 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         return encoder.embed(tokens);
     }
 
+    /**
+     * Sentence embeddings [rows, dim] of an already tokenized batch, in row order, in inference mode: for a
+     * model that reads another model's token ids (the guide of the GIST losses, as sentence-transformers
+     * feeds it the trained model's features). The ids must come from a tokenizer with this model's vocabulary.
+     */
+    public INDArray embed(TokenBatch tokens) {
+        return encoder.embed(tokens).castTo(DataType.FLOAT);
+    }
+
     /** Width of the sentence embedding. */
     public int embeddingDimension() {
         return files.embeddingDimension();

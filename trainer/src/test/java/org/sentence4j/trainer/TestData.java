@@ -49,12 +49,28 @@ public final class TestData {
     }
 
     /**
-     * The model-step fixtures (one real sentence-transformers training step per case): {@code -Dfixtures.steps},
-     * else {@code testdata/fixtures/model-steps}.
+     * Every set of model-step fixtures to run: {@code -Dfixtures.steps} (one directory, or several separated by
+     * the platform's path separator), else the shared set {@code testdata/fixtures/model-steps} and the
+     * project's own {@code testdata/fixtures/model-steps-sentence4j}.
      */
-    public static Path modelSteps() {
-        Path dir = fromProperty(STEPS_PROPERTY);
-        return dir != null ? dir : root().resolve("fixtures").resolve("model-steps");
+    public static java.util.List<Path> modelStepSets() {
+        String value = System.getProperty(STEPS_PROPERTY);
+        if (value == null || value.isBlank() || value.contains("${")) {
+            Path fixtures = root().resolve("fixtures");
+            return java.util.List.of(fixtures.resolve("model-steps"), fixtures.resolve("model-steps-sentence4j"));
+        }
+        java.util.List<Path> sets = new java.util.ArrayList<>();
+        for (String part : value.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
+            if (part.isBlank()) {
+                continue;
+            }
+            Path dir = fromRepositoryRoot(part);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalStateException("-D" + STEPS_PROPERTY + " names " + part + ", which is not a directory (" + dir + ")");
+            }
+            sets.add(dir);
+        }
+        return sets;
     }
 
     /** The directory a property names, {@code null} when it is unset, an error when it names no directory. */

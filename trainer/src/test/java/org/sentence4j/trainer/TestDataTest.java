@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The model-step fixtures are where {@link TestData#modelSteps()} says, complete (a copy that lost a case would
+ * The model-step fixtures are where {@link TestData#modelStepSets()} says, complete (a copy that lost a case would
  * otherwise only show as fewer cases run), and a property naming no directory fails instead of falling back.
  */
 class TestDataTest {
 
     @Test
     void modelStepsHoldEveryIndexedCase() throws IOException {
-        Path steps = TestData.modelSteps();
+        Path steps = TestData.modelStepSets().get(0);
+        assertEquals("model-steps", steps.getFileName().toString(), "the shared set comes first");
         JsonNode index = new ObjectMapper().readTree(steps.resolve("index.json").toFile());
         JsonNode cases = index.get("cases");
         assertEquals(35, cases.size(), "cases in " + steps);
@@ -40,8 +41,8 @@ class TestDataTest {
         String missing = tmp.resolve("no-such-dir").toString();
         System.setProperty(TestData.STEPS_PROPERTY, missing);
         try {
-            IllegalStateException e = assertThrows(IllegalStateException.class, TestData::modelSteps);
-            assertTrue(e.getMessage().contains("-Dfixtures.steps=" + missing), e.getMessage());
+            IllegalStateException e = assertThrows(IllegalStateException.class, TestData::modelStepSets);
+            assertTrue(e.getMessage().contains("-Dfixtures.steps names " + missing), e.getMessage());
         } finally {
             if (before == null) {
                 System.clearProperty(TestData.STEPS_PROPERTY);

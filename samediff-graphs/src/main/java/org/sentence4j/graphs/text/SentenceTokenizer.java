@@ -42,12 +42,15 @@ public final class SentenceTokenizer implements AutoCloseable {
     private final int maxSeqLength;
     private final boolean doLowerCase;
     private final long padId;
+    private final com.fasterxml.jackson.databind.JsonNode vocabulary;
 
-    private SentenceTokenizer(HuggingFaceTokenizer tokenizer, int maxSeqLength, boolean doLowerCase, long padId) {
+    private SentenceTokenizer(HuggingFaceTokenizer tokenizer, int maxSeqLength, boolean doLowerCase, long padId,
+                              com.fasterxml.jackson.databind.JsonNode vocabulary) {
         this.tokenizer = tokenizer;
         this.maxSeqLength = maxSeqLength;
         this.doLowerCase = doLowerCase;
         this.padId = padId;
+        this.vocabulary = vocabulary;
     }
 
     /** From a tokenizer.json file. */
@@ -87,7 +90,7 @@ public final class SentenceTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IOException(source + " could not be loaded by the tokenizers library: " + e.getMessage(), e);
         }
-        return new SentenceTokenizer(hf, maxSeqLength, doLowerCase, json.padId());
+        return new SentenceTokenizer(hf, maxSeqLength, doLowerCase, json.padId(), json.vocabulary());
     }
 
     static byte[] readResource(String resource) throws IOException {
@@ -165,6 +168,40 @@ public final class SentenceTokenizer implements AutoCloseable {
         INDArray maskArr = Nd4j.create(mask, shape, DataType.LONG);
         INDArray typeArr = Nd4j.create(types, shape, DataType.LONG);
         return new TokenBatch(idArr, maskArr, typeArr);
+    }
+
+    /**
+     * Whether the other tokenizer has the same vocabulary (the same token ids for the same pieces and added
+     * tokens): then one model's ids can be fed to the other, as sentence-transformers' GIST losses do with the
+     * guide model.
+     */
+    public boolean sameVocabulary(SentenceTokenizer other) {
+        return vocabulary.equals(other.vocabulary);
+    }
+
+    /**
+     * The texts of a batch's rows rebuilt from their ids (padding and special tokens left out), as
+     * Hugging Face's {@code batch_decode(..., skip_special_tokens=True)}: for re-tokenizing a batch with
+     * another model's tokenizer. A truncated row decodes to its truncated text.
+     */
+    public List<String> decode(TokenBatch batch) {
+        long[][] ids = batch.inputIds().toLongMatrix();
+        long[][] mask = batch.attentionMask().castTo(DataType.LONG).toLongMatrix();
+        List<String> out = new java.util.ArrayList<>(ids.length);
+        for (int r = 0; r < ids.length; r++) {
+            int n = 0;
+            for (long m : mask[r]) {
+                n += m != 0 ? 1 : 0;
+            }
+            long[] real = new long[n];
+            for (int t = 0, k = 0; t < ids[r].length; t++) {
+                if (mask[r][t] != 0) {
+                    real[k++] = ids[r][t];
+                }
+            }
+            out.add(tokenizer.decode(real, true));
+        }
+        return out;
     }
 
     private String prepare(String text) {

@@ -54,6 +54,18 @@ public final class TokenizerJson {
         return root.deepCopy();
     }
 
+    /**
+     * The vocabulary: the model's {@code vocab} (a token-to-id object for WordPiece and BPE, a list of
+     * pieces for Unigram) and the added tokens. Two tokenizers with equal vocabularies give token ids that
+     * mean the same thing, which is what decides whether a guide model can read another model's ids.
+     */
+    public JsonNode vocabulary() {
+        com.fasterxml.jackson.databind.node.ObjectNode v = MAPPER.createObjectNode();
+        v.set("vocab", root.path("model").path("vocab").deepCopy());
+        v.set("added_tokens", root.path("added_tokens").deepCopy());
+        return v;
+    }
+
     /** True when neither truncation nor padding is configured in the file. */
     public boolean truncationAndPaddingOff() {
         return isNull(root.get("truncation")) && isNull(root.get("padding"));

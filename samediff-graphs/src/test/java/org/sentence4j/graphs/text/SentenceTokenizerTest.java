@@ -52,6 +52,24 @@ class SentenceTokenizerTest {
                 jar.tokens("A man is eating food."));
     }
 
+    /**
+     * What the GIST losses' guide model is given: the same vocabulary means the ids can be shared; otherwise
+     * the batch is decoded (special tokens and padding left out, truncation kept) and re-tokenized.
+     */
+    @Test
+    void vocabularyComparisonAndDecodeForRetokenizing() throws IOException {
+        assertTrue(jar.sameVocabulary(folder), "the st-models tokenizer is all-MiniLM-L6-v2's");
+        try (SentenceTokenizer shortOne = SentenceTokenizer.fromResource(JAR_TOKENIZER, 6, false);
+             SentenceTokenizer other = SentenceTokenizer.fromBytes(
+                     "{\"model\": {\"type\": \"WordPiece\", \"unk_token\": \"[UNK]\", \"continuing_subword_prefix\": \"##\", \"max_input_chars_per_word\": 100, \"vocab\": {\"[UNK]\": 0, \"a\": 1}}}"
+                             .getBytes(StandardCharsets.UTF_8), "inline", 8, false)) {
+            assertTrue(shortOne.sameVocabulary(jar), "the length limit is not part of the vocabulary");
+            assertFalse(other.sameVocabulary(jar));
+            TokenBatch batch = shortOne.tokenize(List.of("A man is eating a piece of bread.", "Café naïve"));
+            assertEquals(List.of("a man is eating", "cafe naive"), jar.decode(batch));
+        }
+    }
+
     @Test
     void readmeExamples() {
         for (SentenceTokenizer t : List.of(jar, folder)) {

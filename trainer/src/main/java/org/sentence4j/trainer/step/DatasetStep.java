@@ -68,7 +68,8 @@ public final class DatasetStep {
         if (rows.length == 0) {
             throw new LossInputException(graph.loss().name() + " on dataset '" + dataset.name() + "': the batch is empty.");
         }
-        return graph.step(tokenize(rows), labels(rows), guideEmbeddings(rows), dropoutSeed, rng);
+        List<TokenBatch> columns = tokenize(rows);
+        return graph.step(columns, labels(rows), guideEmbeddings(rows, columns), dropoutSeed, rng);
     }
 
     /** Each input column's texts of the batch through the model's tokenizer (padded to the column's longest). */
@@ -90,13 +91,22 @@ public final class DatasetStep {
         return Nd4j.createFromArray(dataset.labels(rows)).castTo(DataType.FLOAT);
     }
 
-    private List<INDArray> guideEmbeddings(int[] rows) {
+    /**
+     * The guide model's embeddings of each column, as sentence-transformers' GIST losses make them: a guide
+     * with the model's vocabulary and a length limit no shorter than the model's reads the model's own token
+     * ids (so it sees the texts truncated as the model saw them); any other guide model re-tokenizes the
+     * texts decoded from the model's ids. A guide that is not a {@link SentenceEncoder} embeds those decoded
+     * texts too.
+     */
+    private List<INDArray> guideEmbeddings(int[] rows, List<TokenBatch> columns) {
         if (!graph.loss().usesGuideEmbeddings()) {
             return null;
         }
+        boolean sameIds = guide instanceof SentenceEncoder g && g.tokenizer().sameVocabulary(model.tokenizer())
+                && g.maxSeqLength() >= model.maxSeqLength();
         List<INDArray> out = new ArrayList<>();
-        for (int c = 0; c < dataset.columns().size(); c++) {
-            out.add(guide.embed(dataset.texts(c, rows)));
+        for (TokenBatch column : columns) {
+            out.add(sameIds ? ((SentenceEncoder) guide).embed(column) : guide.embed(model.tokenizer().decode(column)));
         }
         return out;
     }

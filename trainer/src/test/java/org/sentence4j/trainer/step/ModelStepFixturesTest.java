@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,8 +40,10 @@ import org.sentence4j.trainer.TestData;
 import org.sentence4j.trainer.data.Dataset;
 
 /**
- * One whole training step of sentence-transformers 6.0.1 per case ({@code model-step/1} fixtures, by default
- * the repository's {@code testdata/fixtures/model-steps}, another directory with {@code -Dfixtures.steps}):
+ * One whole training step of sentence-transformers 6.0.1 per case ({@code model-step/1} fixtures: by default
+ * the shared set {@code testdata/fixtures/model-steps} and the project's own set
+ * {@code testdata/fixtures/model-steps-sentence4j} (other pooling modes, lengths, texts and options, written
+ * by {@code tools/model-steps/generate.py}); other directories with {@code -Dfixtures.steps}):
  * the texts of each column and the labels go through {@link DatasetStep} — the code the trainer runs for
  * every micro-batch: the model's tokenizer, the eager encoder, pooling, the loss fragment, GradCache where
  * the loss asks for it, the backward pass — in float32, and the loss value and the gradient of every
@@ -80,20 +83,24 @@ class ModelStepFixturesTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyCase() throws IOException {
-        Path dir = TestData.modelSteps();
-        assertTrue(Files.isDirectory(dir), "model-step fixtures not found at " + dir + " (set -Dfixtures.steps=<dir>)");
-        List<Path> cases;
-        try (Stream<Path> s = Files.list(dir)) {
-            cases = s.filter(p -> Files.isRegularFile(p.resolve("case.json"))).sorted().toList();
+    Stream<DynamicContainer> everyCase() throws IOException {
+        List<DynamicContainer> sets = new ArrayList<>();
+        for (Path dir : TestData.modelStepSets()) {
+            List<Path> cases;
+            try (Stream<Path> s = Files.list(dir)) {
+                cases = s.filter(p -> Files.isRegularFile(p.resolve("case.json"))).sorted().toList();
+            }
+            assertFalse(cases.isEmpty(), "no case.json under " + dir);
+            String set = dir.getFileName().toString();
+            sets.add(DynamicContainer.dynamicContainer(set, cases.stream().map(c -> {
+                String name = c.getFileName().toString();
+                return PENDING.contains(name)
+                        ? DynamicTest.dynamicTest(name + " (pending: two towers / decoder)", () -> pending(set, dir, c))
+                        : DynamicTest.dynamicTest(name, () -> run(set, dir, c));
+            })));
         }
-        assertFalse(cases.isEmpty(), "no case.json under " + dir);
-        return cases.stream().map(c -> {
-            String name = c.getFileName().toString();
-            return PENDING.contains(name)
-                    ? DynamicTest.dynamicTest(name + " (pending: two towers / decoder)", () -> pending(dir, c))
-                    : DynamicTest.dynamicTest(name, () -> run(dir, c));
-        });
+        assertFalse(sets.isEmpty(), "no model-step fixture directory given");
+        return sets.stream();
     }
 
     @AfterAll
@@ -105,15 +112,15 @@ class ModelStepFixturesTest {
     }
 
     /** A pending case must still be refused with a clear message (and not, say, run with one tower). */
-    private static void pending(Path dir, Path caseDir) throws IOException {
+    private static void pending(String set, Path dir, Path caseDir) throws IOException {
         JsonNode c = JSON.readTree(caseDir.resolve("case.json").toFile());
         Exception e = assertThrows(Exception.class, () -> setUp(dir, c),
                 c.get("name").asText() + " is listed as pending but now sets up: run it (remove it from PENDING)");
         assertNotNull(e.getMessage(), "refusal without a message");
-        SUMMARY.put(c.get("name").asText(), "pending, refused: " + e.getMessage());
+        SUMMARY.put(set + "/" + c.get("name").asText(), "pending, refused: " + e.getMessage());
     }
 
-    private static void run(Path dir, Path caseDir) throws IOException {
+    private static void run(String set, Path dir, Path caseDir) throws IOException {
         JsonNode c = JSON.readTree(caseDir.resolve("case.json").toFile());
         assertEquals("model-step/1", c.path("format").asText(), caseDir + ": not a model-step/1 case");
         String name = c.get("name").asText();
@@ -143,7 +150,7 @@ class ModelStepFixturesTest {
             }
         }
         double worst = compareGradients(c, caseDir, r.gradients());
-        SUMMARY.put(name, String.format(Locale.ROOT, "%-44s loss %.3f  grads %.3f", c.get("loss").asText(),
+        SUMMARY.put(set + "/" + name, String.format(Locale.ROOT, "%-44s loss %.3f  grads %.3f", c.get("loss").asText(),
                 lossErr / lossAllowed, worst));
     }
 
