@@ -169,4 +169,21 @@ public final class Citations {
             "    publisher = \"Association for Computational Linguistics\", pages = \"671--688\",\n" +
             "    url = \"https://arxiv.org/abs/2104.06979\"\n" +
             "}\n";
+
+    /** BibTeX key {@code kim2023embeddistill}. */
+    public static final String KIM2023EMBEDDISTILL =
+            "@article{kim2023embeddistill,\n" +
+            "    title={EmbedDistill: A Geometric Knowledge Distillation for Information Retrieval},\n" +
+            "    author={Kim, Seungyeon and Rawat, Ankit Singh and Zaheer, Manzil and Jayasumana, Sadeep and Sadhanala, Veeranjaneyulu and Jitkrittum, Wittawat and Menon, Aditya Krishna and Fergus, Rob and Kumar, Sanjiv},\n" +
+            "    year={2023}, eprint={2301.12005}, archivePrefix={arXiv}, primaryClass={cs.IR}\n" +
+            "}\n";
+
+    /** BibTeX key {@code zhang2017learningspreadoutlocalfeature}. */
+    public static final String ZHANG2017LEARNINGSPREADOUTLOCALFEATURE =
+            "@misc{zhang2017learningspreadoutlocalfeature,\n" +
+            "    title={Learning Spread-out Local Feature Descriptors},\n" +
+            "    author={Xu Zhang and Felix X. Yu and Sanjiv Kumar and Shih-Fu Chang},\n" +
+            "    year={2017}, eprint={1708.06320}, archivePrefix={arXiv}, primaryClass={cs.CV},\n" +
+            "    url={https://arxiv.org/abs/1708.06320}\n" +
+            "}\n";
 }

@@ -33,6 +33,12 @@ public final class ConfigReader {
         return values.containsKey(key) && values.get(key) != null;
     }
 
+    /** Whether the key is given at all, also with an explicit {@code null} (Python {@code None}). */
+    public boolean isGiven(String key) {
+        read.add(key);
+        return values.containsKey(key);
+    }
+
     /** The raw value, or {@code null}. */
     public Object raw(String key) {
         read.add(key);

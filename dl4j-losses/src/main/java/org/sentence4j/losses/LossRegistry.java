@@ -10,6 +10,7 @@ import org.sentence4j.losses.distillation.DistillationLosses;
 import org.sentence4j.losses.modifiers.ModifierLosses;
 import org.sentence4j.losses.pair.PairLosses;
 import org.sentence4j.losses.ranking.RankingLosses;
+import org.sentence4j.losses.regularization.RegularizationLosses;
 import org.sentence4j.losses.triplet.TripletLosses;
 import org.sentence4j.losses.unsupervised.UnsupervisedLosses;
 
@@ -37,6 +38,7 @@ public final class LossRegistry {
         DistillationLosses.register(r);
         UnsupervisedLosses.register(r);
         ModifierLosses.register(r);
+        RegularizationLosses.register(r);
         return r;
     }
 

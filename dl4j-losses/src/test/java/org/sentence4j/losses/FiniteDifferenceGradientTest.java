@@ -40,9 +40,12 @@ class FiniteDifferenceGradientTest {
 
     @TestFactory
     Stream<DynamicTest> gradientsMatchFiniteDifferences() throws IOException {
-        File dir = TestData.lossFixtures().toFile();
-        File[] files = dir.listFiles((d, n) -> n.endsWith(".json"));
-        Arrays.sort(files, Comparator.comparing(File::getName));
+        List<File> files = new ArrayList<>();
+        for (File dir : List.of(TestData.lossFixtures().toFile(), TestData.lossFixturesV6().toFile())) {
+            File[] inDir = dir.listFiles((d, n) -> n.endsWith(".json"));
+            Arrays.sort(inDir, Comparator.comparing(File::getName));
+            files.addAll(Arrays.asList(inDir));
+        }
         List<DynamicTest> tests = new ArrayList<>();
         for (File f : files) {
             List<FixtureCase> cases = FixtureCase.read(f);

@@ -25,7 +25,8 @@ import org.sentence4j.losses.runner.LossEvaluation;
 
 /**
  * Every case of every {@code *.json} golden fixture file in the directory named by the system property
- * {@code fixtures.losses} (default: the repository's {@code testdata/fixtures/losses}, see {@link TestData}): the loss value and
+ * {@code fixtures.losses} (default: the repository's {@code testdata/fixtures/losses}, see {@link TestData}) and of
+ * {@code fixtures.losses.v6} (default {@code testdata/fixtures/losses-v6}: the losses v6 added): the loss value and
  * the gradients with respect to every embedding column, layer embedding and loss parameter must match
  * the float64 reference at the tolerances of the fixtures README, computed in float32 as in training.
  * A case of a loss this library does not know fails.
@@ -41,11 +42,14 @@ class GoldenFixturesTest {
 
     @TestFactory
     Stream<DynamicTest> everyFixtureCase() throws IOException {
-        File dir = TestData.lossFixtures().toFile();
-        File[] files = dir.listFiles((d, n) -> n.endsWith(".json"));
-        assertNotNull(files, "cannot list fixture directory " + dir);
-        assertTrue(files.length > 0, "no *.json fixture files in " + dir);
-        Arrays.sort(files, Comparator.comparing(File::getName));
+        List<File> files = new ArrayList<>();
+        for (File dir : List.of(TestData.lossFixtures().toFile(), TestData.lossFixturesV6().toFile())) {
+            File[] inDir = dir.listFiles((d, n) -> n.endsWith(".json"));
+            assertNotNull(inDir, "cannot list fixture directory " + dir);
+            assertTrue(inDir.length > 0, "no *.json fixture files in " + dir);
+            Arrays.sort(inDir, Comparator.comparing(File::getName));
+            files.addAll(Arrays.asList(inDir));
+        }
         DataType dtype = DataType.valueOf(System.getProperty("fixtures.dtype", "FLOAT"));
         String only = System.getProperty("fixtures.only", "");
         List<String> selected = only.isBlank() ? List.of() : Arrays.asList(only.split(","));

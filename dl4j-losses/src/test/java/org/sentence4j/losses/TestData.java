@@ -18,6 +18,8 @@ public final class TestData {
     public static final String PROPERTY = "sentence4j.testdata";
     /** The system property naming another loss-fixture directory (e.g. a second set with the same format). */
     public static final String LOSSES_PROPERTY = "fixtures.losses";
+    /** The system property naming the golden fixtures of the losses added in sentence-transformers v6. */
+    public static final String LOSSES_V6_PROPERTY = "fixtures.losses.v6";
 
     private TestData() {
     }
@@ -42,6 +44,16 @@ public final class TestData {
     public static Path lossFixtures() {
         Path dir = fromProperty(LOSSES_PROPERTY);
         return dir != null ? dir : root().resolve("fixtures").resolve("losses");
+    }
+
+    /**
+     * The golden fixtures of the losses sentence-transformers v6 added beyond the seed's table
+     * (GlobalOrthogonalRegularizationLoss, EmbedDistillLoss): {@code -Dfixtures.losses.v6}, else
+     * {@code testdata/fixtures/losses-v6}.
+     */
+    public static Path lossFixturesV6() {
+        Path dir = fromProperty(LOSSES_V6_PROPERTY);
+        return dir != null ? dir : root().resolve("fixtures").resolve("losses-v6");
     }
 
     /** The directory a property names, {@code null} when it is unset, an error when it names no directory. */

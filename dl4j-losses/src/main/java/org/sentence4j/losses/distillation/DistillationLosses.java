@@ -10,6 +10,7 @@ public final class DistillationLosses {
 
     public static void register(LossRegistry registry) {
         registry.register("MSELoss", (opt, base) -> MSELoss.fromConfig(opt));
+        registry.register("EmbedDistillLoss", (opt, base) -> EmbedDistillLoss.fromConfig(opt));
         registry.register("MarginMSELoss", (opt, base) -> MarginMSELoss.fromConfig(opt));
         registry.register("DistillKLDivLoss", (opt, base) -> DistillKLDivLoss.fromConfig(opt));
     }

@@ -16,12 +16,20 @@ import org.sentence4j.losses.LossInputException;
  * <p>Rows follow the project's loss overview; where it and the loss reference disagree, the reference wins:
  * ContrastiveTensionLossInBatchNegatives takes one column of sentences (v6), the (symmetric) ranking losses
  * and AnglELoss also take hard-negative columns, and MarginMSELoss also takes raw teacher scores.
- * The modifiers (MatryoshkaLoss, AdaptiveLayerLoss, Matryoshka2dLoss) fit any format their base loss fits.
+ * The modifiers (MatryoshkaLoss, AdaptiveLayerLoss, Matryoshka2dLoss) fit any format their base loss fits;
+ * the regularizers (GlobalOrthogonalRegularizationLoss) fit every format. The v6 overview adds EmbedDistillLoss
+ * to MSELoss's distillation row.
  */
 public final class LossTable {
 
     /** Modifiers that wrap any base loss. */
     public static final List<String> MODIFIERS = List.of("MatryoshkaLoss", "AdaptiveLayerLoss", "Matryoshka2dLoss");
+
+    /**
+     * Regularizers (the v6 overview's "Regularization" table: any inputs, no labels; labels are ignored): they
+     * fit every dataset and are meant to be trained beside a primary loss.
+     */
+    public static final List<String> REGULARIZERS = List.of("GlobalOrthogonalRegularizationLoss");
 
     /** One row of the table. */
     public record Row(String inputs, int minColumns, int maxColumns, LabelKind labels, LabelWidth width,
@@ -68,7 +76,7 @@ public final class LossTable {
                             "MultipleNegativesSymmetricRankingLoss", "CachedMultipleNegativesSymmetricRankingLoss",
                             "CachedGISTEmbedLoss", "AnglELoss")),
             new Row("sentence_1, ..., sentence_N", 1, Integer.MAX_VALUE, LabelKind.VECTOR, LabelWidth.ANY, null,
-                    List.of("MSELoss")),
+                    List.of("MSELoss", "EmbedDistillLoss")),
             new Row("(query, passage_one, passage_two) triplets", 3, 3, LabelKind.SCORE, LabelWidth.NONE, null,
                     List.of("MarginMSELoss")),
             new Row("(query, positive, negative_1, ..., negative_n)", 3, Integer.MAX_VALUE, LabelKind.VECTOR,
@@ -99,6 +107,9 @@ public final class LossTable {
     public static boolean fits(String loss, String baseLoss, DataFormat format) {
         if (MODIFIERS.contains(loss)) {
             return baseLoss != null && fits(baseLoss, null, format);
+        }
+        if (REGULARIZERS.contains(loss)) {
+            return format.inputColumns() >= 1;
         }
         return suitableLosses(format).contains(loss);
     }

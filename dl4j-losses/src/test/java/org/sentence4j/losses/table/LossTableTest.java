@@ -46,12 +46,21 @@ class LossTableTest {
 
     @Test
     void distillationFormatsDependOnTheLabelWidth() {
-        assertEquals(List.of("MSELoss"), LossTable.suitableLosses(DataFormat.withVectorLabels(384, "english", "german")));
+        assertEquals(List.of("MSELoss", "EmbedDistillLoss"), LossTable.suitableLosses(DataFormat.withVectorLabels(384, "english", "german")));
         assertEquals(List.of("MarginMSELoss"), LossTable.suitableLosses(DataFormat.of(LabelKind.SCORE, "query", "pos", "neg")));
         List<String> scores = LossTable.suitableLosses(DataFormat.withVectorLabels(2, "query", "pos", "neg"));
         assertTrue(scores.containsAll(List.of("MarginMSELoss", "DistillKLDivLoss")));
-        assertEquals(List.of("MSELoss", "MarginMSELoss"),
+        assertEquals(List.of("MSELoss", "EmbedDistillLoss", "MarginMSELoss"),
                 LossTable.suitableLosses(DataFormat.withVectorLabels(3, "query", "pos", "neg1", "neg2", "neg3")));
+    }
+
+    @Test
+    void theRegularizerFitsEveryFormat() {
+        for (DataFormat f : List.of(DataFormat.of(LabelKind.NONE, "sentence"), DataFormat.of(LabelKind.SCORE, "s1", "s2"),
+                DataFormat.of(LabelKind.CLASS, "text"), DataFormat.withVectorLabels(8, "q", "p", "n"))) {
+            assertTrue(LossTable.fits("GlobalOrthogonalRegularizationLoss", null, f), f.toString());
+        }
+        assertFalse(LossTable.fits("EmbedDistillLoss", null, DataFormat.of(LabelKind.NONE, "sentence")));
     }
 
     @Test
