@@ -79,8 +79,10 @@ def rows(n, cols):
     return [texts(n) for _ in range(cols)]
 
 # (name, model, loss factory(model, guide) -> loss, java config, columns, labels, label dtype, guide)
-def C(name, model, make, config, ncols, n, labels=None, dtype=None, guide=None):
-    return dict(name=name, model=model, make=make, config=config, ncols=ncols, n=n, labels=labels, dtype=dtype, guide=guide)
+def C(name, model, make, config, ncols, n, labels=None, dtype=None, guide=None, same=()):
+    """same: rows whose column 1 repeats column 0 (identical pairs for ContrastiveTension)."""
+    return dict(name=name, model=model, make=make, config=config, ncols=ncols, n=n, labels=labels, dtype=dtype, guide=guide,
+                same=same)
 
 CASES = [
     C('mnrl-sym-perdir', 'm-max', lambda m, g: losses.MultipleNegativesRankingLoss(m, scale=15.0, directions=('query_to_doc', 'doc_to_query'), partition_mode='per_direction'),
@@ -135,6 +137,9 @@ CASES = [
       {"loss": {"loss": "CoSENTLoss", "config": {"scale": 20.0, "similarity_fct": "pairwise_cos_sim"}}, "matryoshka_dims": [8, 4], "n_layers_per_step": -1, "n_dims_per_step": -1, "last_layer_weight": 2.0, "kl_temperature": 0.7}, 2, 5, [0.2, 0.9, 0.5, 0.4, 0.7], 'float'),
     C('matryoshka-cached-mbs2', 'm-max', lambda m, g: losses.MatryoshkaLoss(m, losses.CachedMultipleNegativesRankingLoss(m, mini_batch_size=2), matryoshka_dims=[32, 8]),
       {"loss": {"loss": "CachedMultipleNegativesRankingLoss", "config": {"scale": 20.0, "similarity_fct": "cos_sim", "mini_batch_size": 2}}, "matryoshka_dims": [32, 8], "n_dims_per_step": -1}, 3, 5),
+    C('ct-derived-labels', 'm-max', lambda m, g: losses.ContrastiveTensionLoss(m), {}, 2, 6, same=(1, 4)),
+    C('ct-in-batch-dot', 'm-last', lambda m, g: losses.ContrastiveTensionLossInBatchNegatives(m, scale=10.0, similarity_fct=__import__('sentence_transformers').util.dot_score),
+      {"scale": 10.0, "similarity_fct": "dot_score"}, 1, 6),
     C('mnrl-qq-dd', 'm-wmean', lambda m, g: losses.MultipleNegativesRankingLoss(m, scale=12.0, directions=('query_to_doc', 'query_to_query', 'doc_to_doc'), hardness_mode='in_batch_negatives', hardness_strength=1.5),
       {"scale": 12.0, "similarity_fct": "cos_sim", "directions": ["query_to_doc", "query_to_query", "doc_to_doc"], "hardness_mode": "in_batch_negatives", "hardness_strength": 1.5}, 2, 5),
 ]
@@ -158,11 +163,15 @@ def run_case(c, models):
     extra = {}
     if isinstance(loss, losses.SoftmaxLoss):
         extra = {'classifier.weight': loss.classifier.weight.detach().clone(), 'classifier.bias': loss.classifier.bias.detach().clone()}
+    if hasattr(loss, 'logit_scale'):
+        extra = {'logit_scale': loss.logit_scale.detach().clone().reshape(())}
     model.to(torch.float64); loss.to(torch.float64)
     if guide is not None:
         guide.to(torch.float64)
     model.train()
     cols = rows(c['n'], c['ncols'])
+    for r in c['same']:
+        cols[1][r] = cols[0][r]
     feats = [model.preprocess(t) for t in cols]
     if c['labels'] is not None:
         labels = torch.tensor(c['labels'], dtype=torch.int64 if c['dtype'] == 'int64' else torch.float64)
@@ -173,17 +182,23 @@ def run_case(c, models):
         out = sum(out.values())
     out.backward()
     g = grads_of(model)
-    if extra:
+    if hasattr(loss, 'model1'):
+        g.update(grads_of(loss.model1, 'model1.'))
+    if hasattr(loss, 'logit_scale'):
+        g['logit_scale'] = loss.logit_scale.grad.detach().clone()
+    if isinstance(loss, losses.SoftmaxLoss):
         g['classifier.weight'] = loss.classifier.weight.grad.detach().clone()
         g['classifier.bias'] = loss.classifier.bias.grad.detach().clone()
     ids = [[[int(x) for x, mk in zip(r, mrow) if mk] for r, mrow in zip(f['input_ids'].tolist(), f['attention_mask'].tolist())] for f in feats]
     used = sorted({i for col in ids for r in col for i in r})
-    we = 'embeddings.word_embeddings.weight'
-    full = g[we]
-    nz = torch.nonzero(full.abs().sum(1)).flatten().tolist()
-    rws = sorted(set(used) | set(nz))
-    g[we] = full[rws].contiguous()
-    g[we + '.rows'] = torch.tensor(rws, dtype=torch.int64)
+    for we in ['embeddings.word_embeddings.weight', 'model1.embeddings.word_embeddings.weight']:
+        if we not in g:
+            continue
+        full = g[we]
+        nz = torch.nonzero(full.abs().sum(1)).flatten().tolist()
+        rws = sorted(set(used) | set(nz))
+        g[we] = full[rws].contiguous()
+        g[we + '.rows'] = torch.tensor(rws, dtype=torch.int64)
     G = max(float(v.abs().max()) for k, v in g.items() if not k.endswith('.rows'))
     small = model[0].auto_model.config.hidden_size < 32
     rtol = 2e-4 if small else 1e-4

@@ -1,6 +1,7 @@
 package org.sentence4j.losses.unsupervised;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,6 +17,7 @@ import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
+import org.sentence4j.losses.TwoTowerLoss;
 
 /**
  * Contrastive Tension (sentence-transformers {@code ContrastiveTensionLoss}): unsupervised fine-tuning with
@@ -30,12 +32,12 @@ import org.sentence4j.losses.LossOutput;
  * pre-trained language model.
  *
  * <p>At this (embedding) level the loss takes the two towers' outputs as its two columns and the 1/0
- * labels, which are required. (Upstream v6 can also derive them by comparing token ids, which needs the
- * tokenised inputs.)
+ * labels. In training ({@link TwoTowerLoss}) the trainer embeds column 0 with the copy and column 1 with the
+ * model, and derives the labels from the token ids when the dataset has none, as v6 does.
  *
  * <p>Paper: Carlsson et al., "Semantic Re-tuning with Contrastive Tension", ICLR 2021.
  */
-public final class ContrastiveTensionLoss extends AbstractSentenceLoss {
+public final class ContrastiveTensionLoss extends AbstractSentenceLoss implements TwoTowerLoss {
 
     private static final InputFormat FORMAT = InputFormat.labeled(2, 2,
             "(tower_1(sentence_1), tower_2(sentence_2))", LabelKind.BINARY, 1);
@@ -90,6 +92,23 @@ public final class ContrastiveTensionLoss extends AbstractSentenceLoss {
         SDVariable logits = SdMath.rowDot(inputs.column(0), inputs.column(1));
         // summed, not averaged, as upstream (BCEWithLogitsLoss(reduction="sum"))
         return LossOutput.of(SdMath.bceWithLogits(sd, logits, labels).sum());
+    }
+
+    /** Column 0 through the copy ({@code model1}), column 1 through the model ({@code model2}), as upstream. */
+    @Override
+    public List<TowerInput> towerInputs(int dataColumns) {
+        if (dataColumns != 2) {
+            throw new LossInputException(name() + " takes (sentence_1, sentence_2) pairs: 2 text columns, but the dataset has "
+                    + dataColumns + ". For a file of single sentences, make the pairs with ContrastiveTensionDataLoader"
+                    + " (the trainer does so by itself for a one-column dataset).");
+        }
+        return List.of(new TowerInput(Tower.COPY, 0), new TowerInput(Tower.MODEL, 1));
+    }
+
+    /** Without labels, a pair is positive when both texts have the same token ids (v6). */
+    @Override
+    public boolean labelsFromIdenticalTokens() {
+        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.sentence4j.losses.unsupervised;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ import org.sentence4j.losses.InputShapes;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
+import org.sentence4j.losses.TwoTowerLoss;
 import org.sentence4j.losses.similarity.SimilarityFunction;
 
 /**
@@ -38,7 +40,7 @@ import org.sentence4j.losses.similarity.SimilarityFunction;
  *
  * <p>Paper: Carlsson et al., "Semantic Re-tuning with Contrastive Tension", ICLR 2021.
  */
-public final class ContrastiveTensionLossInBatchNegatives extends AbstractSentenceLoss {
+public final class ContrastiveTensionLossInBatchNegatives extends AbstractSentenceLoss implements TwoTowerLoss {
 
     /** Name of the trainable temperature parameter, as upstream. */
     public static final String LOGIT_SCALE = "logit_scale";
@@ -101,6 +103,16 @@ public final class ContrastiveTensionLossInBatchNegatives extends AbstractSenten
     public void validate(InputShapes shapes) {
         super.validate(shapes);
         ContrastiveTensionLoss.checkTowerWidths(name(), shapes);
+    }
+
+    /** The one sentence column through the copy ({@code model1}) and through the model ({@code model2}), as upstream. */
+    @Override
+    public List<TowerInput> towerInputs(int dataColumns) {
+        if (dataColumns != 1) {
+            throw new LossInputException(name() + " takes one column of sentences (v6), but the dataset has " + dataColumns
+                    + " text columns. Keep only the sentence column.");
+        }
+        return List.of(new TowerInput(Tower.COPY, 0), new TowerInput(Tower.MODEL, 0));
     }
 
     @Override

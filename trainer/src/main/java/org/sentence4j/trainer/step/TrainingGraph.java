@@ -28,6 +28,7 @@ import org.sentence4j.losses.LossInputs;
 import org.sentence4j.losses.LossOutput;
 import org.sentence4j.losses.SentenceLoss;
 import org.sentence4j.losses.StepInputs;
+import org.sentence4j.losses.TwoTowerLoss;
 
 /**
  * The training computation of one loss on one encoder: an encoder pass (with dropout) per input column, the
@@ -71,6 +72,14 @@ public final class TrainingGraph {
     private final Arena maskBuffers = new Arena(org.nd4j.linalg.api.buffer.DataType.FLOAT);
     /** Set when the loss asks for GradCache execution (the Cached* losses). */
     private final GradCache gradCache;
+    /** The tower and dataset column of each embedding column, for a two-tower loss (else null). */
+    private final List<TwoTowerLoss.TowerInput> towers;
+    /** A two-tower loss's copy of the encoder (upstream {@code model1}), trained as the loss's own parameters. */
+    private final BertEncoder copy;
+    private Map<String, INDArray> copyGradients;
+    /** Set when the labels are derived from the token ids (ContrastiveTensionLoss without labels). */
+    private final boolean labelsFromTokens;
+    private final int dataColumns;
 
     /**
      * @param encoder     the encoder to train
@@ -85,6 +94,24 @@ public final class TrainingGraph {
         this.eager = encoder.eager();
         this.loss = loss;
         this.name = name;
+        this.dataColumns = columns;
+        if (loss instanceof TwoTowerLoss twoTowers) {
+            this.towers = List.copyOf(twoTowers.towerInputs(columns));
+            // the copy is made once, from the model as training starts, as upstream's deepcopy in the loss's constructor
+            this.copy = towers.stream().anyMatch(t -> t.tower() == TwoTowerLoss.Tower.COPY)
+                    ? BertEncoder.builder(encoder.config()).weights(encoder.weights()).pooling(encoder.pooling())
+                    .normalize(encoder.normalize()).dataType(encoder.dataType()).build()
+                    : null;
+            this.labelsFromTokens = labelShape == null && twoTowers.labelsFromIdenticalTokens();
+            if (labelsFromTokens) {
+                labelShape = new long[] {-1};
+            }
+            columns = towers.size();
+        } else {
+            this.towers = null;
+            this.copy = null;
+            this.labelsFromTokens = false;
+        }
         int dim = encoder.embeddingDimension();
         // SameDiff returns gradients only for placeholders on a path to a variable: each input is multiplied by one
         SDVariable one = sd.var("one", Nd4j.scalar(encoder.dataType(), 1.0));
@@ -124,6 +151,9 @@ public final class TrainingGraph {
             }
             in.guideEmbeddings(guide);
         }
+        if (towers != null && (loss.usesLayerEmbeddings() || loss instanceof GradientCachedLoss c && c.usesGradientCache())) {
+            throw new LossInputException(loss.name() + ": a two-tower loss cannot also ask for per-layer embeddings or GradCache.");
+        }
         this.gradCache = loss instanceof GradientCachedLoss cached && cached.usesGradientCache()
                 ? new GradCache(encoder.config(), encoder.dataType(), cached.miniBatchSize(), cached.miniBatchNumTokens(),
                         cached.showProgressBar())
@@ -143,9 +173,9 @@ public final class TrainingGraph {
         return loss;
     }
 
-    /** Number of input columns. */
+    /** Number of dataset (text) columns a step takes. */
     public int columns() {
-        return columnInputs.size();
+        return dataColumns;
     }
 
     /**
@@ -158,7 +188,17 @@ public final class TrainingGraph {
             p.put(n, encoder.sameDiff().getArrForVarName(encoder.variableName(n)));
         }
         lossParameters.forEach((k, v) -> p.put(k, sd.getArrForVarName(v)));
+        if (copy != null) {
+            for (String n : BertTensorNames.names(copy.config())) {
+                p.put(copyName(n), copy.sameDiff().getArrForVarName(copy.variableName(n)));
+            }
+        }
         return p;
+    }
+
+    /** The name of a copy-tower parameter among the trainable arrays: {@code loss/model1.<Hugging Face name>}. */
+    private static String copyName(String hfName) {
+        return LOSS_PARAMETER_PREFIX + TwoTowerLoss.COPY_PREFIX + hfName;
     }
 
     /**
@@ -173,9 +213,12 @@ public final class TrainingGraph {
      */
     public StepResult step(List<TokenBatch> columns, INDArray labelValues, List<INDArray> guideValues, long dropoutSeed,
                            Random rng) {
-        if (columns.size() != columnInputs.size()) {
-            throw new LossInputException(loss.name() + " was set up for " + columnInputs.size() + " input columns, but the batch has "
+        if (columns.size() != dataColumns) {
+            throw new LossInputException(loss.name() + " was set up for " + dataColumns + " input columns, but the batch has "
                     + columns.size() + ".");
+        }
+        if (labelsFromTokens && labelValues == null) {
+            labelValues = identicalTokenLabels(columns.get(0), columns.get(1));
         }
         SessionMemory.beforeStep();
         int numLayers = encoder.config().numHiddenLayers();
@@ -183,8 +226,10 @@ public final class TrainingGraph {
         List<EagerEncoder.Pass> passes = new ArrayList<>();
         Map<String, INDArray> feed = new HashMap<>();
         List<List<GradCache.Chunk>> chunks = new ArrayList<>();
-        for (int c = 0; c < columns.size(); c++) {
-            TokenBatch tokens = columns.get(c);
+        List<EagerEncoder> passEncoders = new ArrayList<>();
+        for (int c = 0; c < columnInputs.size(); c++) {
+            TokenBatch tokens = columns.get(towers == null ? c : towers.get(c).dataColumn());
+            EagerEncoder columnEncoder = towers != null && towers.get(c).tower() == TwoTowerLoss.Tower.COPY ? copy.eager() : eager;
             if (gradCache != null) {
                 // GradCache, first pass: embeddings chunk by chunk, no activations kept
                 List<GradCache.Chunk> parts = gradCache.chunks(tokens, dropoutSeed * 31 + c);
@@ -197,8 +242,9 @@ public final class TrainingGraph {
             DropoutMasks masks = DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
                     dropoutSeed * 31 + c, encoder.dataType(), (site, shape) -> maskBuffers.get(column + site, shape));
             SectionTimer.mark("step.dropout_masks");
-            EagerEncoder.Pass pass = eager.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
+            EagerEncoder.Pass pass = columnEncoder.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
             passes.add(pass);
+            passEncoders.add(columnEncoder);
             feed.put(columnInputs.get(c), pass.sentenceEmbedding());
             for (int h = 0; h < layerInputs.size(); h++) {
                 feed.put(layerInputs.get(h).get(c), pass.layerEmbeddings().get(h));
@@ -231,6 +277,13 @@ public final class TrainingGraph {
         } else {
             encoderGradients.values().forEach(a -> a.assign(0));
         }
+        if (copy != null) {
+            if (copyGradients == null) {
+                copyGradients = copy.eager().zeroGradients();
+            } else {
+                copyGradients.values().forEach(a -> a.assign(0));
+            }
+        }
         SectionTimer.mark("step.zero_gradients");
         for (int c = 0; c < chunks.size(); c++) {
             // GradCache, second pass: each chunk again with the same dropout, back-propagating its rows' gradient
@@ -245,9 +298,14 @@ public final class TrainingGraph {
             }
             INDArray dColumn = g.get(columnInputs.get(c));
             EagerEncoder.Pass pass = passes.get(c);
-            eager.backward(pass, dColumn != null ? dColumn : Nd4j.zerosLike(pass.sentenceEmbedding()), dLayers, encoderGradients);
+            EagerEncoder columnEncoder = passEncoders.get(c);
+            columnEncoder.backward(pass, dColumn != null ? dColumn : Nd4j.zerosLike(pass.sentenceEmbedding()), dLayers,
+                    columnEncoder == eager ? encoderGradients : copyGradients);
         }
         Map<String, INDArray> named = new LinkedHashMap<>(encoderGradients);
+        if (copyGradients != null) {
+            copyGradients.forEach((k, v) -> named.put(copyName(k), v));
+        }
         lossParameters.forEach((k, v) -> {
             INDArray grad = g.get(v);
             named.put(k, grad != null ? grad : Nd4j.zerosLike(sd.getArrForVarName(v)));
@@ -255,6 +313,32 @@ public final class TrainingGraph {
         Map<String, Double> comps = new LinkedHashMap<>();
         output.components().forEach((k, v) -> comps.put(k, r.getOutputs().get(v.name()).getDouble(0)));
         return new StepResult(r.getOutputs().get(output.total().name()).getDouble(0), comps, named);
+    }
+
+    /**
+     * ContrastiveTensionLoss's labels when the data has none (v6): 1 where the two columns' token ids agree over
+     * their non-padding positions (the attention masks must agree too), else 0.
+     */
+    static INDArray identicalTokenLabels(TokenBatch a, TokenBatch b) {
+        long[][] idsA = a.inputIds().castTo(org.nd4j.linalg.api.buffer.DataType.INT64).toLongMatrix();
+        long[][] idsB = b.inputIds().castTo(org.nd4j.linalg.api.buffer.DataType.INT64).toLongMatrix();
+        long[][] maskA = a.attentionMask().castTo(org.nd4j.linalg.api.buffer.DataType.INT64).toLongMatrix();
+        long[][] maskB = b.attentionMask().castTo(org.nd4j.linalg.api.buffer.DataType.INT64).toLongMatrix();
+        float[] labels = new float[idsA.length];
+        for (int r = 0; r < idsA.length; r++) {
+            labels[r] = realTokens(idsA[r], maskA[r]).equals(realTokens(idsB[r], maskB[r])) ? 1f : 0f;
+        }
+        return Nd4j.createFromArray(labels);
+    }
+
+    private static List<Long> realTokens(long[] ids, long[] mask) {
+        List<Long> out = new ArrayList<>();
+        for (int t = 0; t < ids.length; t++) {
+            if (mask[t] != 0) {
+                out.add(ids[t]);
+            }
+        }
+        return out;
     }
 
     /** The loss fragment's own graph (inputs: the embeddings), for profiling. */
