@@ -132,7 +132,7 @@ public class MegaBatchMarginLoss extends AbstractSentenceLoss implements MiniBat
      * ({@link SdMath#NEG_LARGE} when B = 1) and its arg-max {@code j_i}, computed in a while loop over chunks of
      * {@code chunk} anchor rows, each scored against all B positives ([chunk, B] at a time).
      */
-    static SDVariable[] hardestOtherPositive(SameDiff sd, SDVariable a, SDVariable p, SDVariable count, int chunk) {
+    private static SDVariable[] hardestOtherPositive(SameDiff sd, SDVariable a, SDVariable p, SDVariable count, int chunk) {
         DataType type = a.dataType();
         // floating-point values cross the loop's boundary as their bits (SdMath.toBits: SameDiff cannot
         // differentiate a loop, and does not try to for integers)

@@ -158,8 +158,8 @@ public final class DropoutMasks {
      * an even number. Unit h of position t of global row r of a hidden site is unit {@code (r·S + t)·H + h} of
      * its site's stream; attention probability (r, head, q, k) is unit {@code ((r·heads + head)·S + q)·S + k}.
      * S does not depend on the batch, so these indices do not either; it is even, so every run of units that
-     * the kernels fill (H units of one position, T key positions of one query) starts on a whole draw when H is
-     * even (two units per draw).
+     * the kernels fill (a row's T·H hidden units, one query's T keys) starts on a whole draw (two units per
+     * draw).
      */
     static long canonicalStride(BertConfig config) {
         long s = config.maxPositionEmbeddings();
@@ -221,7 +221,7 @@ public final class DropoutMasks {
         long threshold = (long) Math.floor(p * 4294967296.0);
         long[] shape = mask.shape();
         boolean hidden = shape.length == 3;
-        long total = mask.length();
+        long total = Math.toIntExact(mask.length());   // a FloatBuffer's positions are ints
         if (total == 0) {
             return;
         }
