@@ -1,7 +1,5 @@
 package org.sentence4j.graphs.bert;
 
-import java.nio.FloatBuffer;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -12,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The SplitMix64 dropout-mask draw of {@link DropoutMasks} with the JDK's vector API: several draws at once
  * (draw k of a site is {@code mix(seed + (k + 1)·gamma)}, so draws are independent of each other), each
- * giving two 32-bit uniforms for two consecutive units. The same values as the scalar loop, unit for unit
- * (DropoutMasksTest), about five times faster.
+ * giving two 32-bit uniforms for two consecutive units. It fills one run of consecutive canonical units at a
+ * time (see {@link DropoutMasks#canonicalStride}), from any start. The same values as the scalar loop, unit
+ * for unit (DropoutMasksTest), about five times faster.
  *
  * <p>Only loaded when {@link org.sentence4j.graphs.eager.VectorKernels#enabled()}.
  */
@@ -41,34 +40,39 @@ final class DropoutMaskKernel {
         return UNITS == 2 * DRAWS && IS.length() == UNITS && threshold <= 0xFFFFFFFFL;
     }
 
-    /** Units [0, n) of a site: 0 where the uniform is below {@code threshold} (p·2^32), else {@code keep}. */
-    static void fill(long seed, long threshold, float keep, FloatBuffer out, int n) {
+    /**
+     * Canonical units [e, e + len) of a site into {@code block[off, off + len)}: 0 where the unit's uniform is
+     * below {@code threshold} (p·2^32), else {@code keep}. An odd {@code e} (the low half of a draw) is done
+     * alone first; the rest is whole vectors from an even unit, the last one stored under a lane mask.
+     */
+    static void fill(long seed, long e, long threshold, float keep, float[] block, int off, int len) {
+        int i = 0;
+        if ((e & 1) != 0 && len > 0) {
+            block[off] = unit(seed, e, threshold) ? 0f : keep;
+            i = 1;
+        }
         LongVector steps = LongVector.fromArray(LS, STEPS, 0);
         int flippedThreshold = (int) (threshold ^ 0x80000000L);
         FloatVector kept = FloatVector.broadcast(FS, keep);
-        float[] block = new float[8192];
-        for (int start = 0; start < n; start += block.length) {
-            int len = Math.min(block.length, n - start);
-            int i = 0;
-            for (; i + UNITS <= len; i += UNITS) {
-                long state = seed + (long) ((start + i) >> 1) * GAMMA;
-                LongVector z = steps.add(state);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(DropoutMasks.MIX_1);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(DropoutMasks.MIX_2);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-                // swap the halves so that, as 32-bit lanes, each draw reads (high, low): units 2k and 2k + 1
-                LongVector swapped = z.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.OR,
-                        z.lanewise(VectorOperators.LSHR, 32));
-                IntVector uniforms = (IntVector) swapped.reinterpretAsInts();
-                // unsigned comparison as a signed one with both sign bits flipped
-                VectorMask<Integer> drop = uniforms.lanewise(VectorOperators.XOR, 0x80000000)
-                        .compare(VectorOperators.LT, flippedThreshold);
-                kept.blend(0f, drop.cast(FS)).intoArray(block, i);
+        for (; i < len; i += UNITS) {
+            long state = seed + ((e + i) >> 1) * GAMMA;
+            LongVector z = steps.add(state);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(DropoutMasks.MIX_1);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(DropoutMasks.MIX_2);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+            // swap the halves so that, as 32-bit lanes, each draw reads (high, low): units 2k and 2k + 1
+            LongVector swapped = z.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.OR,
+                    z.lanewise(VectorOperators.LSHR, 32));
+            IntVector uniforms = (IntVector) swapped.reinterpretAsInts();
+            // unsigned comparison as a signed one with both sign bits flipped
+            VectorMask<Integer> drop = uniforms.lanewise(VectorOperators.XOR, 0x80000000)
+                    .compare(VectorOperators.LT, flippedThreshold);
+            FloatVector values = kept.blend(0f, drop.cast(FS));
+            if (i + UNITS <= len) {
+                values.intoArray(block, off + i);
+            } else {
+                values.intoArray(block, off + i, FS.indexInRange(i, len));
             }
-            for (; i < len; i++) {
-                block[i] = unit(seed, start + i, threshold) ? 0f : keep;
-            }
-            out.put(start, block, 0, len);
         }
     }
 

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -84,14 +83,31 @@ public final class DropoutMasks {
     }
 
     /**
-     * Draws the masks of one forward pass: each entry is 0 with probability p and {@code 1/(1-p)} otherwise.
-     * The same arguments give the same masks on every JVM (a SplitMix64 stream per site, seeded in site
-     * order from {@code seed}; not a native RNG); a trainer derives one seed per step and column (e.g. from
-     * the run seed and the step number).
+     * Draws the masks of one forward pass over rows [0, batch): each entry is 0 with probability p and
+     * {@code 1/(1-p)} otherwise. The same as {@link #sample(BertConfig, int, long, long, long, long, DataType)}
+     * with a row offset of 0.
      */
     public static DropoutMasks sample(BertConfig config, int numLayers, long batch, long seq, long seed,
                                       DataType dataType) {
-        return sample(config, numLayers, batch, seq, seed, dataType, (site, shape) -> Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'));
+        return sample(config, numLayers, 0, batch, seq, seed, dataType);
+    }
+
+    /**
+     * Draws the masks of one forward pass over the rows [firstRow, firstRow + batch) of a larger batch: each
+     * entry is 0 with probability p and {@code 1/(1-p)} otherwise.
+     *
+     * <p>A unit's value is a pure function of (seed, site, global row, token position, unit within the
+     * position, and for the attention probabilities head and key position): see {@link #canonicalStride}. It
+     * does not depend on how many rows are drawn, on the sequence length the batch is padded to, or on which
+     * other sites are drawn. So a chunk of rows drawn with its row offset gets exactly the masks that the whole
+     * batch has on those rows and positions, which is what lets GradCache replay the plain step's dropout, and
+     * training results do not depend on padding. The same arguments give the same masks on every JVM (SplitMix64,
+     * not a native RNG); a trainer derives one seed per step and column.
+     */
+    public static DropoutMasks sample(BertConfig config, int numLayers, long firstRow, long batch, long seq, long seed,
+                                      DataType dataType) {
+        return sample(config, numLayers, firstRow, batch, seq, seed, dataType,
+                (site, shape) -> Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'));
     }
 
     /**
@@ -107,21 +123,73 @@ public final class DropoutMasks {
     /** {@link #sample(BertConfig, int, long, long, long, DataType)} into arrays from {@code buffers}. */
     public static DropoutMasks sample(BertConfig config, int numLayers, long batch, long seq, long seed, DataType dataType,
                                       Buffers buffers) {
-        SplittableRandom random = new SplittableRandom(seed);
+        return sample(config, numLayers, 0, batch, seq, seed, dataType, buffers);
+    }
+
+    /** {@link #sample(BertConfig, int, long, long, long, long, DataType)} into arrays from {@code buffers}. */
+    public static DropoutMasks sample(BertConfig config, int numLayers, long firstRow, long batch, long seq, long seed,
+                                      DataType dataType, Buffers buffers) {
+        if (firstRow < 0) {
+            throw new IllegalArgumentException("the first row of a dropout draw must be >= 0, got " + firstRow);
+        }
+        long stride = canonicalStride(config);
+        if (seq > stride) {
+            throw new IllegalArgumentException("dropout masks for " + seq + " positions, but the model has "
+                    + config.maxPositionEmbeddings() + " position embeddings");
+        }
         List<Map.Entry<String, long[]>> sites = new ArrayList<>(sites(config, numLayers, batch, seq).entrySet());
-        long[] siteSeeds = new long[sites.size()];
         INDArray[] drawn = new INDArray[sites.size()];
-        for (int i = 0; i < siteSeeds.length; i++) {
-            siteSeeds[i] = random.nextLong();
+        for (int i = 0; i < drawn.length; i++) {
             drawn[i] = buffers.get(sites.get(i).getKey(), sites.get(i).getValue());
         }
-        IntStream.range(0, sites.size()).parallel().forEach(i ->
-                draw(siteSeeds[i], probability(config, sites.get(i).getKey()), drawn[i]));
+        IntStream.range(0, sites.size()).parallel().forEach(i -> {
+            String site = sites.get(i).getKey();
+            draw(siteSeed(seed, site), probability(config, site), drawn[i], firstRow, stride);
+        });
         Map<String, INDArray> masks = new LinkedHashMap<>();
         for (int i = 0; i < drawn.length; i++) {
             masks.put(sites.get(i).getKey(), dataType == DataType.FLOAT ? drawn[i] : drawn[i].castTo(dataType));
         }
         return new DropoutMasks(masks);
+    }
+
+    /**
+     * The fixed position stride S of the canonical unit index: {@code max_position_embeddings} rounded up to
+     * an even number. Unit h of position t of global row r of a hidden site is unit {@code (r·S + t)·H + h} of
+     * its site's stream; attention probability (r, head, q, k) is unit {@code ((r·heads + head)·S + q)·S + k}.
+     * S does not depend on the batch, so these indices do not either; it is even, so every run of units that
+     * the kernels fill (a row's T·H hidden units, one query's T keys) starts on a whole draw (two units per
+     * draw).
+     */
+    static long canonicalStride(BertConfig config) {
+        long s = config.maxPositionEmbeddings();
+        return s + (s & 1);
+    }
+
+    /**
+     * The seed of a site's stream, from the step seed and the site's fixed number (embeddings 0; layer l:
+     * attention probabilities 3l+1, attention output 3l+2, feed-forward output 3l+3), so that a site's mask
+     * does not depend on which other sites are drawn (a pass over fewer layers, a dropout probability of 0).
+     */
+    static long siteSeed(long seed, String site) {
+        return mix(seed + (siteNumber(site) + 1) * GOLDEN_GAMMA);
+    }
+
+    private static long siteNumber(String site) {
+        if (site.equals(EMBEDDINGS)) {
+            return 0;
+        }
+        String rest = site.substring("layer.".length());
+        int dot = rest.indexOf('.');
+        long layer = Long.parseLong(rest.substring(0, dot));
+        String kind = rest.substring(dot + 1);
+        long k = switch (kind) {
+            case "attention.self" -> 1;
+            case "attention.output" -> 2;
+            case "output" -> 3;
+            default -> throw new IllegalArgumentException("unknown dropout site " + site);
+        };
+        return 3 * layer + k;
     }
 
     /** SplitMix64: the state's increment and the two multipliers of its output mix (shared with the vector draw). */
@@ -137,35 +205,75 @@ public final class DropoutMasks {
     }
 
     /**
-     * Fills one float32 mask: 0 with probability p, {@code 1/(1-p)} otherwise, from a SplitMix64 stream
-     * (two 32-bit uniforms per 64-bit draw; a unit is dropped when its uniform is below p * 2^32), block by
-     * block into native memory.
+     * Fills one float32 mask of shape [rows, T, H] (hidden site) or [rows, heads, T, T] (attention
+     * probabilities): 0 with probability p, {@code 1/(1-p)} otherwise. Canonical unit e of the site is the
+     * high (even e) or low (odd e) 32-bit half of SplitMix64 draw {@code e / 2}, {@code mix(seed + (e/2 + 1)·gamma)},
+     * and is dropped when that uniform is below p·2^32. The mask is a sequence of runs of consecutive canonical
+     * units: for a hidden site a row's T·H units (its positions follow each other at stride H), for the
+     * attention probabilities the T keys of one (row, head, query). Runs are filled into a Java block that is
+     * copied to native memory whenever it is full.
      */
-    private static void draw(long seed, double p, INDArray mask) {
+    private static void draw(long seed, double p, INDArray mask, long firstRow, long stride) {
         if (mask.dataType() != DataType.FLOAT || mask.ordering() != 'c' || mask.offset() != 0) {
             throw new IllegalArgumentException("dropout masks are drawn into c-order float32 arrays at offset 0");
         }
         float keep = (float) (1.0 / (1.0 - p));
-        int n = Math.toIntExact(mask.length());
-        java.nio.FloatBuffer out = mask.data().asNioFloat();
         long threshold = (long) Math.floor(p * 4294967296.0);
-        if (org.sentence4j.graphs.eager.VectorKernels.enabled() && DropoutMaskKernel.supports(threshold)) {
-            DropoutMaskKernel.fill(seed, threshold, keep, out, n);
+        long[] shape = mask.shape();
+        boolean hidden = shape.length == 3;
+        long total = Math.toIntExact(mask.length());   // a FloatBuffer's positions are ints
+        if (total == 0) {
             return;
         }
-        float[] block = new float[8192];
-        long state = seed;
-        for (int start = 0; start < n; start += block.length) {
-            int len = Math.min(block.length, n - start);
-            for (int i = 0; i < len; i += 2) {
-                state += GOLDEN_GAMMA;
-                long z = mix(state);
-                block[i] = (z >>> 32) < threshold ? 0f : keep;
-                if (i + 1 < len) {
-                    block[i + 1] = (z & 0xFFFFFFFFL) < threshold ? 0f : keep;
+        // hidden [rows, T, H]: run i (row i) starts at (firstRow + i)·S·H and has T·H units;
+        // attention [rows, heads, T, T]: run r = (g = row·heads + head, q) starts at ((firstRow·heads + g)·S + q)·S
+        long run = hidden ? shape[1] * shape[2] : shape[3];
+        long queries = hidden ? 1 : shape[2];
+        long firstGroup = hidden ? firstRow : firstRow * shape[1];
+        long groupUnits = hidden ? stride * shape[2] : stride * stride;
+        long queryUnits = hidden ? 0 : stride;
+        java.nio.FloatBuffer out = mask.data().asNioFloat();
+        boolean vector = org.sentence4j.graphs.eager.VectorKernels.enabled() && DropoutMaskKernel.supports(threshold);
+        int capacity = (int) Math.min(8192, total);
+        float[] block = new float[capacity];
+        int used = 0;
+        int written = 0;
+        for (long r = 0, runs = total / run; r < runs; r++) {
+            long e = (firstGroup + r / queries) * groupUnits + (r % queries) * queryUnits;
+            for (long done = 0; done < run; ) {
+                int len = (int) Math.min(run - done, capacity - used);
+                if (vector) {
+                    DropoutMaskKernel.fill(seed, e + done, threshold, keep, block, used, len);
+                } else {
+                    fillScalar(seed, e + done, threshold, keep, block, used, len);
+                }
+                used += len;
+                done += len;
+                if (used == capacity) {
+                    out.put(written, block, 0, used);
+                    written += used;
+                    used = 0;
                 }
             }
-            out.put(start, block, 0, len);
+        }
+        if (used > 0) {
+            out.put(written, block, 0, used);
+        }
+    }
+
+    /** Canonical units [e, e + len) of a site into {@code block[off, off + len)}, one SplitMix64 draw per two units. */
+    static void fillScalar(long seed, long e, long threshold, float keep, float[] block, int off, int len) {
+        int i = 0;
+        if ((e & 1) != 0 && len > 0) {
+            block[off] = (mix(seed + ((e >> 1) + 1) * GOLDEN_GAMMA) & 0xFFFFFFFFL) < threshold ? 0f : keep;
+            i = 1;
+        }
+        for (; i < len; i += 2) {
+            long z = mix(seed + (((e + i) >> 1) + 1) * GOLDEN_GAMMA);
+            block[off + i] = (z >>> 32) < threshold ? 0f : keep;
+            if (i + 1 < len) {
+                block[off + i + 1] = (z & 0xFFFFFFFFL) < threshold ? 0f : keep;
+            }
         }
     }
 

@@ -161,6 +161,22 @@ public final class SdMath {
         return bitCast(sd, bitCast(sd, x, bits), type);
     }
 
+    /**
+     * The bits of a floating-point {@code x} as the integer type of the same width ({@link #fromBits} undoes it
+     * exactly). Why: values that pass through a SameDiff while loop as floating-point loop variables make SameDiff
+     * try to build the gradient of the loop's {@code Exit} op, which it cannot; as integers they are not
+     * differentiated at all. For forward-only loops whose gradient is supplied with {@link #withGradient}.
+     */
+    public static SDVariable toBits(SameDiff sd, SDVariable x) {
+        DataType type = x.dataType();
+        return bitCast(sd, x, type.width() == 8 ? DataType.INT64 : type.width() == 4 ? DataType.INT32 : DataType.INT16);
+    }
+
+    /** The floating-point values of type {@code type} whose bits {@link #toBits} gave. */
+    public static SDVariable fromBits(SameDiff sd, SDVariable bits, DataType type) {
+        return bitCast(sd, bits, type);
+    }
+
     private static SDVariable bitCast(SameDiff sd, SDVariable x, DataType to) {
         BitCast op = new BitCast(sd, x, sd.constant(Nd4j.scalar(to.toInt())));
         op.addIArgument(to.toInt());

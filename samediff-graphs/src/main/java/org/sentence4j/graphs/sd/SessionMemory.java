@@ -91,8 +91,8 @@ public final class SessionMemory {
         // the returned arrays leave the session's custody (the caller drops them; the garbage collector frees them)
         java.util.Set<Long> returned = new java.util.HashSet<>();
         for (INDArray a : out.values()) {
-            if (a != null && !a.isEmpty() && returned.add(a.getId())) {
-                LIVE.addAndGet(-a.length() * a.dataType().width());
+            if (a != null && returned.add(a.getId())) {
+                uncount(a);
             }
         }
         Map<String, INDArray> values = new HashMap<>();
@@ -129,8 +129,8 @@ public final class SessionMemory {
         for (INDArray a : new java.util.IdentityHashMap<INDArray, Boolean>() {{
             out.values().forEach(x -> put(x, true));
         }}.keySet()) {
-            if (a != null && !a.isEmpty()) {
-                LIVE.addAndGet(-a.length() * a.dataType().width());
+            if (a != null) {
+                uncount(a);
             }
         }
         return out;
@@ -178,7 +178,7 @@ public final class SessionMemory {
                         || cached.contains(a.getId()) || keep.contains(a.data().address()) || !a.closeable()) {
                     continue;
                 }
-                LIVE.addAndGet(-a.length() * a.dataType().width());
+                uncount(a);
                 a.close();
             }
         }
@@ -238,12 +238,29 @@ public final class SessionMemory {
         return PEAK.getAndSet(LIVE.get());
     }
 
+    /**
+     * Bytes of each array counted in {@link #liveBytes}, by array id. Counting by id matters: in a graph with a
+     * while loop, SameDiff's array cache hands out again array objects (same id, sometimes another size) that
+     * this manager still counts as held (measured in MegaBatchMarginLoss's chunk loop). Summing sizes per
+     * hand-out made the diagnostic grow with the number of iterations and drift from run to run; counted by id,
+     * a run's arrays add up to zero once it has ended.
+     */
+    private static final Map<Long, Long> COUNTED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static INDArray allocated(INDArray a) {
         if (a != null && !a.isEmpty()) {
-            long live = LIVE.addAndGet(a.length() * a.dataType().width());
-            PEAK.accumulateAndGet(live, Math::max);
+            long bytes = a.length() * a.dataType().width();
+            Long before = COUNTED.put(a.getId(), bytes);
+            PEAK.accumulateAndGet(LIVE.addAndGet(bytes - (before == null ? 0 : before)), Math::max);
         }
         return a;
+    }
+
+    private static void uncount(INDArray a) {
+        Long bytes = COUNTED.remove(a.getId());
+        if (bytes != null) {
+            LIVE.addAndGet(-bytes);
+        }
     }
 
     /** The bounded cache, counting what it hands out and gets back. */
@@ -276,9 +293,7 @@ public final class SessionMemory {
 
         @Override
         public void release(INDArray array) {
-            if (!array.isEmpty()) {
-                LIVE.addAndGet(-array.length() * array.dataType().width());
-            }
+            uncount(array);
             delegate.release(array);
         }
 

@@ -1,6 +1,8 @@
 package org.sentence4j.graphs.bert;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -8,29 +10,128 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import org.sentence4j.graphs.eager.VectorKernels;
 
-/** Dropout masks: the vector draw equals the scalar one unit for unit, and the masks have the right law. */
+/**
+ * Dropout masks: the vector draw equals the scalar one unit for unit, a unit's value depends only on its
+ * position in the canonical index (not on the batch's size, padding or other sites), and the masks have the
+ * right law.
+ */
 class DropoutMasksTest {
 
     @Test
     void vectorAndScalarDrawsAreIdentical() {
         assertTrue(VectorKernels.enabled(), "tests run with the vector module");
-        // batch 3 x 37 tokens: site sizes that are not whole vectors or whole 8192-unit blocks
-        BertConfig config = new BertConfig(50, 64, 2, 4, 128, 64, 2, 1e-12, "gelu", 0.1, 0.3);
-        for (long seed : new long[] {0, 7, -123456789L}) {
-            DropoutMasks vector = DropoutMasks.sample(config, 2, 3, 37, seed, DataType.FLOAT);
-            System.setProperty("sentence4j.eager.noVectorKernels", "true");
-            DropoutMasks scalar;
-            try {
-                scalar = DropoutMasks.sample(config, 2, 3, 37, seed, DataType.FLOAT);
-            } finally {
-                System.clearProperty("sentence4j.eager.noVectorKernels");
+        // 3 x 37 tokens: runs (37 keys, 64 or 63 units) that are not whole vectors; odd first rows; an odd
+        // hidden size (3 heads of 21) makes hidden runs start on the low half of a draw
+        BertConfig even = new BertConfig(50, 64, 2, 4, 128, 64, 2, 1e-12, "gelu", 0.1, 0.3);
+        BertConfig odd = new BertConfig(50, 63, 2, 3, 128, 63, 2, 1e-12, "gelu", 0.1, 0.3);
+        for (BertConfig config : new BertConfig[] {even, odd}) {
+            for (long firstRow : new long[] {0, 1, 6}) {
+                for (long seed : new long[] {0, 7, -123456789L}) {
+                    DropoutMasks vector = DropoutMasks.sample(config, 2, firstRow, 3, 37, seed, DataType.FLOAT);
+                    DropoutMasks scalar = scalar(() -> DropoutMasks.sample(config, 2, firstRow, 3, 37, seed, DataType.FLOAT));
+                    assertEquals(scalar.siteNames(), vector.siteNames());
+                    for (Map.Entry<String, INDArray> e : scalar.asMap().entrySet()) {
+                        INDArray v = vector.get(e.getKey());
+                        assertEquals(0.0, v.sub(e.getValue()).amaxNumber().doubleValue(), 0.0,
+                                e.getKey() + ", H " + config.hiddenSize() + ", first row " + firstRow + ", seed " + seed);
+                    }
+                }
             }
-            for (Map.Entry<String, INDArray> e : scalar.asMap().entrySet()) {
-                INDArray v = vector.get(e.getKey());
-                assertEquals(0.0, v.sub(e.getValue()).amaxNumber().doubleValue(), 0.0, e.getKey() + ", seed " + seed);
+        }
+    }
+
+    @Test
+    void vectorAndScalarRunsAreIdenticalFromAnyUnit() {
+        assertTrue(VectorKernels.enabled(), "tests run with the vector module");
+        long threshold = (long) Math.floor(0.3 * 4294967296.0);
+        for (long e : new long[] {0, 1, 2, 17, 1L << 40, (1L << 40) + 1, -5}) {
+            for (int len : new int[] {0, 1, 2, 3, 15, 16, 17, 31, 33, 64, 65}) {
+                float[] vector = new float[len + 40];
+                float[] scalar = new float[len + 40];
+                java.util.Arrays.fill(vector, -1f);
+                java.util.Arrays.fill(scalar, -1f);
+                DropoutMaskKernel.fill(11, e, threshold, 2f, vector, 3, len);
+                DropoutMasks.fillScalar(11, e, threshold, 2f, scalar, 3, len);
+                assertArrayEquals(scalar, vector, "start " + e + ", length " + len);
+                for (int i = 0; i < len; i++) {
+                    // every unit agrees with the one-unit definition, and nothing outside the run is written
+                    assertEquals(DropoutMaskKernel.unit(11, e + i, threshold) ? 0f : 2f, vector[3 + i], 0f);
+                }
+                assertEquals(-1f, vector[2], 0f);
+                assertEquals(-1f, vector[3 + len], 0f);
             }
+        }
+    }
+
+    /**
+     * The masks of rows [from, to) of a batch, drawn alone at a shorter padded length, are the slice of the
+     * whole batch's masks at those rows and positions: what GradCache's chunks and the plain step share.
+     */
+    @Test
+    void aChunkOfRowsGetsTheWholeBatchsMasksOnItsRowsAndPositions() {
+        BertConfig config = new BertConfig(50, 64, 3, 4, 128, 64, 2, 1e-12, "gelu", 0.1, 0.3);
+        for (boolean vectorRoute : new boolean[] {true, false}) {
+            java.util.function.Supplier<DropoutMasks> full = () -> DropoutMasks.sample(config, 3, 7, 40, 99, DataType.FLOAT);
+            DropoutMasks whole = vectorRoute ? full.get() : scalar(full);
+            int[][] chunks = {{0, 3, 40}, {2, 5, 13}, {5, 7, 1}, {6, 7, 29}};
+            for (int[] c : chunks) {
+                int from = c[0];
+                int to = c[1];
+                int t = c[2];
+                java.util.function.Supplier<DropoutMasks> part = () -> DropoutMasks.sample(config, 3, from, to - from, t, 99,
+                        DataType.FLOAT);
+                DropoutMasks chunk = vectorRoute ? part.get() : scalar(part);
+                for (String site : whole.siteNames()) {
+                    INDArray m = whole.get(site);
+                    INDArray expected = m.rank() == 3
+                            ? m.get(interval(from, to), interval(0, t), all())
+                            : m.get(interval(from, to), all(), interval(0, t), interval(0, t));
+                    assertEquals(0.0, expected.sub(chunk.get(site)).amaxNumber().doubleValue(), 0.0,
+                            site + ", rows [" + from + ", " + to + ") at length " + t + (vectorRoute ? "" : ", scalar"));
+                }
+            }
+        }
+    }
+
+    /** A site's mask depends on the site, not on which other sites are drawn (fewer layers, p = 0 elsewhere). */
+    @Test
+    void aSitesMaskDoesNotDependOnTheOtherSites() {
+        BertConfig config = new BertConfig(50, 64, 3, 4, 128, 64, 2, 1e-12, "gelu", 0.1, 0.3);
+        BertConfig noAttentionDropout = new BertConfig(50, 64, 3, 4, 128, 64, 2, 1e-12, "gelu", 0.1, 0.0);
+        DropoutMasks three = DropoutMasks.sample(config, 3, 4, 9, 5, DataType.FLOAT);
+        DropoutMasks one = DropoutMasks.sample(config, 1, 4, 9, 5, DataType.FLOAT);
+        DropoutMasks hiddenOnly = DropoutMasks.sample(noAttentionDropout, 3, 4, 9, 5, DataType.FLOAT);
+        assertEquals(4, one.siteNames().size());
+        for (String site : one.siteNames()) {
+            assertEquals(0.0, three.get(site).sub(one.get(site)).amaxNumber().doubleValue(), 0.0, site);
+        }
+        assertEquals(7, hiddenOnly.siteNames().size());
+        for (String site : hiddenOnly.siteNames()) {
+            assertEquals(0.0, three.get(site).sub(hiddenOnly.get(site)).amaxNumber().doubleValue(), 0.0, site);
+        }
+        // different sites and different seeds do differ
+        assertTrue(three.get(DropoutMasks.output(0)).sub(three.get(DropoutMasks.output(1))).amaxNumber().doubleValue() > 0);
+        assertTrue(three.get(DropoutMasks.EMBEDDINGS).sub(DropoutMasks.sample(config, 3, 4, 9, 6, DataType.FLOAT)
+                .get(DropoutMasks.EMBEDDINGS)).amaxNumber().doubleValue() > 0);
+    }
+
+    @Test
+    void rejectsSequencesLongerThanThePositionTable() {
+        BertConfig config = new BertConfig(50, 64, 1, 4, 128, 16, 2, 1e-12, "gelu", 0.1, 0.3);
+        assertThrows(IllegalArgumentException.class, () -> DropoutMasks.sample(config, 1, 2, 17, 1, DataType.FLOAT));
+        assertThrows(IllegalArgumentException.class, () -> DropoutMasks.sample(config, 1, -1, 2, 8, 1, DataType.FLOAT));
+    }
+
+    private static DropoutMasks scalar(java.util.function.Supplier<DropoutMasks> draw) {
+        System.setProperty("sentence4j.eager.noVectorKernels", "true");
+        try {
+            return draw.get();
+        } finally {
+            System.clearProperty("sentence4j.eager.noVectorKernels");
         }
     }
 

@@ -36,7 +36,7 @@ class SessionMemoryTest {
         SDVariable loss = sim.mul(sim).sum().rename("loss");
         sd.setLossVariables(loss.name());
 
-        long firstPeak = -1;
+        long[] peaks = new long[5];
         for (int step = 0; step < 5; step++) {
             int rows = 6;
             int len = 12;
@@ -64,10 +64,12 @@ class SessionMemoryTest {
                     assertEquals(0.0, diff, 1e-12, "gradient of " + k + " at step " + step);
                 }
             }
-            if (step == 1) {
-                firstPeak = peak;
-            } else if (step > 1) {
-                assertTrue(peak <= firstPeak, "peak of live session arrays grew: " + peak + " > " + firstPeak);
+            peaks[step] = peak;
+            // compared with the step two before, which followed the same kind of call (odd steps follow a stock
+            // call, even ones our own run): what the session cache holds on entry moves the peak by ~10 %
+            if (step >= 3) {
+                assertTrue(peak <= peaks[step - 2], "peak of live session arrays grew: step " + step + " " + peak
+                        + " > step " + (step - 2) + " " + peaks[step - 2]);
             }
         }
     }

@@ -22,15 +22,19 @@ import org.sentence4j.graphs.text.TokenBatch;
  * activations, and back-propagates the chunk's rows of the embedding gradient. The result equals the plain
  * full-batch step (the loss sees every in-batch negative) while only one chunk's activations are alive.
  *
- * <p>Each chunk draws its dropout masks from its own seed and both passes use the same ones, so the
- * embeddings the loss saw are the ones differentiated. A chunk keeps only the positions up to its longest
- * row (trailing padding of the whole batch is cut), which also makes short chunks cheaper. With the loss's
+ * <p>Dropout: a chunk draws its masks from the column's seed with its first row as the row offset
+ * ({@link DropoutMasks#sample(BertConfig, int, long, long, long, long, DataType)}), and both passes draw the
+ * same ones, so the embeddings the loss saw are the ones differentiated. Since a mask unit is a function of its
+ * global row and position only, these are exactly the masks that the plain step draws for the padded batch
+ * on those rows and positions: with dropout on, the cached step equals the plain step of the base loss, not
+ * just in distribution (GradCacheTest). A chunk keeps only the positions up to its longest row (trailing
+ * padding of the whole batch is cut), which also makes short chunks cheaper and changes nothing else. With the loss's
  * {@code show_progress_bar} each pass over a column's chunks shows a progress bar (rate and ETA), as
  * sentence-transformers' "Embed mini-batches".
  */
 final class GradCache {
 
-    /** Rows [from, to) of a column, cut to its longest row, with the seed of its dropout masks. */
+    /** Rows [from, to) of a column, cut to its longest row, with the column's dropout seed. */
     record Chunk(int from, int to, TokenBatch tokens, long dropoutSeed) {
     }
 
@@ -68,7 +72,7 @@ final class GradCache {
         return progress == null ? null : progress.apply(label, chunks);
     }
 
-    /** The chunks of a column's batch, each with its dropout seed derived from the column's. */
+    /** The chunks of a column's batch; each draws its dropout masks from the column's seed at its own rows. */
     List<Chunk> chunks(TokenBatch tokens, long columnSeed) {
         int rows = tokens.batchSize();
         double[][] mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
@@ -85,7 +89,7 @@ final class GradCache {
                     to++;
                 }
             }
-            chunks.add(new Chunk(from, to, slice(tokens, mask, from, to), columnSeed * 1_000_003L + chunks.size()));
+            chunks.add(new Chunk(from, to, slice(tokens, mask, from, to), columnSeed));
             from = to;
         }
         return chunks;
@@ -125,8 +129,8 @@ final class GradCache {
     }
 
     private DropoutMasks masks(Chunk c) {
-        return DropoutMasks.sample(config, config.numHiddenLayers(), c.tokens().batchSize(), c.tokens().sequenceLength(),
-                c.dropoutSeed(), dataType);
+        return DropoutMasks.sample(config, config.numHiddenLayers(), c.from(), c.tokens().batchSize(),
+                c.tokens().sequenceLength(), c.dropoutSeed(), dataType);
     }
 
     private static long realTokens(double[] maskRow) {

@@ -232,7 +232,7 @@ public final class TrainingGraph {
             EagerEncoder columnEncoder = towers != null && towers.get(c).tower() == TwoTowerLoss.Tower.COPY ? copy.eager() : eager;
             if (gradCache != null) {
                 // GradCache, first pass: embeddings chunk by chunk, no activations kept
-                List<GradCache.Chunk> parts = gradCache.chunks(tokens, dropoutSeed * 31 + c);
+                List<GradCache.Chunk> parts = gradCache.chunks(tokens, columnSeed(dropoutSeed, c));
                 chunks.add(parts);
                 feed.put(columnInputs.get(c), gradCache.embed(eager, parts, tokens.batchSize()));
                 continue;
@@ -240,7 +240,7 @@ public final class TrainingGraph {
             SectionTimer.mark("step.other");
             String column = "column" + c + "/";
             DropoutMasks masks = DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
-                    dropoutSeed * 31 + c, encoder.dataType(), (site, shape) -> maskBuffers.get(column + site, shape));
+                    columnSeed(dropoutSeed, c), encoder.dataType(), (site, shape) -> maskBuffers.get(column + site, shape));
             SectionTimer.mark("step.dropout_masks");
             EagerEncoder.Pass pass = columnEncoder.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
             passes.add(pass);
@@ -339,6 +339,14 @@ public final class TrainingGraph {
             }
         }
         return out;
+    }
+
+    /**
+     * The dropout seed of column {@code c} of a step. The plain step and GradCache's chunks both draw from it
+     * (the chunks with their row offsets), so both drop the same units of the same rows.
+     */
+    static long columnSeed(long dropoutSeed, int c) {
+        return dropoutSeed * 31 + c;
     }
 
     /** The loss fragment's own graph (inputs: the embeddings), for profiling. */
