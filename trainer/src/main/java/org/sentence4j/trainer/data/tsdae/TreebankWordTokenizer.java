@@ -25,8 +25,8 @@ import java.util.List;
  * <p><b>One sentence.</b> {@code word_tokenize} first splits the text into sentences with NLTK's Punkt model
  * and its downloadable English data, then tokenizes each sentence. This port tokenizes the whole text as one
  * sentence ({@code word_tokenize(text, preserve_line=True)}), which is exactly upstream for a text Punkt keeps
- * whole, the usual TSDAE input. For a text of several sentences it differs only by the two rules anchored at
- * the ends of the text: a sentence-final period inside the text stays attached ({@code there.} rather than
+ * whole, the usual TSDAE input. For a text of several sentences the differences come from the rules anchored
+ * at the ends of the text: a sentence-final period inside the text stays attached ({@code there.} rather than
  * {@code there .}), and a {@code "} opening a later sentence after a newline becomes {@code ''} rather than
  * {@code ``}. A Punkt port would need NLTK's trained English parameters, which are data, not rules.
  *
