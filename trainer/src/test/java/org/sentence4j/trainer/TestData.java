@@ -5,9 +5,9 @@ import java.nio.file.Path;
 
 /**
  * Finds the repository's {@code testdata/} folder for every trainer test, so that a fresh clone runs them with
- * nothing beside it. Maven passes the paths as {@code -Dsentence4j.testdata} and {@code -Dfixtures.steps} (parent
- * POM); a run without them, e.g. from an IDE, looks for {@code testdata/} next to a {@code pom.xml} from the
- * working directory upwards. A property that is set but names no directory is an error rather than a reason to
+ * nothing beside it. Maven passes the paths as {@code -Dsentence4j.testdata}, {@code -Dfixtures.steps} and
+ * {@code -Dfixtures.tsdae} (parent POM); a run without them, e.g. from an IDE, looks for {@code testdata/} next
+ * to a {@code pom.xml} from the working directory upwards. A property that is set but names no directory is an error rather than a reason to
  * look elsewhere: a mistyped {@code -Dfixtures.steps} must not quietly test the repository's cases instead.
  *
  * <p>Every module has its own copy of this small class: the modules share no test jar.
@@ -18,6 +18,8 @@ public final class TestData {
     public static final String PROPERTY = "sentence4j.testdata";
     /** The system property naming another model-step fixture directory (e.g. a second set with the same format). */
     public static final String STEPS_PROPERTY = "fixtures.steps";
+    /** The system property naming another directory of TSDAE noise vectors (same format, other texts). */
+    public static final String TSDAE_PROPERTY = "fixtures.tsdae";
 
     private TestData() {
     }
@@ -71,6 +73,20 @@ public final class TestData {
             sets.add(dir);
         }
         return sets;
+    }
+
+    /**
+     * The TSDAE noise vectors ({@code tokenize.jsonl}, {@code detokenize.jsonl}, {@code roundtrip.jsonl},
+     * {@code noise.jsonl}): {@code -Dfixtures.tsdae}, else {@code testdata/fixtures/tsdae-noise}.
+     */
+    public static Path tsdaeNoise() {
+        Path dir = fromProperty(TSDAE_PROPERTY);
+        return dir != null ? dir : repositoryTsdaeNoise();
+    }
+
+    /** The repository's own copy of the TSDAE noise vectors, whatever {@code -Dfixtures.tsdae} says. */
+    public static Path repositoryTsdaeNoise() {
+        return root().resolve("fixtures").resolve("tsdae-noise");
     }
 
     /** The directory a property names, {@code null} when it is unset, an error when it names no directory. */
