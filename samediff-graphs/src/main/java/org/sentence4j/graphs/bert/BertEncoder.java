@@ -38,6 +38,13 @@ import org.sentence4j.graphs.text.TokenBatch;
  * the others; it just gets its gradient from here instead of from {@code calculateGradients}.
  *
  * <p>Dropout masks come from outside as well ({@link DropoutMasks}); an inference graph has none.
+ *
+ * <p>Threads: {@link #embed}, {@link #embedAllLayers} and {@link #tokenEmbeddings} may be called from many
+ * threads at once. On the eager encoder (the default) they run side by side, each pass in buffers of its own
+ * ({@link EagerEncoder}); through the graph ({@code -Dsentence4j.encoder.graph=true}) they take turns on a
+ * lock, because building the inference branch changes the graph and SameDiff 1.0.0-M2.1 does not say that
+ * running one graph from several threads is safe. Training (gradients, {@link #loadWeights}, the optimizer
+ * writing the parameters) is for one thread, and inference during it sees the weights of the moment.
  */
 public final class BertEncoder {
 
@@ -58,8 +65,11 @@ public final class BertEncoder {
     private final String scope;
     /** Tensors of the checkpoint that the graph does not use (e.g. the pooler), returned as they came. */
     private final Map<String, INDArray> unused = new LinkedHashMap<>();
+    /** Guarded by {@link #graphLock}. */
     private EncoderGraph inference;
-    private EagerEncoder eager;
+    /** Inference through the graph takes turns on this lock (see the class comment). */
+    private final Object graphLock = new Object();
+    private volatile EagerEncoder eager;
 
     private BertEncoder(Builder b) {
         this.config = b.config;
@@ -280,8 +290,10 @@ public final class BertEncoder {
         if (!USE_GRAPH) {
             return eager().forward("inference", batch, numLayers, DropoutMasks.none(), false, false).sentenceEmbedding();
         }
-        String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
-        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        synchronized (graphLock) {
+            String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
+            return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        }
     }
 
     /** The pooled embedding [B, D] of every hidden state (index 0 = embedding layer, last = {@link #embed}). */
@@ -290,26 +302,30 @@ public final class BertEncoder {
             return eager().forward("inference", batch, config.numHiddenLayers(), DropoutMasks.none(), false, true)
                     .layerEmbeddings();
         }
-        EncoderGraph g = inferenceGraph();
-        String[] names = g.layerEmbeddings().stream().map(SDVariable::name).toArray(String[]::new);
-        Map<String, INDArray> out = SessionMemory.output(sd, feed(g, batch, DropoutMasks.none()), names);
-        List<INDArray> result = new ArrayList<>();
-        for (String n : names) {
-            result.add(out.get(n));
+        synchronized (graphLock) {
+            EncoderGraph g = inferenceGraph();
+            String[] names = g.layerEmbeddings().stream().map(SDVariable::name).toArray(String[]::new);
+            Map<String, INDArray> out = SessionMemory.output(sd, feed(g, batch, DropoutMasks.none()), names);
+            List<INDArray> result = new ArrayList<>();
+            for (String n : names) {
+                result.add(out.get(n));
+            }
+            return result;
         }
-        return result;
     }
 
     /** The last hidden state [B, T, H] (Hugging Face's {@code last_hidden_state}). */
     public INDArray tokenEmbeddings(TokenBatch batch) {
         if (!USE_GRAPH) {
-            return eager().forward("inference", batch, config.numHiddenLayers(), DropoutMasks.none(), false, false)
-                    .tokenEmbeddings().dup();
+            return eager().tokenEmbeddings(batch);
         }
-        String name = inferenceGraph().tokenEmbeddings().name();
-        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        synchronized (graphLock) {
+            String name = inferenceGraph().tokenEmbeddings().name();
+            return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        }
     }
 
+    /** The inference branch of the graph, built on first use; call with {@link #graphLock} held. */
     private EncoderGraph inferenceGraph() {
         if (inference == null) {
             inference = build(INFERENCE_PREFIX, false);
@@ -324,11 +340,17 @@ public final class BertEncoder {
      * against.
      */
     public EagerEncoder eager() {
-        if (eager == null) {
-            eager = new EagerEncoder(config, n -> sd.getArrForVarName(variableName(n)), pooling,
-                    normalize, dataType);
+        EagerEncoder e = eager;
+        if (e == null) {
+            synchronized (this) {
+                e = eager;
+                if (e == null) {
+                    e = new EagerEncoder(config, n -> sd.getArrForVarName(variableName(n)), pooling, normalize, dataType);
+                    eager = e;
+                }
+            }
         }
-        return eager;
+        return e;
     }
 
     // ---------------------------------------------------------------- parameters
