@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.eager.EagerEncoder;
+import org.sentence4j.graphs.eager.FastRoute;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.pooling.PoolingMode;
 import org.sentence4j.graphs.sd.SessionMemory;
@@ -152,6 +153,7 @@ public final class BertEncoder {
         }
         if (graph.training()) {
             masks.checkShapes(config, graph.numLayers(), batch.batchSize(), batch.sequenceLength());
+            FastRoute.writtenOnHost(masks.asMap().values()); // drawn through host views; a device backend must copy them
         }
         for (Map.Entry<String, SDVariable> site : graph.dropoutInputs().entrySet()) {
             feed.put(site.getValue().name(), masks.get(site.getKey()).castTo(dataType));

@@ -149,7 +149,7 @@ public final class DropoutMasks {
         int n = Math.toIntExact(mask.length());
         java.nio.FloatBuffer out = mask.data().asNioFloat();
         long threshold = (long) Math.floor(p * 4294967296.0);
-        if (org.sentence4j.graphs.eager.VectorKernels.enabled() && DropoutMaskKernel.supports(threshold)) {
+        if (org.sentence4j.graphs.eager.FastRoute.vectorKernels() && DropoutMaskKernel.supports(threshold)) {
             DropoutMaskKernel.fill(seed, threshold, keep, out, n);
             return;
         }

@@ -111,8 +111,7 @@ public final class EagerEncoder {
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
             this.dropout = dropout;
             this.typeOneHot = typeOneHot(types);
-            this.fusedAttention = dataType == DataType.FLOAT && VectorKernels.enabled()
-                    && !Boolean.getBoolean("sentence4j.eager.noJavaKernels");
+            this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels();
             this.keyBias = fusedAttention ? keyBias(mask) : null;
         }
 
@@ -170,6 +169,7 @@ public final class EagerEncoder {
             dropout.checkShapes(config, numLayers, tokens.batchSize(), tokens.sequenceLength());
         }
         SectionTimer.mark("outside");
+        FastRoute.writtenOnHost(dropout.asMap().values()); // drawn through host views; a device backend must copy them
         Arena arena = keep ? arenas.lockPrimary() : arenas.acquire();
         try {
             Pass p = new Pass(arena, keep ? slot : "inference", tokens, numLayers, keep, dropout);
@@ -534,9 +534,14 @@ public final class EagerEncoder {
     /**
      * Adds row i of {@code rows} to row ids[i] of {@code table}, summing the rows of one id in position order in
      * double precision. Deterministic, unlike libnd4j's multi-threaded scatter_add, which adds repeated ids in
-     * thread order (a resumed run would then not reproduce an uninterrupted one).
+     * thread order (a resumed run would then not reproduce an uninterrupted one). The sums are added to the
+     * table through its host memory on the fast route ({@link FastRoute}), else by one scatter_add of the
+     * per-id sums, whose ids are distinct, so that thread order does not matter there either.
      */
     public static void scatterAddRows(INDArray table, long[] ids, INDArray rows) {
+        if (!table.dataType().isFPType()) {
+            throw new IllegalArgumentException("word-embedding gradient in " + table.dataType() + " is not supported");
+        }
         int h = (int) table.size(1);
         Map<Long, double[]> sums = new java.util.TreeMap<>();
         double[] values = rows.dup('c').data().asDouble();
@@ -546,10 +551,27 @@ public final class EagerEncoder {
                 acc[k] += values[o + k];
             }
         }
+        if (!FastRoute.enabled() || (table.dataType() != DataType.FLOAT && table.dataType() != DataType.DOUBLE)) {
+            if (sums.isEmpty()) {
+                return;
+            }
+            long[] distinct = new long[sums.size()];
+            double[] summed = new double[sums.size() * h];
+            int r = 0;
+            for (Map.Entry<Long, double[]> e : sums.entrySet()) {
+                distinct[r] = e.getKey();
+                System.arraycopy(e.getValue(), 0, summed, r * h, h);
+                r++;
+            }
+            INDArray updates = Nd4j.createFromArray(summed).reshape(distinct.length, h).castTo(table.dataType());
+            Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(table, Nd4j.createFromArray(distinct), updates)
+                    .addOutputs(table).build());
+            return;
+        }
         boolean direct = table.ordering() == 'c' && table.offset() == 0 && !table.isView();
         INDArray target = direct ? table : table.dup('c');
         if (target.dataType() == DataType.FLOAT) {
-            FloatBuffer buf = target.data().asNioFloat();
+            FloatBuffer buf = FastRoute.floats(target);
             sums.forEach((id, acc) -> {
                 int o = (int) (id * h);
                 for (int k = 0; k < h; k++) {
@@ -557,15 +579,13 @@ public final class EagerEncoder {
                 }
             });
         } else if (target.dataType() == DataType.DOUBLE) {
-            DoubleBuffer buf = target.data().asNioDouble();
+            DoubleBuffer buf = FastRoute.doubles(target);
             sums.forEach((id, acc) -> {
                 int o = (int) (id * h);
                 for (int k = 0; k < h; k++) {
                     buf.put(o + k, buf.get(o + k) + acc[k]);
                 }
             });
-        } else {
-            throw new IllegalArgumentException("word-embedding gradient in " + target.dataType() + " is not supported");
         }
         if (!direct) {
             table.assign(target);
@@ -582,7 +602,7 @@ public final class EagerEncoder {
         if (a == null) {
             return null;
         }
-        return (RowKernels.supports(a) ? a : a.dup('c')).data().asNioFloat();
+        return FastRoute.floats(RowKernels.supports(a) ? a : a.dup('c'));
     }
 
     /** Hidden state i (0 = embeddings output) of a pass, flat [N, H]. */
