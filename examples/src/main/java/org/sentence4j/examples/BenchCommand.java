@@ -26,18 +26,22 @@ import org.sentence4j.trainer.step.StepResult;
 import org.sentence4j.trainer.step.TrainingGraph;
 
 /**
- * {@code ./sentence4j bench --mode encode|train --batch B --seq T [--iters N] [--warmup W] [--threads N] [--model <dir>]}:
- * times one configuration of the default model (all-MiniLM-L6-v2) in this fresh process and prints one JSON
- * line: median/min/max milliseconds per iteration after warm-up, peak resident memory, achieved GFLOP/s.
+ * {@code ./sentence4j bench --mode encode|train --batch B --seq T [--iters N] [--warmup W] [--threads N]
+ * [--callers C] [--model <dir>]}: times one configuration of the default model (all-MiniLM-L6-v2) in this
+ * fresh process and prints one JSON line: median/min/max milliseconds per iteration after warm-up, peak
+ * resident memory, achieved GFLOP/s.
  *
  * <p>encode: inference on random token ids of exactly T tokens (no padding), mean pooling and normalisation.
+ * With {@code --callers C} (encode only) an iteration is C calls of B texts each, made at the same time from C
+ * threads on the one model (a server's concurrent requests); {@code texts_per_s} is C × B over the median.
  * train: anchors and positives [B, T] each, dropout 0.1, MultipleNegativesRankingLoss (scale 20, cosine),
  * backward, gradient-norm clipping at 1.0, AdamW (lr 2e-5, weight decay 0.01 except biases and LayerNorm).
  * FLOPs count matrix products only, 2 per multiply-add; a training step is 3 × the forward of both columns.
  */
 final class BenchCommand {
 
-    static final Set<String> OPTIONS = Set.of("mode", "batch", "seq", "iters", "warmup", "threads", "model", "loss", "dim");
+    static final Set<String> OPTIONS = Set.of("mode", "batch", "seq", "iters", "warmup", "threads", "callers", "model", "loss",
+            "dim");
 
     private BenchCommand() {
     }
@@ -53,8 +57,13 @@ final class BenchCommand {
         int iters = o.getInt("iters", 10);
         int warmup = o.getInt("warmup", 2);
         int threads = o.getInt("threads", Runtime.getRuntime().availableProcessors());
-        if (batch < 1 || seq < 2 || iters < 1 || warmup < 0 || threads < 1) {
-            throw new Options.UsageException("bench: --batch >= 1, --seq >= 2, --iters >= 1, --warmup >= 0, --threads >= 1");
+        int callers = o.getInt("callers", 1);
+        if (batch < 1 || seq < 2 || iters < 1 || warmup < 0 || threads < 1 || callers < 1) {
+            throw new Options.UsageException(
+                    "bench: --batch >= 1, --seq >= 2, --iters >= 1, --warmup >= 0, --threads >= 1, --callers >= 1");
+        }
+        if (callers > 1 && !mode.equals("encode")) {
+            throw new Options.UsageException("bench: --callers is for --mode encode (training is single-threaded)");
         }
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
@@ -75,7 +84,10 @@ final class BenchCommand {
             Random rng = new Random(7);
             double[] ms;
             double flops = forwardFlops(cfg, batch, seq);
-            if (mode.equals("encode")) {
+            if (mode.equals("encode") && callers > 1) {
+                ms = concurrently(callers, warmup, iters, r -> model.encoder().embed(randomTokens(cfg, batch, seq, r)));
+                flops *= callers;
+            } else if (mode.equals("encode")) {
                 ms = time(warmup, iters, () -> model.encoder().embed(randomTokens(cfg, batch, seq, rng)));
             } else {
                 flops = 3 * 2 * flops;
@@ -118,6 +130,10 @@ final class BenchCommand {
             out.put("batch", batch);
             out.put("seq", seq);
             out.put("threads", threads);
+            if (mode.equals("encode")) {
+                out.put("callers", callers);
+                out.put("texts_per_s", round(callers * batch / (median / 1000.0)));
+            }
             out.put("median_ms", round(median));
             out.put("min_ms", round(sorted[0]));
             out.put("max_ms", round(sorted[sorted.length - 1]));
@@ -202,6 +218,38 @@ final class BenchCommand {
         }
         INDArray idArr = Nd4j.createFromArray(ids).reshape(batch, seq);
         return new TokenBatch(idArr, Nd4j.ones(DataType.INT64, batch, seq), Nd4j.zeros(DataType.INT64, batch, seq));
+    }
+
+    /**
+     * {@link #time} of iterations that are {@code callers} calls at once, one per thread (each thread with its
+     * own random source); an iteration ends when the last call returns.
+     */
+    private static double[] concurrently(int callers, int warmup, int iters, java.util.function.Consumer<Random> call) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            List<Random> sources = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                sources.add(new Random(7 + c));
+            }
+            return time(warmup, iters, () -> {
+                List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+                for (Random r : sources) {
+                    calls.add(pool.submit(() -> call.accept(r)));
+                }
+                for (java.util.concurrent.Future<?> f : calls) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new IllegalStateException("a concurrent encode call failed: " + e.getCause(), e.getCause());
+                    }
+                }
+            });
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static double[] time(int warmup, int iters, Runnable work) {

@@ -26,6 +26,18 @@ import org.sentence4j.graphs.text.TokenBatch;
  * sentence-transformers folder or the embedded default (all-MiniLM-L6-v2), and saved back in the same
  * layout. {@link #encode} is sentence-transformers' {@code model.encode}: texts are sorted by length so that
  * batches carry little padding, and the embeddings come back in input order.
+ *
+ * <p><b>Threads.</b> One instance may serve many threads: {@link #encode} and {@link #embed} can be called
+ * concurrently, and each call returns the same embeddings, bit for bit, as the same call made alone. Calls
+ * run side by side: each forward pass borrows buffers of its own from the encoder (at most
+ * {@code -Dsentence4j.encoder.maxConcurrentPasses} passes at once, default the number of processors; further
+ * calls wait for a free set), the tokenizer is the Rust Hugging Face tokenizer, whose encode only reads its
+ * state, and a progress bar belongs to its call. Bit-identical means "once the JIT has compiled the vector
+ * kernels": in the first few calls of a fresh JVM the vector API's interpreted form rounds some operations
+ * differently in the last bit, alone or not. Through the SameDiff graph
+ * ({@code -Dsentence4j.encoder.graph=true}) calls take turns on a lock. Not supported: encoding while the
+ * same model trains (the optimizer changes the weights under a running pass), and {@link #close} while a
+ * call is running.
  */
 public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
 
@@ -160,6 +172,7 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         return tokenizer;
     }
 
+    /** Frees the tokenizer's native handle; call it after the last {@link #encode} has returned. */
     @Override
     public void close() {
         tokenizer.close();

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.eager.EagerEncoder;
+import org.sentence4j.graphs.eager.FastRoute;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.pooling.PoolingMode;
 import org.sentence4j.graphs.sd.SessionMemory;
@@ -38,6 +39,13 @@ import org.sentence4j.graphs.text.TokenBatch;
  * the others; it just gets its gradient from here instead of from {@code calculateGradients}.
  *
  * <p>Dropout masks come from outside as well ({@link DropoutMasks}); an inference graph has none.
+ *
+ * <p>Threads: {@link #embed}, {@link #embedAllLayers} and {@link #tokenEmbeddings} may be called from many
+ * threads at once. On the eager encoder (the default) they run side by side, each pass in buffers of its own
+ * ({@link EagerEncoder}); through the graph ({@code -Dsentence4j.encoder.graph=true}) they take turns on a
+ * lock, because building the inference branch changes the graph and SameDiff 1.0.0-M2.1 does not say that
+ * running one graph from several threads is safe. Training (gradients, {@link #loadWeights}, the optimizer
+ * writing the parameters) is for one thread, and inference during it sees the weights of the moment.
  */
 public final class BertEncoder {
 
@@ -58,8 +66,11 @@ public final class BertEncoder {
     private final String scope;
     /** Tensors of the checkpoint that the graph does not use (e.g. the pooler), returned as they came. */
     private final Map<String, INDArray> unused = new LinkedHashMap<>();
+    /** Guarded by {@link #graphLock}. */
     private EncoderGraph inference;
-    private EagerEncoder eager;
+    /** Inference through the graph takes turns on this lock (see the class comment). */
+    private final Object graphLock = new Object();
+    private volatile EagerEncoder eager;
 
     private BertEncoder(Builder b) {
         this.config = b.config;
@@ -142,6 +153,7 @@ public final class BertEncoder {
         }
         if (graph.training()) {
             masks.checkShapes(config, graph.numLayers(), batch.batchSize(), batch.sequenceLength());
+            FastRoute.writtenOnHost(masks.asMap().values()); // drawn through host views; a device backend must copy them
         }
         for (Map.Entry<String, SDVariable> site : graph.dropoutInputs().entrySet()) {
             feed.put(site.getValue().name(), masks.get(site.getKey()).castTo(dataType));
@@ -280,8 +292,10 @@ public final class BertEncoder {
         if (!USE_GRAPH) {
             return eager().forward("inference", batch, numLayers, DropoutMasks.none(), false, false).sentenceEmbedding();
         }
-        String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
-        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        synchronized (graphLock) {
+            String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
+            return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        }
     }
 
     /** The pooled embedding [B, D] of every hidden state (index 0 = embedding layer, last = {@link #embed}). */
@@ -290,26 +304,30 @@ public final class BertEncoder {
             return eager().forward("inference", batch, config.numHiddenLayers(), DropoutMasks.none(), false, true)
                     .layerEmbeddings();
         }
-        EncoderGraph g = inferenceGraph();
-        String[] names = g.layerEmbeddings().stream().map(SDVariable::name).toArray(String[]::new);
-        Map<String, INDArray> out = SessionMemory.output(sd, feed(g, batch, DropoutMasks.none()), names);
-        List<INDArray> result = new ArrayList<>();
-        for (String n : names) {
-            result.add(out.get(n));
+        synchronized (graphLock) {
+            EncoderGraph g = inferenceGraph();
+            String[] names = g.layerEmbeddings().stream().map(SDVariable::name).toArray(String[]::new);
+            Map<String, INDArray> out = SessionMemory.output(sd, feed(g, batch, DropoutMasks.none()), names);
+            List<INDArray> result = new ArrayList<>();
+            for (String n : names) {
+                result.add(out.get(n));
+            }
+            return result;
         }
-        return result;
     }
 
     /** The last hidden state [B, T, H] (Hugging Face's {@code last_hidden_state}). */
     public INDArray tokenEmbeddings(TokenBatch batch) {
         if (!USE_GRAPH) {
-            return eager().forward("inference", batch, config.numHiddenLayers(), DropoutMasks.none(), false, false)
-                    .tokenEmbeddings().dup();
+            return eager().tokenEmbeddings(batch);
         }
-        String name = inferenceGraph().tokenEmbeddings().name();
-        return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        synchronized (graphLock) {
+            String name = inferenceGraph().tokenEmbeddings().name();
+            return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);
+        }
     }
 
+    /** The inference branch of the graph, built on first use; call with {@link #graphLock} held. */
     private EncoderGraph inferenceGraph() {
         if (inference == null) {
             inference = build(INFERENCE_PREFIX, false);
@@ -324,11 +342,17 @@ public final class BertEncoder {
      * against.
      */
     public EagerEncoder eager() {
-        if (eager == null) {
-            eager = new EagerEncoder(config, n -> sd.getArrForVarName(variableName(n)), pooling,
-                    normalize, dataType);
+        EagerEncoder e = eager;
+        if (e == null) {
+            synchronized (this) {
+                e = eager;
+                if (e == null) {
+                    e = new EagerEncoder(config, n -> sd.getArrForVarName(variableName(n)), pooling, normalize, dataType);
+                    eager = e;
+                }
+            }
         }
-        return eager;
+        return e;
     }
 
     // ---------------------------------------------------------------- parameters

@@ -233,7 +233,7 @@ public final class DropoutMasks {
         long groupUnits = hidden ? stride * shape[2] : stride * stride;
         long queryUnits = hidden ? 0 : stride;
         java.nio.FloatBuffer out = mask.data().asNioFloat();
-        boolean vector = org.sentence4j.graphs.eager.VectorKernels.enabled() && DropoutMaskKernel.supports(threshold);
+        boolean vector = org.sentence4j.graphs.eager.FastRoute.vectorKernels() && DropoutMaskKernel.supports(threshold);
         int capacity = (int) Math.min(8192, total);
         float[] block = new float[capacity];
         int used = 0;

@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code mask} are [B, heads, T, T] (all c-order float32). The 1/sqrt(head) scale is applied to Q before the
  * product (the ND4J route scales the scores; the difference is rounding).
  *
- * <p>Only loaded when {@link VectorKernels#enabled()}; the class does not load without the module.
+ * <p>Only loaded when {@link FastRoute#vectorKernels()}; the class does not load without the module.
  */
 final class AttentionKernel {
 

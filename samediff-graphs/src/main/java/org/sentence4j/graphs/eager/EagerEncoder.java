@@ -40,7 +40,15 @@ import org.sentence4j.graphs.text.TokenBatch;
  * <p>Usage: {@link #forward} one pass per text column (keeping its activations when {@code keep} is set),
  * run the loss on the pooled embeddings, then {@link #backward} each kept pass with the loss's gradient
  * with respect to its embeddings. Parameter gradients are added into the arrays of the map given to
- * backward (Hugging Face names), so several passes (columns) accumulate into one set. Not thread-safe.
+ * backward (Hugging Face names), so several passes (columns) accumulate into one set.
+ *
+ * <p>Threads: inference passes ({@code keep = false}) may run on any number of threads at once; each borrows
+ * an arena of its own for its duration ({@link ArenaPool}), and the rest of a pass (kernels, products, the
+ * parameters it only reads) shares nothing writable, so a pass gives the same bits whatever runs beside it.
+ * Training passes ({@code keep = true}) and {@link #backward} use the one arena that holds the kept
+ * activations and are meant for one training thread; they lock it, so an inference pass from another thread
+ * waits or takes another arena rather than corrupting them. Inference while the optimizer updates the
+ * parameters in place reads whatever mix of old and new weights is there at the time: not supported.
  */
 public final class EagerEncoder {
 
@@ -51,7 +59,8 @@ public final class EagerEncoder {
     private final Function<String, INDArray> param;
     private final EagerPooling pooling;
     private final DataType dataType;
-    private final Arena arena;
+    /** Buffers of the passes: one arena per pass running at the time ({@link ArenaPool}). */
+    private final ArenaPool arenas;
 
     /**
      * @param config    the architecture
@@ -66,11 +75,13 @@ public final class EagerEncoder {
         this.param = parameter;
         this.pooling = new EagerPooling(pooling, normalize);
         this.dataType = dataType;
-        this.arena = new Arena(dataType);
+        this.arenas = new ArenaPool(dataType);
     }
 
     /** One forward pass: its outputs, and (when kept) what its backward pass needs. */
     public final class Pass {
+        /** Where the pass's buffers are: the primary arena for a kept pass, a borrowed one for inference. */
+        private final Arena arena;
         private final String slot;
         private final int batch;
         private final int seq;
@@ -88,7 +99,8 @@ public final class EagerEncoder {
         private final float[] keyBias;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
 
-        private Pass(String slot, TokenBatch tokens, int numLayers, boolean kept, DropoutMasks dropout) {
+        private Pass(Arena arena, String slot, TokenBatch tokens, int numLayers, boolean kept, DropoutMasks dropout) {
+            this.arena = arena;
             this.slot = slot;
             this.batch = tokens.batchSize();
             this.seq = tokens.sequenceLength();
@@ -99,8 +111,7 @@ public final class EagerEncoder {
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
             this.dropout = dropout;
             this.typeOneHot = typeOneHot(types);
-            this.fusedAttention = dataType == DataType.FLOAT && VectorKernels.enabled()
-                    && !Boolean.getBoolean("sentence4j.eager.noJavaKernels");
+            this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels();
             this.keyBias = fusedAttention ? keyBias(mask) : null;
         }
 
@@ -119,8 +130,15 @@ public final class EagerEncoder {
             return out;
         }
 
-        /** The last hidden state [B, T, H]; valid until the next pass on the same slot. */
+        /**
+         * The last hidden state [B, T, H] of a kept pass; valid until the next pass on the same slot. An
+         * inference pass gave its buffers back when it ended: use {@link EagerEncoder#tokenEmbeddings}.
+         */
         public INDArray tokenEmbeddings() {
+            if (!kept) {
+                throw new IllegalStateException("an inference pass keeps no hidden state; use EagerEncoder.tokenEmbeddings(batch)"
+                        + " or forward with keep=true");
+            }
             return hidden(this, numLayers).reshape(batch, seq, config.hiddenSize());
         }
 
@@ -139,7 +157,8 @@ public final class EagerEncoder {
      * @param tokens    the token batch
      * @param numLayers transformer layers to run (0 = embeddings only)
      * @param dropout   masks of a training pass ({@link DropoutMasks#none()} for inference)
-     * @param keep      keep the activations for {@link #backward}
+     * @param keep      keep the activations for {@link #backward} (a training pass, one training thread);
+     *                  without, an inference pass, which any number of threads may run at once
      * @param allLayers pool every hidden state (for losses over layers), not only the last
      */
     public Pass forward(String slot, TokenBatch tokens, int numLayers, DropoutMasks dropout, boolean keep,
@@ -150,7 +169,40 @@ public final class EagerEncoder {
             dropout.checkShapes(config, numLayers, tokens.batchSize(), tokens.sequenceLength());
         }
         SectionTimer.mark("outside");
-        Pass p = new Pass(keep ? slot : "inference", tokens, numLayers, keep, dropout);
+        FastRoute.writtenOnHost(dropout.asMap().values()); // drawn through host views; a device backend must copy them
+        Arena arena = keep ? arenas.lockPrimary() : arenas.acquire();
+        try {
+            Pass p = new Pass(arena, keep ? slot : "inference", tokens, numLayers, keep, dropout);
+            run(p, allLayers);
+            return p;
+        } finally {
+            if (keep) {
+                arenas.unlockPrimary();
+            } else {
+                arenas.release(arena);
+            }
+        }
+    }
+
+    /**
+     * The last hidden state [B, T, H] of an inference pass over every layer (Hugging Face's
+     * {@code last_hidden_state}), copied out of the pass's buffers before they are given back.
+     */
+    public INDArray tokenEmbeddings(TokenBatch tokens) {
+        config.checkBatch(tokens);
+        Arena arena = arenas.acquire();
+        try {
+            Pass p = new Pass(arena, "inference", tokens, config.numHiddenLayers(), false, DropoutMasks.none());
+            run(p, false);
+            return hidden(p, p.numLayers).reshape(p.batch, p.seq, config.hiddenSize()).dup();
+        } finally {
+            arenas.release(arena);
+        }
+    }
+
+    /** The forward computation of a pass, in its arena. */
+    private void run(Pass p, boolean allLayers) {
+        int numLayers = p.numLayers;
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         embeddings(p, n, h);
@@ -168,12 +220,11 @@ public final class EagerEncoder {
             p.pooled.add(pooling.forward(hidden(p, numLayers).reshape(p.batch, p.seq, h), p.mask));
         }
         SectionTimer.mark("fwd.pooling");
-        return p;
     }
 
     /** word + position + token type, LayerNorm, dropout: hidden state 0. */
     private void embeddings(Pass p, int n, int h) {
-        INDArray sum = arena.get(slotName(p, -1, "sum"), n, h);
+        INDArray sum = p.arena.get(slotName(p, -1, "sum"), n, h);
         Nd4j.exec(DynamicCustomOp.builder("gather")
                 .addInputs(param.apply(WORD_EMBEDDINGS), Nd4j.createFromArray(p.ids))
                 .addOutputs(sum).addIntegerArguments(0).build());
@@ -182,8 +233,8 @@ public final class EagerEncoder {
         Gemm.gemm(p.typeOneHot, param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
         INDArray out = hidden(p, 0);
         EagerOps.residualLayerNorm(sum, null, null, null, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
-                param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), arena.get(slotName(p, -1, "xhat"), n, h),
-                arena.get(slotName(p, -1, "rstd"), n, 1), out);
+                param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), p.arena.get(slotName(p, -1, "xhat"), n, h),
+                p.arena.get(slotName(p, -1, "rstd"), n, 1), out);
         drop(p, DropoutMasks.EMBEDDINGS, out, n, h);
         SectionTimer.mark("fwd.embeddings");
     }
@@ -193,34 +244,34 @@ public final class EagerEncoder {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         INDArray x = hidden(p, l);
-        INDArray ctx = arena.get(slotName(p, l, "ctx"), n, h);
+        INDArray ctx = p.arena.get(slotName(p, l, "ctx"), n, h);
         attention(p, l, x, bias, ctx);
         SectionTimer.mark("fwd.attention");
 
-        INDArray z1 = arena.get("scratch.nh", n, h);
+        INDArray z1 = p.arena.get("scratch.nh", n, h);
         // the output projections' biases are added by the LayerNorm pass that follows
         Gemm.gemm(ctx, param.apply(attentionOutput(l, "weight")), z1, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.attn_out");
-        INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
+        INDArray a1 = p.arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.residualLayerNorm(z1, param.apply(attentionOutput(l, "bias")),
                 flatMask(p, DropoutMasks.attentionOutput(l), n, h), x, param.apply(attentionLayerNorm(l, "weight")),
-                param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(), arena.get(slotName(p, l, "xhat1"), n, h),
-                arena.get(slotName(p, l, "rstd1"), n, 1), a1);
+                param.apply(attentionLayerNorm(l, "bias")), config.layerNormEps(), p.arena.get(slotName(p, l, "xhat1"), n, h),
+                p.arena.get(slotName(p, l, "rstd1"), n, 1), a1);
         SectionTimer.mark("fwd.layernorm");
 
         int inner = config.intermediateSize();
-        INDArray u = arena.get("scratch.ni", n, inner);
+        INDArray u = p.arena.get("scratch.ni", n, inner);
         // the backward pass needs GELU's output (for the weight gradient) and slope, not its input
-        INDArray g = arena.get(slotName(p, l, "gelu"), n, inner);
+        INDArray g = p.arena.get(slotName(p, l, "gelu"), n, inner);
         EagerOps.denseGelu(a1, param.apply(intermediate(l, "weight")), param.apply(intermediate(l, "bias")), u,
-                arena.get("scratch.ni2", n, inner), g, p.kept ? arena.get(slotName(p, l, "gelu_slope"), n, inner) : null);
+                p.arena.get("scratch.ni2", n, inner), g, p.kept ? p.arena.get(slotName(p, l, "gelu_slope"), n, inner) : null);
         SectionTimer.mark("fwd.ffn_in_gelu");
-        INDArray z2 = arena.get("scratch.nh", n, h);
+        INDArray z2 = p.arena.get("scratch.nh", n, h);
         Gemm.gemm(g, param.apply(output(l, "weight")), z2, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.ffn_out");
         EagerOps.residualLayerNorm(z2, param.apply(output(l, "bias")), flatMask(p, DropoutMasks.output(l), n, h), a1,
                 param.apply(outputLayerNorm(l, "weight")), param.apply(outputLayerNorm(l, "bias")), config.layerNormEps(),
-                arena.get(slotName(p, l, "xhat2"), n, h), arena.get(slotName(p, l, "rstd2"), n, 1), hidden(p, l + 1));
+                p.arena.get(slotName(p, l, "xhat2"), n, h), p.arena.get(slotName(p, l, "rstd2"), n, 1), hidden(p, l + 1));
         SectionTimer.mark("fwd.layernorm");
     }
 
@@ -235,12 +286,12 @@ public final class EagerEncoder {
         int heads = config.numAttentionHeads();
         int d = config.headSize();
         // one product for Q, K and V ([N, 3H]) with their weights copied into one reused [3H, H] buffer
-        INDArray qkvFlat = arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
-        Gemm.gemm(x, qkvWeight(l), qkvFlat, false, true, 1.0, 0.0);
+        INDArray qkvFlat = p.arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
+        Gemm.gemm(x, qkvWeight(p, l), qkvFlat, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.dense.qkv");
         if (p.fusedAttention) {
             // the fused kernel adds the biases as it reads Q, K and V (forward and backward)
-            INDArray probs = p.kept ? arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
+            INDArray probs = p.kept ? p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
             AttentionKernel.forward(floats(qkvFlat), qkvBias(l), floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
                     p.keyBias, floats(probs), floats(ctx), p.batch, p.seq, heads, d);
             SectionTimer.mark("fwd.attn.fused");
@@ -249,17 +300,17 @@ public final class EagerEncoder {
         String[] b = qkvBiases(l);
         EagerOps.addRow(qkvFlat, Nd4j.concat(0, param.apply(b[0]).reshape(-1), param.apply(b[1]).reshape(-1),
                 param.apply(b[2]).reshape(-1)));
-        INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
+        INDArray qkv = p.arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
         qkv.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 1, 4));
         // K and V also as [B, heads, head, T]: libnd4j's batched matmul with transposeB is 2-3x slower than a
         // plain one on a transposed copy (QK^T at 128 tokens: 19.7 ms against 6.0 + a 2 ms copy)
-        INDArray kvT = arena.get(slotName(p, l, "kv_transposed"), 2, p.batch, heads, d, p.seq);
+        INDArray kvT = p.arena.get(slotName(p, l, "kv_transposed"), 2, p.batch, heads, d, p.seq);
         kvT.assign(qkvFlat.reshape(p.batch, p.seq, 3, heads, d).permute(2, 0, 3, 4, 1)
                 .get(NDArrayIndex.interval(1, 3), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
         SectionTimer.mark("fwd.attn.permute");
 
-        INDArray probs = arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq);
-        INDArray scores = arena.get("scratch.bhtt", p.batch, heads, p.seq, p.seq);
+        INDArray probs = p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq);
+        INDArray scores = p.arena.get("scratch.bhtt", p.batch, heads, p.seq, p.seq);
         Nd4j.matmul(qkv.slice(0), kvT.slice(0), scores, false, false, false);
         scores.muli(1.0 / Math.sqrt(d));
         Nd4j.exec(new BroadcastAddOp(scores, bias, scores, 0, 3));
@@ -271,7 +322,7 @@ public final class EagerEncoder {
             used = scores; // scores are no longer needed: reuse their buffer for the dropped probabilities
             Nd4j.exec(new MulOp(probs, mask, used));
         }
-        INDArray context = arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
+        INDArray context = p.arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
         Nd4j.matmul(used, qkv.slice(2), context, false, false, false);
         SectionTimer.mark("fwd.attn.dropout_context");
         ctx.reshape(p.batch, p.seq, heads, d).assign(context.permute(0, 2, 1, 3));
@@ -316,9 +367,18 @@ public final class EagerEncoder {
         if (!p.kept) {
             throw new IllegalStateException("this pass was run without keeping its activations; forward with keep=true");
         }
+        arenas.lockPrimary();
+        try {
+            backwardLocked(p, dSentence, dLayers, grads);
+        } finally {
+            arenas.unlockPrimary();
+        }
+    }
+
+    private void backwardLocked(Pass p, INDArray dSentence, List<INDArray> dLayers, Map<String, INDArray> grads) {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
-        INDArray dx = arena.zeros("grad.x", n, h);
+        INDArray dx = p.arena.zeros("grad.x", n, h);
         SectionTimer.mark("outside");
         pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dx.reshape(p.batch, p.seq, h));
         SectionTimer.mark("bwd.pooling");
@@ -337,38 +397,38 @@ public final class EagerEncoder {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         int inner = config.intermediateSize();
-        INDArray scratchH = arena.get("scratch.nh", n, h);
+        INDArray scratchH = p.arena.get("scratch.nh", n, h);
 
         // output LayerNorm, then the residual splits the gradient: dz2 reaches both FFN output and a1
-        INDArray dz2 = arena.get("grad.z2", n, h);
-        INDArray da1 = arena.get("grad.a1", n, h);
-        EagerOps.residualLayerNormBackward(dOut, arena.get(slotName(p, l, "xhat2"), n, h),
-                arena.get(slotName(p, l, "rstd2"), n, 1), param.apply(outputLayerNorm(l, "weight")),
+        INDArray dz2 = p.arena.get("grad.z2", n, h);
+        INDArray da1 = p.arena.get("grad.a1", n, h);
+        EagerOps.residualLayerNormBackward(dOut, p.arena.get(slotName(p, l, "xhat2"), n, h),
+                p.arena.get(slotName(p, l, "rstd2"), n, 1), param.apply(outputLayerNorm(l, "weight")),
                 grads.get(outputLayerNorm(l, "weight")), grads.get(outputLayerNorm(l, "bias")), da1,
                 flatMask(p, DropoutMasks.output(l), n, h), dz2, grads.get(output(l, "bias")), scratchH);
         SectionTimer.mark("bwd.layernorm");
 
-        INDArray g = arena.get(slotName(p, l, "gelu"), n, inner);
-        INDArray dg = arena.get("grad.ni", n, inner);
+        INDArray g = p.arena.get(slotName(p, l, "gelu"), n, inner);
+        INDArray dg = p.arena.get("grad.ni", n, inner);
         // the bias gradients come from the kernels that produce each dense layer's output gradient
         EagerOps.denseBackward(dz2, g, param.apply(output(l, "weight")), grads.get(output(l, "weight")), null, dg, false);
         SectionTimer.mark("bwd.dense.ffn_out");
-        EagerOps.geluBackward(dg, arena.get(slotName(p, l, "gelu_slope"), n, inner), grads.get(intermediate(l, "bias")));
+        EagerOps.geluBackward(dg, p.arena.get(slotName(p, l, "gelu_slope"), n, inner), grads.get(intermediate(l, "bias")));
         SectionTimer.mark("bwd.gelu");
-        INDArray a1 = arena.get(slotName(p, l, "a1"), n, h);
+        INDArray a1 = p.arena.get(slotName(p, l, "a1"), n, h);
         EagerOps.denseBackward(dg, a1, param.apply(intermediate(l, "weight")), grads.get(intermediate(l, "weight")), null,
                 da1, true);
         SectionTimer.mark("bwd.dense.ffn_in");
 
-        INDArray dz1 = arena.get("grad.z1", n, h);
-        INDArray dx = arena.get(l % 2 == 0 ? "grad.x" : "grad.x2", n, h);
-        EagerOps.residualLayerNormBackward(da1, arena.get(slotName(p, l, "xhat1"), n, h),
-                arena.get(slotName(p, l, "rstd1"), n, 1), param.apply(attentionLayerNorm(l, "weight")),
+        INDArray dz1 = p.arena.get("grad.z1", n, h);
+        INDArray dx = p.arena.get(l % 2 == 0 ? "grad.x" : "grad.x2", n, h);
+        EagerOps.residualLayerNormBackward(da1, p.arena.get(slotName(p, l, "xhat1"), n, h),
+                p.arena.get(slotName(p, l, "rstd1"), n, 1), param.apply(attentionLayerNorm(l, "weight")),
                 grads.get(attentionLayerNorm(l, "weight")), grads.get(attentionLayerNorm(l, "bias")), dx,
                 flatMask(p, DropoutMasks.attentionOutput(l), n, h), dz1, grads.get(attentionOutput(l, "bias")), scratchH);
         SectionTimer.mark("bwd.layernorm");
-        INDArray dctx = arena.get("grad.ctx", n, h);
-        EagerOps.denseBackward(dz1, arena.get(slotName(p, l, "ctx"), n, h), param.apply(attentionOutput(l, "weight")),
+        INDArray dctx = p.arena.get("grad.ctx", n, h);
+        EagerOps.denseBackward(dz1, p.arena.get(slotName(p, l, "ctx"), n, h), param.apply(attentionOutput(l, "weight")),
                 grads.get(attentionOutput(l, "weight")), null, dctx, false);
         SectionTimer.mark("bwd.dense.attn_out");
         attentionBackward(p, l, dctx, dx, grads);
@@ -381,12 +441,12 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
-        INDArray dFlat = arena.get("scratch.n3h", n, 3L * h);
+        INDArray dFlat = p.arena.get("scratch.n3h", n, 3L * h);
         INDArray db;
         if (p.fusedAttention) {
             float[] sums = new float[p.batch * 3 * h];
-            AttentionKernel.backward(floats(arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)), qkvBias(l),
-                    floats(arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
+            AttentionKernel.backward(floats(p.arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)), qkvBias(l),
+                    floats(p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
                     floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), sums, p.batch,
                     p.seq, heads, d);
             double[] total = new double[3 * h];
@@ -399,10 +459,10 @@ public final class EagerEncoder {
             SectionTimer.mark("bwd.attn.fused");
         } else {
             attentionBackwardNd4j(p, l, dctx, dFlat);
-            db = arena.get("grad.bqkv", 3L * h).assign(0);
+            db = p.arena.get("grad.bqkv", 3L * h).assign(0);
             EagerOps.addColumnSums(dFlat, db);
         }
-        INDArray dW = arena.get("grad.wqkv", 3L * h, h);
+        INDArray dW = p.arena.get("grad.wqkv", 3L * h, h);
         Gemm.gemm(dFlat, hidden(p, l), dW, true, false, 1.0, 0.0);
         String[] w = qkvWeights(l);
         String[] b = qkvBiases(l);
@@ -410,7 +470,7 @@ public final class EagerEncoder {
             grads.get(w[k]).addi(dW.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()));
             grads.get(b[k]).addi(db.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h)).reshape(grads.get(b[k]).shape()));
         }
-        Gemm.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
+        Gemm.gemm(dFlat, qkvWeight(p, l), dx, false, false, 1.0, 1.0);
         SectionTimer.mark("bwd.dense.qkv");
     }
 
@@ -418,23 +478,23 @@ public final class EagerEncoder {
     private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dFlat) {
         int heads = config.numAttentionHeads();
         int d = config.headSize();
-        INDArray qkv = arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
-        INDArray probs = arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq);
-        INDArray dContext = arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
+        INDArray qkv = p.arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
+        INDArray probs = p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq);
+        INDArray dContext = p.arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
         dContext.assign(dctx.reshape(p.batch, p.seq, heads, d).permute(0, 2, 1, 3));
         SectionTimer.mark("bwd.attn.permute");
 
         INDArray mask = dropoutMask(p, DropoutMasks.attentionProbs(l));
         INDArray used = probs;
-        INDArray scratch = arena.get("scratch.bhtt", p.batch, heads, p.seq, p.seq);
+        INDArray scratch = p.arena.get("scratch.bhtt", p.batch, heads, p.seq, p.seq);
         if (mask != null) {
             used = scratch;
             Nd4j.exec(new MulOp(probs, mask, used));
         }
-        INDArray dqkv = arena.get("grad.qkv", 3, p.batch, heads, p.seq, d);
+        INDArray dqkv = p.arena.get("grad.qkv", 3, p.batch, heads, p.seq, d);
         Nd4j.matmul(used, dContext, dqkv.slice(2), true, false, false);              // dV = P^T dC
-        INDArray dProbs = arena.get("grad.bhtt", p.batch, heads, p.seq, p.seq);
-        INDArray kvT = arena.get(slotName(p, l, "kv_transposed"), 2, p.batch, heads, d, p.seq);
+        INDArray dProbs = p.arena.get("grad.bhtt", p.batch, heads, p.seq, p.seq);
+        INDArray kvT = p.arena.get(slotName(p, l, "kv_transposed"), 2, p.batch, heads, d, p.seq);
         Nd4j.matmul(dContext, kvT.slice(1), dProbs, false, false, false);            // dP = dC V^T
         SectionTimer.mark("bwd.attn.matmul");
         if (mask != null) {
@@ -457,12 +517,12 @@ public final class EagerEncoder {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         drop(p, DropoutMasks.EMBEDDINGS, dh0, n, h);
-        INDArray dSum = arena.get("grad.z1", n, h);
-        EagerOps.residualLayerNormBackward(dh0, arena.get(slotName(p, -1, "xhat"), n, h),
-                arena.get(slotName(p, -1, "rstd"), n, 1), param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
+        INDArray dSum = p.arena.get("grad.z1", n, h);
+        EagerOps.residualLayerNormBackward(dh0, p.arena.get(slotName(p, -1, "xhat"), n, h),
+                p.arena.get(slotName(p, -1, "rstd"), n, 1), param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
                 grads.get(EMBEDDINGS_LAYER_NORM_WEIGHT), grads.get(EMBEDDINGS_LAYER_NORM_BIAS), dSum, null, null, null,
-                arena.get("scratch.nh", n, h));
-        INDArray dPositions = arena.get("grad.positions", (long) p.seq * h).assign(0);
+                p.arena.get("scratch.nh", n, h));
+        INDArray dPositions = p.arena.get("grad.positions", (long) p.seq * h).assign(0);
         EagerOps.addColumnSums(dSum.reshape(p.batch, (long) p.seq * h), dPositions);
         grads.get(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all())
                 .addi(dPositions.reshape(p.seq, h));
@@ -474,9 +534,14 @@ public final class EagerEncoder {
     /**
      * Adds row i of {@code rows} to row ids[i] of {@code table}, summing the rows of one id in position order in
      * double precision. Deterministic, unlike libnd4j's multi-threaded scatter_add, which adds repeated ids in
-     * thread order (a resumed run would then not reproduce an uninterrupted one).
+     * thread order (a resumed run would then not reproduce an uninterrupted one). The sums are added to the
+     * table through its host memory on the fast route ({@link FastRoute}), else by one scatter_add of the
+     * per-id sums, whose ids are distinct, so that thread order does not matter there either.
      */
     public static void scatterAddRows(INDArray table, long[] ids, INDArray rows) {
+        if (!table.dataType().isFPType()) {
+            throw new IllegalArgumentException("word-embedding gradient in " + table.dataType() + " is not supported");
+        }
         int h = (int) table.size(1);
         Map<Long, double[]> sums = new java.util.TreeMap<>();
         double[] values = rows.dup('c').data().asDouble();
@@ -486,10 +551,27 @@ public final class EagerEncoder {
                 acc[k] += values[o + k];
             }
         }
+        if (!FastRoute.enabled() || (table.dataType() != DataType.FLOAT && table.dataType() != DataType.DOUBLE)) {
+            if (sums.isEmpty()) {
+                return;
+            }
+            long[] distinct = new long[sums.size()];
+            double[] summed = new double[sums.size() * h];
+            int r = 0;
+            for (Map.Entry<Long, double[]> e : sums.entrySet()) {
+                distinct[r] = e.getKey();
+                System.arraycopy(e.getValue(), 0, summed, r * h, h);
+                r++;
+            }
+            INDArray updates = Nd4j.createFromArray(summed).reshape(distinct.length, h).castTo(table.dataType());
+            Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(table, Nd4j.createFromArray(distinct), updates)
+                    .addOutputs(table).build());
+            return;
+        }
         boolean direct = table.ordering() == 'c' && table.offset() == 0 && !table.isView();
         INDArray target = direct ? table : table.dup('c');
         if (target.dataType() == DataType.FLOAT) {
-            FloatBuffer buf = target.data().asNioFloat();
+            FloatBuffer buf = FastRoute.floats(target);
             sums.forEach((id, acc) -> {
                 int o = (int) (id * h);
                 for (int k = 0; k < h; k++) {
@@ -497,15 +579,13 @@ public final class EagerEncoder {
                 }
             });
         } else if (target.dataType() == DataType.DOUBLE) {
-            DoubleBuffer buf = target.data().asNioDouble();
+            DoubleBuffer buf = FastRoute.doubles(target);
             sums.forEach((id, acc) -> {
                 int o = (int) (id * h);
                 for (int k = 0; k < h; k++) {
                     buf.put(o + k, buf.get(o + k) + acc[k]);
                 }
             });
-        } else {
-            throw new IllegalArgumentException("word-embedding gradient in " + target.dataType() + " is not supported");
         }
         if (!direct) {
             table.assign(target);
@@ -522,12 +602,12 @@ public final class EagerEncoder {
         if (a == null) {
             return null;
         }
-        return (RowKernels.supports(a) ? a : a.dup('c')).data().asNioFloat();
+        return FastRoute.floats(RowKernels.supports(a) ? a : a.dup('c'));
     }
 
     /** Hidden state i (0 = embeddings output) of a pass, flat [N, H]. */
     private INDArray hidden(Pass p, int i) {
-        return arena.get(slotName(p, i, "hidden"), (long) p.batch * p.seq, config.hiddenSize());
+        return p.arena.get(slotName(p, i, "hidden"), (long) p.batch * p.seq, config.hiddenSize());
     }
 
     /** Arena name of an activation: per pass slot and layer when kept, shared by layers for inference. */
@@ -553,9 +633,9 @@ public final class EagerEncoder {
      * The Q, K and V weights stacked [3H, H], copied into one reused buffer (a copy per call rather than a new
      * concatenated array: the optimizer may have changed the weights since the last pass).
      */
-    private INDArray qkvWeight(int l) {
+    private INDArray qkvWeight(Pass p, int l) {
         int h = config.hiddenSize();
-        INDArray stacked = arena.get("weights.qkv", 3L * h, h);
+        INDArray stacked = p.arena.get("weights.qkv", 3L * h, h);
         String[] w = qkvWeights(l);
         for (int k = 0; k < 3; k++) {
             stacked.get(NDArrayIndex.interval((long) k * h, (long) (k + 1) * h), NDArrayIndex.all()).assign(param.apply(w[k]));
@@ -613,14 +693,22 @@ public final class EagerEncoder {
         return g;
     }
 
-    /** Bytes held by reusable activation buffers. */
+    /** Bytes held by reusable activation buffers, of every arena. */
     public long bufferBytes() {
-        return arena.bytes();
+        return arenas.bytes();
     }
 
-    /** Frees the reusable buffers (they are allocated again by the next pass). */
+    /** Arenas made so far: 1, plus one per inference pass that ran while all others were busy. */
+    public int arenaCount() {
+        return arenas.arenas();
+    }
+
+    /**
+     * Frees the reusable buffers (they are allocated again by the next pass): the training arena's, after
+     * waiting for a pass that uses it, and those of spare arenas no pass is using.
+     */
     public void releaseBuffers() {
-        arena.release();
+        arenas.release();
     }
 
     public BertConfig config() {

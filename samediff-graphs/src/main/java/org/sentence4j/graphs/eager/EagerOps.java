@@ -146,8 +146,9 @@ final class EagerOps {
         }
     }
 
+    /** The encoder's Java kernels may run ({@link FastRoute#encoderKernels()}) and can read every array directly. */
     private static boolean allSupported(INDArray... arrays) {
-        if (Boolean.getBoolean("sentence4j.eager.noJavaKernels")) {
+        if (!FastRoute.encoderKernels()) {
             return false;
         }
         for (INDArray a : arrays) {
@@ -210,10 +211,10 @@ final class EagerOps {
      */
     static void denseGelu(INDArray x, INDArray w, INDArray b, INDArray u, INDArray density, INDArray out,
                           INDArray slope) {
-        if (VectorKernels.enabled() && allSupported(u, out, slope)) {
+        if (FastRoute.vectorKernels() && allSupported(u, out, slope)) {
             Gemm.gemm(x, w, u, false, true, 1.0, 0.0);
-            GeluKernel.gelu(u.data().asNioFloat(), b.dup().data().asFloat(), (int) u.size(0), (int) u.size(1),
-                    out.data().asNioFloat(), slope == null ? null : slope.data().asNioFloat());
+            GeluKernel.gelu(FastRoute.floats(u), b.dup().data().asFloat(), (int) u.size(0), (int) u.size(1),
+                    FastRoute.floats(out), slope == null ? null : FastRoute.floats(slope));
             return;
         }
         dense(x, w, b, u);
@@ -226,9 +227,9 @@ final class EagerOps {
      * vector kernels.
      */
     static void geluBackward(INDArray dg, INDArray slope, INDArray dBias) {
-        if (VectorKernels.enabled() && allSupported(dg, slope)) {
+        if (FastRoute.vectorKernels() && allSupported(dg, slope)) {
             int width = (int) dg.size(1);
-            RowKernels.addSums(dBias, GeluKernel.backward(dg.data().asNioFloat(), slope.data().asNioFloat(),
+            RowKernels.addSums(dBias, GeluKernel.backward(FastRoute.floats(dg), FastRoute.floats(slope),
                     (int) dg.size(0), width));
             return;
         }

@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * write of each result. Rows are split into fixed chunks; each element is computed alone, so the result
  * does not depend on the number of threads.
  *
- * <p>Only loaded when {@link VectorKernels#enabled()}.
+ * <p>Only loaded when {@link FastRoute#vectorKernels()}.
  */
 final class GeluKernel {
 

@@ -11,28 +11,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: measured on the MiniLM shapes, {@code Nd4j.gemm} ran 0-10 % below a direct call into the same
  * OpenBLAS (15 % for the 384 × 384 attention-output product at 4096 rows), its per-call checks and op set-up
  * being a visible share of a few-millisecond product; a training step makes ~150 of them. Everything else
- * (float64, views with other strides, the CUDA backend, {@code -Dsentence4j.eager.noDirectBlas=true}) goes
- * through {@code Nd4j.gemm}.
+ * (float64, views with other strides, any backend but the CPU's, the ND4J route or
+ * {@code -Dsentence4j.eager.noDirectBlas=true}: {@link FastRoute#directBlas()}) goes through {@code Nd4j.gemm}.
  */
 final class Gemm {
-
-    private static final boolean AVAILABLE = available();
 
     private Gemm() {
     }
 
-    private static boolean available() {
-        try {
-            return Nd4j.getBackend().getClass().getName().contains("Cpu")
-                    && Class.forName("org.bytedeco.openblas.global.openblas", false, Gemm.class.getClassLoader()) != null;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
     static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
-        if (AVAILABLE && !Boolean.getBoolean("sentence4j.eager.noDirectBlas") && rowMajor(a) && rowMajor(b)
-                && rowMajor(c)) {
+        if (FastRoute.directBlas() && rowMajor(a) && rowMajor(b) && rowMajor(c)) {
             DirectBlas.sgemm(a, b, c, transA, transB, (float) alpha, (float) beta);
             return;
         }

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why: the scalar loops with double accumulators do not vectorise, and at ~2 ns per element the
  * LayerNorms of a MiniLM step took ~90 ms, four times what their memory traffic needs. Only loaded when
- * {@link VectorKernels#enabled()}.
+ * {@link FastRoute#vectorKernels()}.
  */
 final class LayerNormKernel {
 

@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * results do not depend on thread scheduling.
  *
  * <p>All arrays must be c-order float32 with contiguous rows starting at offset 0 of their buffer (what the
- * {@link Arena} hands out); {@link #supports} says whether an array qualifies.
+ * {@link Arena} hands out); {@link #supports} says whether an array qualifies, and the caller asks
+ * {@link FastRoute} whether host-memory kernels may run at all (the CPU backend).
  */
 final class RowKernels {
 
@@ -39,7 +40,7 @@ final class RowKernels {
     }
 
     private static FloatBuffer buf(INDArray a) {
-        return a == null ? null : a.data().asNioFloat();
+        return a == null ? null : FastRoute.floats(a);
     }
 
     /**
@@ -270,7 +271,7 @@ final class RowKernels {
 
     /** Whether rows of width h go to the vector-API kernels. */
     private static boolean vector(int h) {
-        return VectorKernels.enabled() && LayerNormKernel.supports(h);
+        return FastRoute.vectorKernels() && LayerNormKernel.supports(h);
     }
 
     /** Adds h sums to a parameter gradient of length h. */

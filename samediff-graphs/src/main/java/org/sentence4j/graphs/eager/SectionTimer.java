@@ -6,13 +6,16 @@ import java.util.TreeMap;
 /**
  * Wall-clock time per section of the eager encoder, when switched on with the system property
  * {@code sentence4j.eager.profile=true} (the benchmark's profile switch does it): each {@link #mark} charges
- * the time since the previous mark to the named section. Off, a mark costs one boolean test.
+ * the time since the previous mark to the named section. Off, a mark costs one boolean test. The previous
+ * mark is per thread, so passes on several threads each charge their own intervals (the totals then add up
+ * to more than the wall-clock time).
  */
 public final class SectionTimer {
 
     private static final boolean ENABLED = Boolean.getBoolean("sentence4j.eager.profile");
     private static final Map<String, long[]> TOTALS = new TreeMap<>();
-    private static long last = System.nanoTime();
+    /** This thread's previous mark. */
+    private static final ThreadLocal<long[]> LAST = ThreadLocal.withInitial(() -> new long[] {System.nanoTime()});
 
     private SectionTimer() {
     }
@@ -28,17 +31,18 @@ public final class SectionTimer {
             return;
         }
         long now = System.nanoTime();
+        long[] last = LAST.get();
         synchronized (TOTALS) {
             long[] t = TOTALS.computeIfAbsent(section, k -> new long[2]);
-            t[0] += now - last;
+            t[0] += now - last[0];
             t[1]++;
         }
-        last = now;
+        last[0] = now;
     }
 
     /** Starts a new interval without charging the time since the last mark to anything. */
     public static void restart() {
-        last = System.nanoTime();
+        LAST.get()[0] = System.nanoTime();
     }
 
     /** Milliseconds per section since the last {@link #reset}, and the calls counted. */

@@ -27,7 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>{@code doLowerCase} lowercases the text before tokenizing (sentence-transformers' {@code do_lower_case},
  *       independent of the tokenizer's own normalizer; locale-independent).</li>
  * </ul>
- * Holds a native handle: close it when done.
+ * Holds a native handle: close it when done, after the last call has returned.
+ *
+ * <p>Threads: {@link #tokenize}, {@link #encode} and {@link #tokens} may be called from many threads at once.
+ * The Rust tokenizer behind DJL's {@code HuggingFaceTokenizer} encodes through a shared (read-only) reference,
+ * and DJL changes its settings (truncation, padding) only while creating it; nothing here is mutable.
  */
 public final class SentenceTokenizer implements AutoCloseable {
 

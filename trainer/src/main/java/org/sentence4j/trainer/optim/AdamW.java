@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sentence4j.graphs.eager.FastRoute;
 
 /**
  * AdamW (Loshchilov and Hutter), as PyTorch's {@code torch.optim.AdamW} that sentence-transformers' trainer
@@ -91,8 +92,15 @@ public final class AdamW {
         }
     }
 
-    /** Float32, c-order, contiguous from offset 0: what {@link #fusedStep} (and gradient clipping) read directly. */
+    /**
+     * Whether {@link #fusedStep} (and gradient clipping) may work on these arrays' memory directly: the fast
+     * route ({@link FastRoute}: the CPU backend, not {@code -Dsentence4j.route=nd4j}) and float32, c-order,
+     * contiguous from offset 0. Otherwise the update is ND4J ops.
+     */
     static boolean fusable(INDArray... arrays) {
+        if (!FastRoute.enabled()) {
+            return false;
+        }
         for (INDArray a : arrays) {
             if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.offset() != 0 || a.elementWiseStride() != 1
                     || a.isView()) {
@@ -112,8 +120,8 @@ public final class AdamW {
      */
     private void fusedStep(INDArray p, INDArray g, INDArray mi, INDArray vi, float decayFactor, double stepSize,
                            double sqrtBc2) {
-        java.nio.FloatBuffer bp = p.data().asNioFloat(), bg = g.data().asNioFloat(), bm = mi.data().asNioFloat(),
-                bv = vi.data().asNioFloat();
+        java.nio.FloatBuffer bp = FastRoute.floats(p), bg = FastRoute.floats(g), bm = FastRoute.floats(mi),
+                bv = FastRoute.floats(vi);
         int n = Math.toIntExact(p.length());
         float b1 = (float) beta1;
         float b2 = (float) beta2;
@@ -122,7 +130,7 @@ public final class AdamW {
         float root = (float) sqrtBc2;
         float epsilon = (float) eps;
         float size = (float) stepSize;
-        if (org.sentence4j.graphs.eager.VectorKernels.enabled()) {
+        if (FastRoute.vectorKernels()) {
             AdamWKernel.step(bp, bg, bm, bv, n, b1, b2, c1, c2, root, epsilon, size, decayFactor);
             return;
         }

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * parallel into per-thread arrays reused from call to call (the scalar form allocated four 256 KB arrays
  * per chunk, ~350 MB of garbage per MiniLM step).
  *
- * <p>Only loaded when {@link org.sentence4j.graphs.eager.VectorKernels#enabled()}.
+ * <p>Only loaded when {@link org.sentence4j.graphs.eager.FastRoute#vectorKernels()}.
  */
 final class AdamWKernel {
 

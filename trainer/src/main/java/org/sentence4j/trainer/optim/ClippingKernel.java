@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply per tensor (about a hundred tensors in a MiniLM, each op with its own dispatch). Sums are kept per
  * fixed chunk in double and added in chunk order, so the norm does not depend on the number of threads.
  *
- * <p>Only loaded when {@link org.sentence4j.graphs.eager.VectorKernels#enabled()}.
+ * <p>Only loaded when {@link org.sentence4j.graphs.eager.FastRoute#vectorKernels()}.
  */
 final class ClippingKernel {
 
