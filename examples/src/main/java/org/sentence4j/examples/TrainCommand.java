@@ -30,7 +30,8 @@ import org.sentence4j.trainer.evaluation.TripletEvaluator;
 /**
  * {@code ./sentence4j train --data <file> --loss <LossName> [--loss-option key=value ...] [--model <dir>]
  * [--eval <file>] --output <dir> [--epochs N | --max-steps N] [--batch-size N] ...}: the common case of one
- * dataset and one loss. Data files are JSON Lines ({@code .jsonl}), CSV or TSV with a header row; a column
+ * dataset and one loss. Data files are JSON Lines ({@code .jsonl}), CSV or TSV with a header row, or plain
+ * text ({@code .txt}, one sentence per line); a column
  * named {@code label} or {@code score} holds the labels, every other column is an input, in order.
  */
 final class TrainCommand {
@@ -105,12 +106,18 @@ final class TrainCommand {
         return !train.hasLabels() && train.columns().size() >= 2 ? "no_duplicates" : "default";
     }
 
-    /** A data file by its extension: .jsonl, .csv, .tsv (header row required). */
+    /**
+     * A data file by its extension: .jsonl, .csv, .tsv (header row required), or .txt: one sentence per line, a
+     * single column {@code sentence} (for the losses that learn from single sentences: TSDAE, ContrastiveTension).
+     */
     static Dataset read(Path file, double labelScale) {
         if (!Files.isRegularFile(file)) {
             throw new Options.UsageException("train: data file not found: " + file);
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".txt")) {
+            return Datasets.lineFiles().column("sentence", file).read();
+        }
         if (name.endsWith(".jsonl") || name.endsWith(".json")) {
             return Datasets.jsonLines(file).labelScale(labelScale).read();
         }

@@ -16,8 +16,9 @@ import java.util.Map;
 public record LogEntry(long step, double epoch, double loss, Map<String, Double> components, double learningRate,
                        Map<String, Double> metrics) {
 
+    /** Copies keep the given order: components are logged in the order the loss returns them, as upstream. */
     public LogEntry {
-        components = Map.copyOf(components);
-        metrics = Map.copyOf(metrics);
+        components = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(components));
+        metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }
 }

@@ -114,7 +114,8 @@ public final class SentenceTransformerTrainer {
         long t0 = System.nanoTime();
         Map<String, DatasetStep> graphs = new LinkedHashMap<>();
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
-            graphs.put(e.getKey(), new DatasetStep(model, e.getValue(), losses.get(e.getKey()), guide, "train/" + e.getKey()));
+            graphs.put(e.getKey(), new DatasetStep(model, e.getValue(), losses.get(e.getKey()), guide, "train/" + e.getKey(),
+                    args.seed()));
         }
         Map<String, INDArray> params = parameters(graphs);
 
@@ -166,7 +167,7 @@ public final class SentenceTransformerTrainer {
                 NamedBatch nb = cursor.next();
                 DatasetStep datasetStep = graphs.get(nb.dataset());
                 TrainingGraph graph = datasetStep.graph();
-                StepResult r = datasetStep.run(nb.rows(), state.dropoutSeed() * 1_000_003L + step * 64 + micro,
+                StepResult r = datasetStep.run(nb.rows(), cursor.epoch(), state.dropoutSeed() * 1_000_003L + step * 64 + micro,
                         new Random(state.stepRngSeed() * 1_000_003L + step));
                 if (!Double.isFinite(r.loss())) {
                     String msg = "step " + (step + 1) + ": " + graph.loss().name() + " on dataset '" + nb.dataset() + "' gave a "

@@ -13,12 +13,23 @@ import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.SentenceLoss;
+import org.sentence4j.losses.unsupervised.ContrastiveTensionDataLoader;
 import org.sentence4j.trainer.data.Dataset;
+import org.sentence4j.trainer.data.tsdae.DenoisingAutoEncoderDataset;
 
 /**
  * One training dataset's loss on the model: from rows of the dataset to a forward and backward pass. It
  * tokenizes every input column with the model's tokenizer, gathers the labels, embeds the columns with the
  * guide model when the loss asks for one, and runs the {@link TrainingGraph}.
+ *
+ * <p>Two losses of the loss table take a file of single sentences although their fragment needs pairs; their
+ * pairs are made here, from the batch's sentences, so that they change with every batch and epoch:
+ * <ul>
+ * <li>DenoisingAutoEncoderLoss: (damaged, original) with TSDAE's deletion noise
+ * ({@link DenoisingAutoEncoderDataset}), a pure function of (run seed, epoch, row);</li>
+ * <li>ContrastiveTensionLoss: as {@code ContrastiveTensionDataLoader}, every {@value #POS_NEG_RATIO}th pair is
+ * a sentence with itself (label 1), the others a sentence with the next one of the batch (label 0).</li>
+ * </ul>
  *
  * <p>This is the whole of what the trainer does for a micro-batch before the optimizer; it is a class of its
  * own so that the reference checks against sentence-transformers (the model-step fixtures) run the very code
@@ -26,10 +37,18 @@ import org.sentence4j.trainer.data.Dataset;
  */
 public final class DatasetStep {
 
+    /** {@code pos_neg_ratio} of ContrastiveTensionLoss's pairs from single sentences (upstream's default). */
+    public static final int POS_NEG_RATIO = ContrastiveTensionDataLoader.DEFAULT_POS_NEG_RATIO;
+
     private final SentenceEncoder model;
     private final Dataset dataset;
     private final TrainingGraph graph;
     private final SentenceEmbedder guide;
+    /** How a single-sentence dataset becomes the loss's pairs, or NONE when the dataset's columns are used as they are. */
+    private final Pairing pairing;
+    private final DenoisingAutoEncoderDataset noise;
+
+    private enum Pairing { NONE, DENOISING, CONTRASTIVE_TENSION }
 
     /**
      * @param model   the model being trained (its tokenizer and encoder)
@@ -39,14 +58,31 @@ public final class DatasetStep {
      * @param name    a name for messages (e.g. {@code train/<dataset>})
      */
     public DatasetStep(SentenceEncoder model, Dataset dataset, SentenceLoss loss, SentenceEmbedder guide, String name) {
+        this(model, dataset, loss, guide, name, 42L);
+    }
+
+    /**
+     * @param seed the run seed: TSDAE's noise of a row in an epoch is drawn from it
+     */
+    public DatasetStep(SentenceEncoder model, Dataset dataset, SentenceLoss loss, SentenceEmbedder guide, String name, long seed) {
         this.model = model;
         this.dataset = dataset;
         this.guide = guide;
-        long[] labelShape = !dataset.hasLabels() ? null
+        boolean single = dataset.columns().size() == 1 && !dataset.hasLabels();
+        this.pairing = !single ? Pairing.NONE
+                : DENOISING_LOSS.equals(loss.name()) ? Pairing.DENOISING
+                : CONTRASTIVE_TENSION_LOSS.equals(loss.name()) ? Pairing.CONTRASTIVE_TENSION : Pairing.NONE;
+        this.noise = pairing == Pairing.DENOISING ? DenoisingAutoEncoderDataset.of(dataset, seed) : null;
+        long[] labelShape = pairing == Pairing.CONTRASTIVE_TENSION ? new long[] {-1}
+                : !dataset.hasLabels() ? null
                 : dataset.labelKind() == LabelKind.VECTOR ? new long[] {-1, dataset.labelWidth()} : new long[] {-1};
+        int columns = pairing == Pairing.NONE ? dataset.columns().size() : 2;
         int guideWidth = loss.usesGuideEmbeddings() ? guideWidth(guide) : 0;
-        this.graph = new TrainingGraph(model.encoder(), loss, name, dataset.columns().size(), labelShape, guideWidth);
+        this.graph = new TrainingGraph(model.encoder(), loss, name, columns, labelShape, guideWidth);
     }
+
+    private static final String DENOISING_LOSS = "DenoisingAutoEncoderLoss";
+    private static final String CONTRASTIVE_TENSION_LOSS = "ContrastiveTensionLoss";
 
     /** The training computation (its parameters are what the optimizer updates). */
     public TrainingGraph graph() {
@@ -65,23 +101,72 @@ public final class DatasetStep {
      * @param rng         draws the loss's per-step inputs (sampled Matryoshka dims, layers)
      */
     public StepResult run(int[] rows, long dropoutSeed, Random rng) {
+        return run(rows, 0, dropoutSeed, rng);
+    }
+
+    /**
+     * Forward and backward on the given rows of the dataset, in that order, in training epoch {@code epoch}
+     * (which decides TSDAE's noise for a single-sentence dataset).
+     */
+    public StepResult run(int[] rows, int epoch, long dropoutSeed, Random rng) {
         if (rows.length == 0) {
             throw new LossInputException(graph.loss().name() + " on dataset '" + dataset.name() + "': the batch is empty.");
         }
-        List<TokenBatch> columns = tokenize(rows);
+        List<List<String>> texts = texts(rows, epoch);
+        List<TokenBatch> columns = new ArrayList<>();
+        for (List<String> column : texts) {
+            columns.add(model.tokenizer().tokenize(column));
+        }
         return graph.step(columns, labels(rows), guideEmbeddings(rows, columns), dropoutSeed, rng);
     }
 
     /** Each input column's texts of the batch through the model's tokenizer (padded to the column's longest). */
     List<TokenBatch> tokenize(int[] rows) {
         List<TokenBatch> cols = new ArrayList<>();
-        for (int c = 0; c < dataset.columns().size(); c++) {
-            cols.add(model.tokenizer().tokenize(dataset.texts(c, rows)));
+        for (List<String> column : texts(rows, 0)) {
+            cols.add(model.tokenizer().tokenize(column));
         }
         return cols;
     }
 
+    /** The texts of the loss's columns for the batch: the dataset's columns, or the pairs made from its sentences. */
+    List<List<String>> texts(int[] rows, int epoch) {
+        List<List<String>> out = new ArrayList<>();
+        switch (pairing) {
+            case NONE -> {
+                for (int c = 0; c < dataset.columns().size(); c++) {
+                    out.add(dataset.texts(c, rows));
+                }
+            }
+            case DENOISING -> {
+                List<String> damaged = new ArrayList<>(rows.length);
+                for (int r : rows) {
+                    damaged.add(noise.damaged(epoch, r));
+                }
+                out.add(damaged);
+                out.add(dataset.texts(0, rows));
+            }
+            case CONTRASTIVE_TENSION -> {
+                List<String> sentences = dataset.texts(0, rows);
+                List<String> second = new ArrayList<>(rows.length);
+                for (int j = 0; j < rows.length; j++) {
+                    second.add(j % POS_NEG_RATIO == 0 ? sentences.get(j) : sentences.get((j + 1) % rows.length));
+                }
+                out.add(sentences);
+                out.add(second);
+            }
+        }
+        return out;
+    }
+
     private INDArray labels(int[] rows) {
+        if (pairing == Pairing.CONTRASTIVE_TENSION) {
+            float[] identical = new float[rows.length];
+            for (int j = 0; j < rows.length; j += POS_NEG_RATIO) {
+                identical[j] = 1f;
+            }
+            return Nd4j.createFromArray(identical);
+        }
         if (!dataset.hasLabels()) {
             return null;
         }
