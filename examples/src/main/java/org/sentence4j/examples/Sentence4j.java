@@ -58,9 +58,10 @@ public final class Sentence4j {
                   quickstart  fine-tune the embedded all-MiniLM-L6-v2 on the shipped support-ticket pairs;
                            prints the held-out metric before and after [--output output/quickstart-model]
                   train    --data <file> --loss <LossName> [--loss-option key=value ...] [--base-loss <Name>]
-                           [--model <dir>] [--eval <file>] --output <dir> [--epochs N | --max-steps N]
+                           [--model <dir>] [--guide <dir>: GIST losses] [--eval <file>] --output <dir> [--epochs N | --max-steps N]
                            [--batch-size 16] [--lr 5e-5] [--warmup-ratio 0.1] [--batch-sampler default|no_duplicates|
                            group_by_label] [--label-scale 5] [--save-steps 500] [--resume true] ...
+                           data: .jsonl, .csv/.tsv with a header, or .txt (one sentence per line)
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
                            [--batch-size 32] [--truncate-dim K]; no --model: the embedded all-MiniLM-L6-v2
@@ -77,7 +78,9 @@ public final class Sentence4j {
             System.out.printf("  %-50s %-8s %s%n", row.inputs(), row.labels().name().toLowerCase(), String.join(", ", row.losses()));
         }
         System.out.println("  any format: " + String.join(", ", LossTable.MODIFIERS) + " (wrapping a loss that fits)");
+        System.out.println("  any format, labels ignored: " + String.join(", ", LossTable.REGULARIZERS) + " (beside a primary loss)");
         System.out.println();
-        System.out.println("Registered losses: " + String.join(", ", LossRegistry.defaults().names()));
+        var names = LossRegistry.defaults().names();
+        System.out.println("Registered losses (" + names.size() + "): " + String.join(", ", names));
     }
 }

@@ -36,7 +36,7 @@ import org.sentence4j.trainer.evaluation.TripletEvaluator;
  */
 final class TrainCommand {
 
-    static final Set<String> OPTIONS = Set.of("data", "loss", "loss-option", "base-loss", "base-loss-option", "model", "eval",
+    static final Set<String> OPTIONS = Set.of("data", "loss", "loss-option", "base-loss", "base-loss-option", "model", "guide", "eval",
             "output", "epochs", "max-steps", "batch-size", "lr", "warmup-ratio", "weight-decay", "max-grad-norm",
             "gradient-accumulation-steps", "seed", "batch-sampler", "logging-steps", "eval-steps", "save-steps",
             "save-total-limit", "label-scale", "resume");
@@ -50,21 +50,31 @@ final class TrainCommand {
         Path output = Path.of(o.require("output"));
         double labelScale = o.getDouble("label-scale", 1.0);
         Dataset train = read(data, labelScale);
-        SentenceLoss loss = LossRegistry.defaults().create(spec(o));
         TrainingArguments.Builder b = TrainingArguments.builder(output)
                 .batchSize(o.getInt("batch-size", 16)).learningRate(o.getDouble("lr", 5e-5))
                 .warmupRatio(o.getDouble("warmup-ratio", 0.1)).weightDecay(o.getDouble("weight-decay", 0.0))
                 .maxGradNorm(o.getDouble("max-grad-norm", 1.0)).gradientAccumulationSteps(o.getInt("gradient-accumulation-steps", 1))
                 .seed(o.getInt("seed", 42)).loggingSteps(o.getInt("logging-steps", 10)).evalSteps(o.getInt("eval-steps", 0))
                 .saveSteps(o.getInt("save-steps", 500)).saveTotalLimit(o.getInt("save-total-limit", 2))
-                .batchSampler(BatchSamplers.fromName(o.get("batch-sampler", defaultSampler(loss, train))));
+                .batchSampler(BatchSamplers.fromName(o.get("batch-sampler", defaultSampler(spec(o).name(), train))));
         if (o.has("max-steps")) {
             b.maxSteps(o.getInt("max-steps", 0));
         }
         b.numTrainEpochs(o.getDouble("epochs", 1));
+        // the loss is checked (name and options) before the model loads; SoftmaxLoss then gets the model's width
+        LossSpec spec = spec(o);
+        LossRegistry.defaults().create(withEmbeddingDimension(spec, 1));
         try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel()) {
+            SentenceLoss loss = LossRegistry.defaults().create(withEmbeddingDimension(spec, model.embeddingDimension()));
             SentenceTransformerTrainer.Builder tb = SentenceTransformerTrainer.builder(model, b.build())
                     .baseModel(o.get("model", "sentence-transformers/all-MiniLM-L6-v2")).train(train, loss);
+            SentenceEncoder guide = null;
+            if (o.has("guide")) {
+                guide = SentenceEncoder.load(Path.of(o.get("guide", null)));
+                tb.guide(guide);
+            } else if (loss.usesGuideEmbeddings()) {
+                throw new Options.UsageException("train: " + loss.name() + " needs a guide model: --guide <model folder>");
+            }
             if (o.has("eval")) {
                 tb.evaluator(evaluator(read(Path.of(o.get("eval", null)), labelScale), "eval"));
             }
@@ -76,6 +86,9 @@ final class TrainCommand {
             r.finalMetrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %s: %.4f -> %.4f%n", k,
                     r.initialMetrics().getOrDefault(k, Double.NaN), v));
             System.out.println("model, model card and logs: " + output.toAbsolutePath());
+            if (guide != null) {
+                guide.close();
+            }
         }
     }
 
@@ -83,6 +96,21 @@ final class TrainCommand {
     static LossSpec spec(Options o) {
         LossSpec base = o.has("base-loss") ? new LossSpec(o.get("base-loss", null), keyValues(o.all("base-loss-option")), null) : null;
         return new LossSpec(o.require("loss"), keyValues(o.all("loss-option")), base);
+    }
+
+    /**
+     * SoftmaxLoss (also as a modifier's base) without {@code embedding_dimension}: the model's width, which the
+     * command line knows, so that a user need not repeat it (a Java caller passes it, as upstream requires).
+     */
+    static LossSpec withEmbeddingDimension(LossSpec spec, int width) {
+        LossSpec base = spec.base() == null ? null : withEmbeddingDimension(spec.base(), width);
+        Map<String, Object> config = spec.config();
+        if (spec.name().equals("SoftmaxLoss") && !config.containsKey("embedding_dimension")
+                && !config.containsKey("sentence_embedding_dimension")) {
+            config = new LinkedHashMap<>(config);
+            config.put("embedding_dimension", width);
+        }
+        return new LossSpec(spec.name(), config, base);
     }
 
     private static Map<String, Object> keyValues(List<String> pairs) {
@@ -98,8 +126,7 @@ final class TrainCommand {
     }
 
     /** NO_DUPLICATES for in-batch-negative losses, GROUP_BY_LABEL for the batch triplet losses, else DEFAULT. */
-    private static String defaultSampler(SentenceLoss loss, Dataset train) {
-        String n = loss.name();
+    private static String defaultSampler(String n, Dataset train) {
         if (n.startsWith("Batch") && n.endsWith("TripletLoss")) {
             return "group_by_label";
         }

@@ -57,8 +57,6 @@ public final class LossTable {
                             "DenoisingAutoEncoderLoss")),
             new Row("(sentence_1, sentence_2) pairs: identical (1) or different (0)", 2, 2, LabelKind.BINARY, LabelWidth.NONE, null,
                     List.of("ContrastiveTensionLoss")),
-            new Row("(sentence_1, sentence_2) pairs, labels from token identity", 2, 2, LabelKind.NONE, LabelWidth.NONE, null,
-                    List.of("ContrastiveTensionLoss")),
             new Row("(damaged sentence, original sentence) pairs", 2, 2, LabelKind.NONE, LabelWidth.NONE, "damaged",
                     List.of("DenoisingAutoEncoderLoss")),
             new Row("(sentence_A, sentence_B) pairs", 2, 2, LabelKind.CLASS, LabelWidth.NONE, null,
@@ -67,6 +65,9 @@ public final class LossTable {
                     List.of("MultipleNegativesRankingLoss", "CachedMultipleNegativesRankingLoss",
                             "MultipleNegativesSymmetricRankingLoss", "CachedMultipleNegativesSymmetricRankingLoss",
                             "MegaBatchMarginLoss", "GISTEmbedLoss", "CachedGISTEmbedLoss")),
+            // after the ranking losses, which are what unlabelled pairs usually want
+            new Row("(sentence_1, sentence_2) pairs, labels from token identity", 2, 2, LabelKind.NONE, LabelWidth.NONE, null,
+                    List.of("ContrastiveTensionLoss")),
             new Row("(anchor, positive/negative) pairs", 2, 2, LabelKind.BINARY, LabelWidth.NONE, null,
                     List.of("ContrastiveLoss", "OnlineContrastiveLoss")),
             new Row("(sentence_A, sentence_B) pairs", 2, 2, LabelKind.SCORE, LabelWidth.NONE, null,

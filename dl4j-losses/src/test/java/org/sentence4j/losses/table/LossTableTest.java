@@ -24,7 +24,8 @@ class LossTableTest {
         List<String> losses = LossTable.suitableLosses(DataFormat.of(LabelKind.NONE, "anchor", "positive"));
         assertEquals(List.of("MultipleNegativesRankingLoss", "CachedMultipleNegativesRankingLoss",
                 "MultipleNegativesSymmetricRankingLoss", "CachedMultipleNegativesSymmetricRankingLoss",
-                "MegaBatchMarginLoss", "GISTEmbedLoss", "CachedGISTEmbedLoss"), losses);
+                "MegaBatchMarginLoss", "GISTEmbedLoss", "CachedGISTEmbedLoss", "ContrastiveTensionLoss"), losses,
+                "the in-batch-negative losses first; ContrastiveTensionLoss (v6 derives its labels from token identity) last");
     }
 
     @Test
