@@ -90,6 +90,21 @@ class TwoTowerTrainingTest {
     }
 
     @Test
+    void aTwoColumnDatasetForTheInBatchLossIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Dataset pairs = Dataset.builder("pairs").column("a", List.of("one", "two", "three")).column("b", List.of("uno", "dos", "tres"))
+                .build();
+        try (SentenceEncoder model = TinyModels.tinyBert()) {
+            TrainingArguments args = TrainingArguments.builder(dir).maxSteps(1).batchSize(3).saveSteps(0).build();
+            org.sentence4j.losses.LossInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.sentence4j.losses.LossInputException.class, () -> SentenceTransformerTrainer.builder(model, args)
+                            .train(pairs, LOSSES.create("ContrastiveTensionLossInBatchNegatives", Map.of())).build());
+            assertTrue(e.getMessage().contains("ContrastiveTensionLossInBatchNegatives") && e.getMessage().contains("(a, b)"),
+                    e.getMessage());
+            assertFalse(Files.exists(dir.resolve("model.safetensors")), "nothing trained or saved");
+        }
+    }
+
+    @Test
     void theRegularizersComponentsAreLoggedApart(@TempDir Path dir) throws Exception {
         try (SentenceEncoder model = TinyModels.tinyBert()) {
             TrainingArguments args = TrainingArguments.builder(dir).maxSteps(2).batchSize(6).learningRate(1e-3)
