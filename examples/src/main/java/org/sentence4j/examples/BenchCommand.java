@@ -34,6 +34,9 @@ import org.sentence4j.trainer.step.TrainingGraph;
  * <p>encode: inference on random token ids of exactly T tokens (no padding), mean pooling and normalisation.
  * With {@code --callers C} (encode only) an iteration is C calls of B texts each, made at the same time from C
  * threads on the one model (a server's concurrent requests); {@code texts_per_s} is C × B over the median.
+ * With a list, {@code --callers 1,2}, the counts take turns iteration by iteration in the one process, so that
+ * a load that comes and goes on a shared machine falls on all of them alike; one line with the figures of
+ * each count and the median of the per-round throughput ratios to the first count.
  * train: anchors and positives [B, T] each, dropout 0.1, MultipleNegativesRankingLoss (scale 20, cosine),
  * backward, gradient-norm clipping at 1.0, AdamW (lr 2e-5, weight decay 0.01 except biases and LayerNorm).
  * FLOPs count matrix products only, 2 per multiply-add; a training step is 3 × the forward of both columns.
@@ -57,12 +60,13 @@ final class BenchCommand {
         int iters = o.getInt("iters", 10);
         int warmup = o.getInt("warmup", 2);
         int threads = o.getInt("threads", Runtime.getRuntime().availableProcessors());
-        int callers = o.getInt("callers", 1);
-        if (batch < 1 || seq < 2 || iters < 1 || warmup < 0 || threads < 1 || callers < 1) {
+        List<Integer> callerCounts = callerCounts(o.get("callers", "1"));
+        int callers = callerCounts.get(0);
+        if (batch < 1 || seq < 2 || iters < 1 || warmup < 0 || threads < 1) {
             throw new Options.UsageException(
                     "bench: --batch >= 1, --seq >= 2, --iters >= 1, --warmup >= 0, --threads >= 1, --callers >= 1");
         }
-        if (callers > 1 && !mode.equals("encode")) {
+        if ((callers > 1 || callerCounts.size() > 1) && !mode.equals("encode")) {
             throw new Options.UsageException("bench: --callers is for --mode encode (training is single-threaded)");
         }
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
@@ -84,6 +88,11 @@ final class BenchCommand {
             Random rng = new Random(7);
             double[] ms;
             double flops = forwardFlops(cfg, batch, seq);
+            if (mode.equals("encode") && callerCounts.size() > 1) {
+                compareCallers(callerCounts, warmup, iters, batch, threads,
+                        r -> model.encoder().embed(randomTokens(cfg, batch, seq, r)), seq);
+                return;
+            }
             if (mode.equals("encode") && callers > 1) {
                 ms = concurrently(callers, warmup, iters, r -> model.encoder().embed(randomTokens(cfg, batch, seq, r)));
                 flops *= callers;
@@ -220,6 +229,99 @@ final class BenchCommand {
         return new TokenBatch(idArr, Nd4j.ones(DataType.INT64, batch, seq), Nd4j.zeros(DataType.INT64, batch, seq));
     }
 
+    /** {@code --callers}: one count, or a comma-separated list of counts, each >= 1. */
+    static List<Integer> callerCounts(String value) {
+        List<Integer> counts = new ArrayList<>();
+        for (String part : value.split(",")) {
+            int c;
+            try {
+                c = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw new Options.UsageException("bench: --callers takes counts like 2 or 1,2, not '" + value + "'");
+            }
+            if (c < 1) {
+                throw new Options.UsageException("bench: --callers counts must be >= 1, not " + c);
+            }
+            counts.add(c);
+        }
+        return counts;
+    }
+
+    /**
+     * {@code --callers 1,2,...}: per round, one iteration of each count (that many calls at once); prints each
+     * count's median and best milliseconds per iteration and throughput, and the median over rounds of each
+     * count's throughput divided by the first count's in the same round.
+     */
+    private static void compareCallers(List<Integer> counts, int warmup, int iters, int batch, int threads,
+                                       java.util.function.Consumer<Random> call, int seq) throws IOException {
+        int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(most);
+        try {
+            List<Random> sources = new ArrayList<>();
+            for (int c = 0; c < most; c++) {
+                sources.add(new Random(7 + c));
+            }
+            double[][] ms = new double[counts.size()][iters];
+            for (int i = -warmup; i < iters; i++) {
+                for (int k = 0; k < counts.size(); k++) {
+                    long t0 = System.nanoTime();
+                    callAtOnce(pool, sources.subList(0, counts.get(k)), call);
+                    if (i >= 0) {
+                        ms[k][i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("mode", "encode");
+            out.put("batch", batch);
+            out.put("seq", seq);
+            out.put("threads", threads);
+            out.put("callers", counts);
+            Map<String, Object> perCount = new LinkedHashMap<>();
+            for (int k = 0; k < counts.size(); k++) {
+                double[] sorted = ms[k].clone();
+                Arrays.sort(sorted);
+                double median = sorted[sorted.length / 2];
+                double[] ratios = new double[iters];
+                for (int i = 0; i < iters; i++) {
+                    ratios[i] = (counts.get(k) / ms[k][i]) / (counts.get(0) / ms[0][i]);
+                }
+                Arrays.sort(ratios);
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("median_ms", round(median));
+                f.put("min_ms", round(sorted[0]));
+                f.put("texts_per_s", round(counts.get(k) * batch / (median / 1000.0)));
+                f.put("throughput_ratio_median", Math.round(ratios[iters / 2] * 100.0) / 100.0);
+                perCount.put(String.valueOf(counts.get(k)), f);
+            }
+            out.put("by_callers", perCount);
+            out.put("iters", iters);
+            out.put("peak_rss_mb", peakRssMb());
+            System.out.println(new ObjectMapper().writeValueAsString(out));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One call per random source, all at once on the pool; returns when the last one has. */
+    private static void callAtOnce(java.util.concurrent.ExecutorService pool, List<Random> sources,
+                                   java.util.function.Consumer<Random> call) {
+        List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+        for (Random r : sources) {
+            calls.add(pool.submit(() -> call.accept(r)));
+        }
+        for (java.util.concurrent.Future<?> f : calls) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a concurrent encode call failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
     /**
      * {@link #time} of iterations that are {@code callers} calls at once, one per thread (each thread with its
      * own random source); an iteration ends when the last call returns.
@@ -231,22 +333,7 @@ final class BenchCommand {
             for (int c = 0; c < callers; c++) {
                 sources.add(new Random(7 + c));
             }
-            return time(warmup, iters, () -> {
-                List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
-                for (Random r : sources) {
-                    calls.add(pool.submit(() -> call.accept(r)));
-                }
-                for (java.util.concurrent.Future<?> f : calls) {
-                    try {
-                        f.get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted", e);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        throw new IllegalStateException("a concurrent encode call failed: " + e.getCause(), e.getCause());
-                    }
-                }
-            });
+            return time(warmup, iters, () -> callAtOnce(pool, sources, call));
         } finally {
             pool.shutdownNow();
         }

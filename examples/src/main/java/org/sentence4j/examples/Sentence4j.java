@@ -65,7 +65,7 @@ public final class Sentence4j {
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
                            [--batch-size 32] [--truncate-dim K]; no --model: the embedded all-MiniLM-L6-v2
-                  bench    --mode encode|train --batch B --seq T [--iters 10] [--warmup 2] [--threads N] [--callers C]
+                  bench    --mode encode|train --batch B --seq T [--iters 10] [--warmup 2] [--threads N] [--callers C or 1,2]
                            time the default model; one JSON line (median/min/max ms, peak RSS, GFLOP/s)
                   losses   list the losses and the data formats they suit (the loss table)
                   help     this text

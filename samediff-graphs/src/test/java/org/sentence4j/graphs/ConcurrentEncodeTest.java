@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sentence4j.graphs.bert.BertEncoder;
 
 /**
  * One {@link SentenceEncoder} shared by eight threads, as a web server would use it: every call, made while
@@ -46,6 +49,38 @@ class ConcurrentEncodeTest {
         try (SentenceEncoder model = SentenceEncoder.defaultModel()) {
             check(model, calls(model, 2, THREADS * 3, 5));
         }
+    }
+
+    /** Child entry point for {@link #theGraphRouteToo}: the tiny model's check, then whether the graph ran. */
+    public static void main(String[] args) throws Exception {
+        try (SentenceEncoder model = SentenceEncoder.load(Path.of(args[0]))) {
+            check(model, calls(model, 3, THREADS * 4, 6));
+            System.out.println("graph=" + model.encoder().sameDiff().hasVariable(BertEncoder.INFERENCE_PREFIX + "input_embeddings"));
+        }
+    }
+
+    /**
+     * The same through the SameDiff graph ({@code -Dsentence4j.encoder.graph=true}, read once per JVM, hence a
+     * child JVM), where calls take turns on a lock.
+     */
+    @Test
+    void theGraphRouteToo() throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-Dsentence4j.encoder.graph=true", "-cp", classpath));
+        for (String prop : List.of("org.bytedeco.javacpp.cachedir", "org.bytedeco.javacpp.maxbytes",
+                "org.bytedeco.javacpp.maxphysicalbytes")) {
+            if (System.getProperty(prop) != null) {
+                cmd.add("-D" + prop + "=" + System.getProperty(prop));
+            }
+        }
+        cmd.add(ConcurrentEncodeTest.class.getName());
+        cmd.add(SharedFixtures.stModels().resolve("tiny-bert-mean").toString());
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(5, TimeUnit.MINUTES), "child JVM finished");
+        assertEquals(0, child.exitValue(), "child JVM failed:\n" + out);
+        assertTrue(out.strip().endsWith("graph=true"), "the inference branch of the graph was built and ran:\n" + out);
     }
 
     /**

@@ -43,9 +43,11 @@ import org.sentence4j.graphs.text.TokenBatch;
  * <p>Threads: {@link #embed}, {@link #embedAllLayers} and {@link #tokenEmbeddings} may be called from many
  * threads at once. On the eager encoder (the default) they run side by side, each pass in buffers of its own
  * ({@link EagerEncoder}); through the graph ({@code -Dsentence4j.encoder.graph=true}) they take turns on a
- * lock, because building the inference branch changes the graph and SameDiff 1.0.0-M2.1 does not say that
- * running one graph from several threads is safe. Training (gradients, {@link #loadWeights}, the optimizer
- * writing the parameters) is for one thread, and inference during it sees the weights of the moment.
+ * lock: the first call builds the inference branch into the graph, and sentence4j does not rely on SameDiff
+ * 1.0.0-M2.1 running one graph from several threads (it keeps a session per thread, but the ops are shared
+ * objects and {@link SessionMemory} closes a session's leftovers after each run); the graph is the reference
+ * route, kept for comparison, not for speed. Training (gradients, {@link #loadWeights}, the optimizer writing
+ * the parameters) is for one thread, and inference during it would see the weights of the moment.
  */
 public final class BertEncoder {
 

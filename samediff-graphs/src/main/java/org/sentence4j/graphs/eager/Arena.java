@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>A request returns a c-order view of the first {@code prod(shape)} elements of the slot's buffer, so a
  * batch with shorter sequences reuses the buffer of a longer one. A slot grows (is reallocated) only when a
  * request needs more elements than it has. Memory is therefore bounded by the largest batch seen, not by
- * the number of steps. Not thread-safe: one arena per encoder, used by one thread.
+ * the number of steps. Not thread-safe: one pass uses an arena at a time; an encoder keeps one per pass that
+ * runs at the same time ({@link ArenaPool}).
  */
 public final class Arena {
 

@@ -69,7 +69,8 @@ class Nd4jRouteTest {
             INDArray nd4j = onNd4jRoute(() -> model.encode(texts, EncodeOptions.defaults()));
             double diff = fast.sub(nd4j).amaxNumber().doubleValue();
             // unit vectors of 384 components: float32 rounding of 6 layers, and GELU's polynomial against erf
-            assertTrue(diff < 2e-6, "max |diff| " + diff);
+            // (measured 1.8e-7)
+            assertTrue(diff < 1e-6, "max |diff| " + diff);
             assertTrue(diff > 0, "a different route ran (its rounding differs)");
         }
     }
