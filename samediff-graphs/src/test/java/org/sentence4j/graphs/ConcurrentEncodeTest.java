@@ -75,7 +75,7 @@ class ConcurrentEncodeTest {
             }
         }
         cmd.add(ConcurrentEncodeTest.class.getName());
-        cmd.add(SharedFixtures.stModels().resolve("tiny-bert-mean").toString());
+        cmd.add(TestData.stModels().resolve("tiny-bert-mean").toString());
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(5, TimeUnit.MINUTES), "child JVM finished");
