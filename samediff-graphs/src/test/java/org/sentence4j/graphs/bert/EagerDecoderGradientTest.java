@@ -1,0 +1,170 @@
+package org.sentence4j.graphs.bert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sentence4j.graphs.eager.EagerDecoder;
+
+/**
+ * The TSDAE decoder's hand-written backward pass against central finite differences in float64 (every
+ * parameter tensor, tied base and decoder-only, and the memory), with dropout at every site including the
+ * cross-attention ones; the causal mask; the dependence on the memory; and the ignore-index cross-entropy's
+ * reduction (reference section 10.3, items 3, 4 and 6).
+ */
+class EagerDecoderGradientTest {
+
+    /** Targets [CLS]=2 ... with trailing pads (0): the rows have 5, 4 and 2 real tokens. */
+    private static final long[][] TARGETS = {{2, 5, 7, 5, 9}, {2, 11, 4, 3, 0}, {2, 19, 0, 0, 0}};
+
+    private final Map<String, INDArray> base = new LinkedHashMap<>();
+    private final Map<String, INDArray> own = new LinkedHashMap<>();
+
+    private EagerDecoder decoder(BertConfig config) {
+        base.clear();
+        own.clear();
+        BertInitializer.gaussian(config, 3, 0.5).asMap().forEach((k, v) -> base.put(k, v.castTo(DataType.DOUBLE).dup()));
+        own.putAll(EagerDecoder.initDecoderOnly(config, 0.5, 7, DataType.DOUBLE));
+        // biases and LayerNorms away from 0 and 1, so that their gradients are generic
+        Nd4j.getRandom().setSeed(13);
+        own.forEach((k, v) -> {
+            if (!k.endsWith("dense.weight") && !k.endsWith("query.weight") && !k.endsWith("key.weight")
+                    && !k.endsWith("value.weight")) {
+                v.addi(Nd4j.randn(DataType.DOUBLE, v.shape()).muli(0.3));
+            }
+        });
+        return new EagerDecoder(config, base::get, own::get, 0, DataType.DOUBLE);
+    }
+
+    private static INDArray memory() {
+        Nd4j.getRandom().setSeed(21);
+        return Nd4j.randn(DataType.DOUBLE, TARGETS.length, TinyBert.CONFIG.hiddenSize());
+    }
+
+    @Test
+    void backwardMatchesFiniteDifferencesWithDropout() {
+        BertConfig config = TinyBert.CONFIG; // dropout 0.1 everywhere
+        EagerDecoder dec = decoder(config);
+        INDArray memory = memory();
+        DropoutMasks masks = DropoutMasks.sampleDecoder(config, config.numHiddenLayers(), 3, 4, 1, 99, DataType.DOUBLE);
+        assertTrue(masks.asMap().containsKey(DropoutMasks.crossAttentionProbs(1)), masks.siteNames().toString());
+        INDArray cross = masks.get(DropoutMasks.crossAttentionProbs(0));
+        assertEquals(java.util.List.of(3L, 2L, 4L, 1L), java.util.Arrays.stream(cross.shape()).boxed().toList());
+        assertTrue(cross.minNumber().doubleValue() == 0.0, "some cross-attention probability is dropped");
+
+        EagerDecoder.Pass p = dec.forwardShifted(TARGETS, memory, masks);
+        assertEquals(8, p.labelCount(), "labels that are not [PAD]: 4 + 3 + 1");
+        Map<String, INDArray> gb = new LinkedHashMap<>();
+        base.forEach((k, v) -> gb.put(k, Nd4j.zeros(DataType.DOUBLE, v.shape())));
+        Map<String, INDArray> go = dec.zeroOwnGradients(EagerDecoder.decoderOnlyNames(config));
+        INDArray dMemory = dec.backward(p, gb, go);
+
+        Random rng = new Random(5);
+        double worst = 0;
+        int checked = 0;
+        Map<String, INDArray[]> all = new LinkedHashMap<>();
+        base.forEach((k, v) -> all.put(k, new INDArray[] {v, gb.get(k)}));
+        own.forEach((k, v) -> all.put(k, new INDArray[] {v, go.get(k)}));
+        all.put("memory", new INDArray[] {memory, dMemory});
+        for (Map.Entry<String, INDArray[]> e : all.entrySet()) {
+            if (e.getKey().startsWith("pooler.")) {
+                continue;
+            }
+            INDArray param = e.getValue()[0];
+            INDArray grad = e.getValue()[1];
+            INDArray flat = param.reshape(-1);
+            INDArray gflat = grad.reshape(-1);
+            for (int s = 0; s < 4; s++) {
+                long i = rng.nextInt((int) flat.length());
+                if (e.getKey().equals(BertTensorNames.WORD_EMBEDDINGS) && s < 2) {
+                    i = (s == 0 ? 5 : 17) * config.hiddenSize() + s; // a used row and an unused one (LM head only)
+                }
+                double x0 = flat.getDouble(i);
+                double h = 1e-5;
+                flat.putScalar(i, x0 + h);
+                double up = dec.forwardShifted(TARGETS, memory, masks).loss();
+                flat.putScalar(i, x0 - h);
+                double down = dec.forwardShifted(TARGETS, memory, masks).loss();
+                flat.putScalar(i, x0);
+                double fd = (up - down) / (2 * h);
+                double err = Math.abs(fd - gflat.getDouble(i));
+                assertTrue(err <= 1e-7 + 1e-6 * Math.abs(fd), e.getKey() + "[" + i + "]: analytic " + gflat.getDouble(i)
+                        + ", finite difference " + fd);
+                worst = Math.max(worst, err);
+                checked++;
+            }
+        }
+        System.out.printf("decoder finite differences: %d entries, worst absolute error %.3g%n", checked, worst);
+        // the cross-attention query and key do not influence a one-slot softmax: exactly zero gradient
+        assertEquals(0.0, go.get(EagerDecoder.crossAttention(0, "self.query.weight")).amaxNumber().doubleValue());
+        assertEquals(0.0, go.get(EagerDecoder.crossAttention(1, "self.key.weight")).amaxNumber().doubleValue());
+        assertTrue(go.get(EagerDecoder.crossAttention(0, "self.value.weight")).amaxNumber().doubleValue() > 1e-4);
+    }
+
+    @Test
+    void selfAttentionIsCausal() {
+        BertConfig config = TinyBert.CONFIG;
+        EagerDecoder dec = decoder(config);
+        INDArray memory = memory();
+        // only label position 1 of row 0 counts: the loss reads the logits of position 1 alone
+        long[][] in = {{2, 5, 7, 5}};
+        long[][] labels = {{0, 7, 0, 0}};
+        INDArray m = memory.getRow(0).reshape(1, -1).dup();
+        double before = dec.forward(in, labels, m, DropoutMasks.none()).loss();
+        double later = dec.forward(new long[][] {{2, 5, 13, 18}}, labels, m, DropoutMasks.none()).loss();
+        double earlier = dec.forward(new long[][] {{2, 6, 7, 5}}, labels, m, DropoutMasks.none()).loss();
+        assertEquals(before, later, 1e-14, "a later token changed the prediction at position 1");
+        assertNotEquals(before, earlier, 1e-6, "the token at position 1 did not matter");
+    }
+
+    @Test
+    void theOutputDependsOnTheMemory() {
+        BertConfig config = TinyBert.CONFIG;
+        EagerDecoder dec = decoder(config);
+        INDArray memory = memory();
+        double l0 = dec.forwardShifted(TARGETS, memory, DropoutMasks.none()).loss();
+        INDArray other = memory.dup();
+        other.getRow(1).addi(0.5);
+        double l1 = dec.forwardShifted(TARGETS, other, DropoutMasks.none()).loss();
+        assertTrue(Math.abs(l1 - l0) > 1e-4, "perturbing one row's memory changed the loss by " + (l1 - l0));
+    }
+
+    /** Section 10.3 item 3: a hand-computed two-sentence example; the pad rows' logits do not matter. */
+    @Test
+    void crossEntropyAveragesOverNonPadLabelsOnly() {
+        // sentence 1: labels [3, 1]; sentence 2: labels [2, 0(pad)]; vocabulary 4
+        double[][] z = {{1, 2, 0, 3}, {0.5, -1, 2, 0}, {0, 0, 1, 0}, {9, -9, 4, 7}};
+        long[] labels = {3, 1, 2, 0};
+        double expected = 0;
+        int[] counted = {0, 1, 2};
+        for (int r : counted) {
+            double s = 0;
+            for (double v : z[r]) {
+                s += Math.exp(v);
+            }
+            expected += Math.log(s) - z[r][(int) labels[r]];
+        }
+        expected /= 3;
+        double got = EagerDecoder.crossEntropy(Nd4j.createFromArray(z), labels, 0);
+        assertEquals(expected, got, 1e-14);
+        // PyTorch: CrossEntropyLoss(ignore_index=0)(z, [3, 1, 2, 0]) = 1.5087358871932322 = (0.44019 + 3.34235 + 0.74367) / 3
+        assertEquals(1.5087358871932322, got, 1e-14);
+        z[3] = new double[] {-50, 30, 0.1, 2};
+        assertEquals(got, EagerDecoder.crossEntropy(Nd4j.createFromArray(z), labels, 0), 1e-14, "a pad row counted");
+        // the gradient: softmax - onehot over 3 rows, 0 for the pad row
+        INDArray buf = Nd4j.createFromArray(z);
+        EagerDecoder.crossEntropy(buf, labels, 0);
+        EagerDecoder.crossEntropyGradientInPlace(buf, labels, 0);
+        assertEquals(0.0, buf.getRow(3).amaxNumber().doubleValue());
+        assertEquals(0.0, buf.getRow(0).sumNumber().doubleValue(), 1e-15);
+        assertTrue(buf.getDouble(1, 1) < 0);
+    }
+}
