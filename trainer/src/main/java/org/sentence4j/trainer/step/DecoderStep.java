@@ -84,7 +84,7 @@ final class DecoderStep {
         BertConfig dc;
         try {
             dc = SentenceTransformerFolder.readBertConfig(folder.resolve("config.json"));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new LossInputException(loss.name() + ": the decoder must be a BERT model: " + e.getMessage());
         }
         if (dc.hiddenSize() != ec.hiddenSize()) {
