@@ -34,7 +34,8 @@ import org.sentence4j.trainer.step.TrainingGraph;
  * <p>encode: inference on random token ids of exactly T tokens (no padding), mean pooling and normalisation.
  * With {@code --callers C} (encode only) an iteration is C calls of B texts each, made at the same time from C
  * threads on the one model (a server's concurrent requests); {@code texts_per_s} is C × B over the median.
- * train: anchors and positives [B, T] each, dropout 0.1, MultipleNegativesRankingLoss (scale 20, cosine),
+ * train: anchors and positives [B, T] each, dropout 0.1, MultipleNegativesRankingLoss (scale 20, cosine) or
+ * {@code --loss <Name>} (e.g. DenoisingAutoEncoderLoss: damaged = column 0, original = column 1),
  * backward, gradient-norm clipping at 1.0, AdamW (lr 2e-5, weight decay 0.01 except biases and LayerNorm).
  * FLOPs count matrix products only, 2 per multiply-add; a training step is 3 × the forward of both columns.
  */
@@ -91,7 +92,11 @@ final class BenchCommand {
                 ms = time(warmup, iters, () -> model.encoder().embed(randomTokens(cfg, batch, seq, rng)));
             } else {
                 flops = 3 * 2 * flops;
-                TrainingGraph graph = new TrainingGraph(model.encoder(), MultipleNegativesRankingLoss.builder().build(), "bench", 2, null, 0);
+                // --loss in train mode: any loss of two unlabeled text columns (DenoisingAutoEncoderLoss: TSDAE's decoder step)
+                org.sentence4j.losses.SentenceLoss trainLoss = o.has("loss")
+                        ? org.sentence4j.losses.LossRegistry.defaults().create(o.get("loss", null), Map.of())
+                        : MultipleNegativesRankingLoss.builder().build();
+                TrainingGraph graph = new TrainingGraph(model.encoder(), trainLoss, "bench", 2, null, 0);
                 AdamW adam = AdamW.withWeightDecay(0.01);
 
                 Map<String, INDArray> params = graph.parameters();
@@ -127,6 +132,9 @@ final class BenchCommand {
                     : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("mode", mode);
+            if (mode.equals("train")) {
+                out.put("loss", o.has("loss") ? o.get("loss", null) : "MultipleNegativesRankingLoss");
+            }
             out.put("batch", batch);
             out.put("seq", seq);
             out.put("threads", threads);

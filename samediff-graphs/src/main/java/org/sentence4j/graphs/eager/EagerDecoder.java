@@ -232,6 +232,7 @@ public final class EagerDecoder {
      *                ({@link DropoutMasks#sampleDecoder}), or {@link DropoutMasks#none()}
      */
     public Pass forward(long[][] inputIds, long[][] labelIds, INDArray memory, DropoutMasks dropout) {
+        SectionTimer.mark("outside");
         Pass p = new Pass(inputIds, labelIds, memory, dropout);
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
@@ -254,9 +255,11 @@ public final class EagerDecoder {
                 base.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), xhat0, rstd0, x);
         mul(x, mask(p, DropoutMasks.EMBEDDINGS, n, h));
         p.embed = new INDArray[] {xhat0, rstd0};
+        SectionTimer.mark("dec.fwd.embeddings");
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             x = layer(p, l, x);
         }
+        SectionTimer.mark("dec.fwd.layers");
         head(p, x);
         return p;
     }
@@ -271,19 +274,35 @@ public final class EagerDecoder {
         int d = config.headSize();
         double eps = config.layerNormEps();
         // causal self-attention
-        INDArray q = heads(dense(x, base.apply(query(l, "weight")), base.apply(query(l, "bias"))), p);
-        INDArray k = heads(dense(x, base.apply(key(l, "weight")), base.apply(key(l, "bias"))), p);
-        INDArray v = heads(dense(x, base.apply(value(l, "weight")), base.apply(value(l, "bias"))), p);
-        INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(1.0 / Math.sqrt(d));
-        Nd4j.exec(new BroadcastAddOp(scores, causalBias(p.seq), scores, 2, 3));
+        INDArray q;
+        INDArray k;
+        INDArray v;
         INDArray probs = Nd4j.create(dataType, p.batch, heads, p.seq, p.seq);
-        Nd4j.exec(new SoftMax(scores, probs, 3));
-        INDArray used = probs;
+        INDArray ctx;
         INDArray pm = mask4(p, DropoutMasks.attentionProbs(l));
-        if (pm != null) {
-            used = probs.mul(pm);
+        if (fused()) {
+            // q holds the projection output without biases [N, 3H] (the kernel adds them as it reads)
+            q = Nd4j.create(dataType, n, 3L * h);
+            k = null;
+            v = null;
+            Gemm.gemm(x, qkvWeight(l), q, false, true, 1.0, 0.0);
+            ctx = Nd4j.create(dataType, n, h);
+            AttentionKernel.forward(floats(q), qkvBias(l), floats(pm), new float[p.batch * p.seq], floats(probs), floats(ctx),
+                    p.batch, p.seq, heads, d, true);
+        } else {
+            q = heads(dense(x, base.apply(query(l, "weight")), base.apply(query(l, "bias"))), p);
+            k = heads(dense(x, base.apply(key(l, "weight")), base.apply(key(l, "bias"))), p);
+            v = heads(dense(x, base.apply(value(l, "weight")), base.apply(value(l, "bias"))), p);
+            INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(1.0 / Math.sqrt(d));
+            Nd4j.exec(new BroadcastAddOp(scores, causalBias(p.seq), scores, 2, 3));
+            Nd4j.exec(new SoftMax(scores, probs, 3));
+            INDArray used = probs;
+            if (pm != null) {
+                used = probs.mul(pm);
+            }
+            ctx = flatHeads(Nd4j.matmul(used, v), p);
         }
-        INDArray ctx = flatHeads(Nd4j.matmul(used, v), p);
+        SectionTimer.mark("dec.fwd.self_attention");
         INDArray z1 = Nd4j.create(dataType, n, h);
         Gemm.gemm(ctx, base.apply(attentionOutput(l, "weight")), z1, false, true, 1.0, 0.0);
         INDArray xhat1 = Nd4j.create(dataType, n, h);
@@ -361,9 +380,11 @@ public final class EagerDecoder {
             logitsBuffer = Nd4j.create(dataType, n, vocab);
         }
         Gemm.gemm(t, base.apply(WORD_EMBEDDINGS), logitsBuffer, false, true, 1.0, 0.0);
+        SectionTimer.mark("dec.fwd.lm_logits");
         logitsBuffer.addiRowVector(own.apply(LM_BIAS));
         p.head = new INDArray[] {hl, slope, t, xhat, rstd};
         p.loss = crossEntropy(logitsBuffer, p.labels, padId); // leaves exp(z - max) in the buffer for the backward
+        SectionTimer.mark("dec.fwd.cross_entropy");
     }
 
     /**
@@ -426,11 +447,14 @@ public final class EagerDecoder {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         INDArray dLogits = logitsBuffer;
+        SectionTimer.mark("outside");
         crossEntropyGradientInPlace(dLogits, p.labels, padId);
         EagerOps.addColumnSums(dLogits, ownGrads.get(LM_BIAS));
+        SectionTimer.mark("dec.bwd.cross_entropy");
         INDArray t = p.head[2];
         INDArray dt = Nd4j.create(dataType, n, h);
         EagerOps.denseBackward(dLogits, t, base.apply(WORD_EMBEDDINGS), baseGrads.get(WORD_EMBEDDINGS), null, dt, false);
+        SectionTimer.mark("dec.bwd.lm_logits");
         INDArray dgt = Nd4j.create(dataType, n, h);
         EagerOps.residualLayerNormBackward(dt, p.head[3], p.head[4], own.apply(LM_LAYER_NORM_WEIGHT),
                 ownGrads.get(LM_LAYER_NORM_WEIGHT), ownGrads.get(LM_LAYER_NORM_BIAS), dgt, null, null, null,
@@ -439,9 +463,11 @@ public final class EagerDecoder {
         INDArray dx = Nd4j.create(dataType, n, h);
         EagerOps.denseBackward(dgt, p.head[0], own.apply(LM_TRANSFORM_WEIGHT), ownGrads.get(LM_TRANSFORM_WEIGHT), null, dx, false);
         INDArray dMemory = Nd4j.zeros(dataType, p.batch, h);
+        SectionTimer.mark("dec.bwd.lm_transform");
         for (int l = config.numHiddenLayers() - 1; l >= 0; l--) {
             dx = layerBackward(p, l, dx, baseGrads, ownGrads, dMemory);
         }
+        SectionTimer.mark("dec.bwd.layers");
         // embeddings
         mul(dx, mask(p, DropoutMasks.EMBEDDINGS, n, h));
         INDArray dSum = Nd4j.create(dataType, n, h);
@@ -453,6 +479,7 @@ public final class EagerDecoder {
         INDArray typeRow = baseGrads.get(TOKEN_TYPE_EMBEDDINGS).getRow(0);
         typeRow.addi(dSum.sum(0).reshape(typeRow.shape()));
         EagerEncoder.scatterAddRows(baseGrads.get(WORD_EMBEDDINGS), p.ids, dSum);
+        SectionTimer.mark("dec.bwd.embeddings");
         return dMemory;
     }
 
@@ -503,6 +530,33 @@ public final class EagerDecoder {
         INDArray dctx = Nd4j.create(dataType, n, h);
         EagerOps.denseBackward(dz1, ctx, base.apply(attentionOutput(l, "weight")), bg.get(attentionOutput(l, "weight")), null,
                 dctx, false);
+        SectionTimer.mark("dec.bwd.cross_and_ffn");
+        if (fused()) {
+            int h3 = 3 * h;
+            INDArray dFlat = Nd4j.create(dataType, n, h3);
+            float[] sums = new float[p.batch * h3];
+            AttentionKernel.backward(floats(q), qkvBias(l), floats(probs), floats(mask4(p, DropoutMasks.attentionProbs(l))),
+                    floats(dctx), floats(dFlat), sums, p.batch, p.seq, config.numAttentionHeads(), d);
+            double[] total = new double[h3];
+            for (int b = 0; b < p.batch; b++) {
+                for (int c = 0; c < h3; c++) {
+                    total[c] += sums[b * h3 + c];
+                }
+            }
+            INDArray db = Nd4j.createFromArray(total).castTo(dataType);
+            INDArray dW = Nd4j.create(dataType, h3, h);
+            Gemm.gemm(dFlat, x, dW, true, false, 1.0, 0.0);
+            String[] kinds = {"query", "key", "value"};
+            for (int c = 0; c < 3; c++) {
+                String w = BertTensorNames.layer(l, "attention.self." + kinds[c] + ".weight");
+                String bn = BertTensorNames.layer(l, "attention.self." + kinds[c] + ".bias");
+                bg.get(w).addi(dW.get(NDArrayIndex.interval((long) c * h, (long) (c + 1) * h), NDArrayIndex.all()));
+                bg.get(bn).addi(db.get(NDArrayIndex.interval((long) c * h, (long) (c + 1) * h)).reshape(bg.get(bn).shape()));
+            }
+            Gemm.gemm(dFlat, qkvWeight(l), dx, false, false, 1.0, 1.0);
+            SectionTimer.mark("dec.bwd.self_attention");
+            return dx;
+        }
         INDArray dC = heads(dctx, p);
         INDArray pmask = mask4(p, DropoutMasks.attentionProbs(l));
         INDArray used = pmask == null ? probs : probs.mul(pmask);
@@ -523,10 +577,38 @@ public final class EagerDecoder {
                 bg.get(key(l, "bias")), dx, true);
         EagerOps.denseBackward(flatHeads(dV, p), x, base.apply(value(l, "weight")), bg.get(value(l, "weight")),
                 bg.get(value(l, "bias")), dx, true);
+        SectionTimer.mark("dec.bwd.self_attention");
         return dx;
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Whether the self-attention runs in the fused float32 kernel ({@link AttentionKernel} with its causal
+     * flag), as the encoder's does; else (float64, or without the vector kernels) through ND4J ops.
+     */
+    private boolean fused() {
+        return dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels();
+    }
+
+    /** The native memory of a float32 array for the kernels (a c-order copy unless it can be read directly). */
+    private static java.nio.FloatBuffer floats(INDArray a) {
+        if (a == null) {
+            return null;
+        }
+        return FastRoute.floats(RowKernels.supports(a) ? a : a.dup('c'));
+    }
+
+    /** The Q, K and V weights of layer l stacked [3H, H]. */
+    private INDArray qkvWeight(int l) {
+        return Nd4j.concat(0, base.apply(query(l, "weight")), base.apply(key(l, "weight")), base.apply(value(l, "weight")));
+    }
+
+    /** The Q, K and V biases of layer l end to end [3H] as float32. */
+    private float[] qkvBias(int l) {
+        return Nd4j.concat(0, base.apply(query(l, "bias")).reshape(-1), base.apply(key(l, "bias")).reshape(-1),
+                base.apply(value(l, "bias")).reshape(-1)).castTo(DataType.FLOAT).data().asFloat();
+    }
 
     private INDArray dense(INDArray x, INDArray w, INDArray b) {
         INDArray out = Nd4j.create(dataType, x.size(0), w.size(0));

@@ -109,6 +109,56 @@ class EagerDecoderGradientTest {
         assertTrue(go.get(EagerDecoder.crossAttention(0, "self.value.weight")).amaxNumber().doubleValue() > 1e-4);
     }
 
+    /**
+     * The float32 decoder (causal self-attention in the fused vector kernel, float32 row kernels) against the
+     * float64 one (ND4J route, checked by finite differences above), same weights and dropout masks: loss and
+     * every gradient to float32 rounding.
+     */
+    @Test
+    void fusedFloat32MatchesTheFloat64Route() {
+        assertTrue(org.sentence4j.graphs.eager.FastRoute.vectorKernels() && org.sentence4j.graphs.eager.FastRoute.encoderKernels(),
+                "the fused kernels are off: this test would compare the ND4J route with itself");
+        BertConfig config = TinyBert.CONFIG;
+        EagerDecoder d64 = decoder(config);
+        INDArray memory = memory();
+        // 7 positions: more than one vector lane of keys is masked causally in some rows
+        long[][] targets = {{2, 5, 7, 5, 9, 4, 13, 3}, {2, 11, 4, 3, 0, 0, 0, 0}, {2, 19, 17, 16, 15, 14, 12, 0}};
+        DropoutMasks m64 = DropoutMasks.sampleDecoder(config, config.numHiddenLayers(), 3, 7, 1, 5, DataType.DOUBLE);
+        DropoutMasks m32 = DropoutMasks.sampleDecoder(config, config.numHiddenLayers(), 3, 7, 1, 5, DataType.FLOAT);
+        EagerDecoder.Pass p64 = d64.forwardShifted(targets, memory, m64);
+        Map<String, INDArray> gb64 = new LinkedHashMap<>();
+        base.forEach((k, v) -> gb64.put(k, Nd4j.zeros(DataType.DOUBLE, v.shape())));
+        Map<String, INDArray> go64 = d64.zeroOwnGradients(EagerDecoder.decoderOnlyNames(config));
+        INDArray dm64 = d64.backward(p64, gb64, go64);
+
+        Map<String, INDArray> base32 = new LinkedHashMap<>();
+        Map<String, INDArray> own32 = new LinkedHashMap<>();
+        base.forEach((k, v) -> base32.put(k, v.castTo(DataType.FLOAT).dup('c')));
+        own.forEach((k, v) -> own32.put(k, v.castTo(DataType.FLOAT).dup('c')));
+        EagerDecoder d32 = new EagerDecoder(config, base32::get, own32::get, 0, DataType.FLOAT);
+        EagerDecoder.Pass p32 = d32.forwardShifted(targets, memory.castTo(DataType.FLOAT), m32);
+        Map<String, INDArray> gb32 = new LinkedHashMap<>();
+        base32.forEach((k, v) -> gb32.put(k, Nd4j.zeros(DataType.FLOAT, v.shape())));
+        Map<String, INDArray> go32 = d32.zeroOwnGradients(EagerDecoder.decoderOnlyNames(config));
+        INDArray dm32 = d32.backward(p32, gb32, go32);
+
+        assertEquals(p64.loss(), p32.loss(), 1e-5 * p64.loss());
+        double worst = 0;
+        Map<String, INDArray[]> pairs = new LinkedHashMap<>();
+        gb64.forEach((k, v) -> pairs.put(k, new INDArray[] {v, gb32.get(k)}));
+        go64.forEach((k, v) -> pairs.put(k, new INDArray[] {v, go32.get(k)}));
+        pairs.put("memory", new INDArray[] {dm64, dm32});
+        for (Map.Entry<String, INDArray[]> e : pairs.entrySet()) {
+            INDArray ref = e.getValue()[0];
+            double scale = ref.amaxNumber().doubleValue();
+            double err = e.getValue()[1].castTo(DataType.DOUBLE).sub(ref).amaxNumber().doubleValue();
+            assertTrue(err <= 1e-7 + 2e-5 * scale, e.getKey() + ": float32 error " + err + " (max |gradient| " + scale + ")");
+            worst = Math.max(worst, err / (1e-7 + 2e-5 * scale));
+        }
+        System.out.printf("decoder float32 (fused) vs float64: loss %.3g relative, worst gradient %.3f of tolerance%n",
+                Math.abs(p64.loss() - p32.loss()) / p64.loss(), worst);
+    }
+
     @Test
     void selfAttentionIsCausal() {
         BertConfig config = TinyBert.CONFIG;
