@@ -311,6 +311,7 @@ public final class EagerDecoder {
         EagerOps.residualLayerNorm(z1, base.apply(attentionOutput(l, "bias")), mask(p, DropoutMasks.attentionOutput(l), n, h),
                 x, base.apply(attentionLayerNorm(l, "weight")), base.apply(attentionLayerNorm(l, "bias")), eps, xhat1, rstd1, a1);
 
+        SectionTimer.mark("dec.fwd.attn_out_layernorm");
         // cross-attention over the one memory slot: context = dropout(1) · V(memory), per position
         INDArray vc = dense(p.memory, own.apply(crossAttention(l, "self.value.weight")),
                 own.apply(crossAttention(l, "self.value.bias")));                         // [B, H]
@@ -324,6 +325,7 @@ public final class EagerDecoder {
                 mask(p, DropoutMasks.crossAttentionOutput(l), n, h), a1, own.apply(crossAttention(l, "output.LayerNorm.weight")),
                 own.apply(crossAttention(l, "output.LayerNorm.bias")), eps, xhatc, rstdc, a2);
 
+        SectionTimer.mark("dec.fwd.cross_attention");
         // feed-forward
         int inner = config.intermediateSize();
         INDArray g = Nd4j.create(dataType, n, inner);
@@ -337,6 +339,7 @@ public final class EagerDecoder {
         INDArray out = Nd4j.create(dataType, n, h);
         EagerOps.residualLayerNorm(z2, base.apply(output(l, "bias")), mask(p, DropoutMasks.output(l), n, h), a2,
                 base.apply(outputLayerNorm(l, "weight")), base.apply(outputLayerNorm(l, "bias")), eps, xhat2, rstd2, out);
+        SectionTimer.mark("dec.fwd.ffn");
         p.layers.add(new INDArray[] {x, q, k, v, probs, ctx, xhat1, rstd1, a1, ctxc, xhatc, rstdc, a2, g, slope, xhat2, rstd2});
         return out;
     }
@@ -503,6 +506,7 @@ public final class EagerDecoder {
         EagerOps.denseBackward(dz2, g, base.apply(output(l, "weight")), bg.get(output(l, "weight")), null, dg, false);
         EagerOps.geluBackward(dg, slope, bg.get(intermediate(l, "bias")));
         EagerOps.denseBackward(dg, a2, base.apply(intermediate(l, "weight")), bg.get(intermediate(l, "weight")), null, dA2, true);
+        SectionTimer.mark("dec.bwd.ffn");
         // cross-attention
         INDArray dA1 = Nd4j.create(dataType, n, h);
         INDArray dzc = Nd4j.create(dataType, n, h);
@@ -530,7 +534,7 @@ public final class EagerDecoder {
         INDArray dctx = Nd4j.create(dataType, n, h);
         EagerOps.denseBackward(dz1, ctx, base.apply(attentionOutput(l, "weight")), bg.get(attentionOutput(l, "weight")), null,
                 dctx, false);
-        SectionTimer.mark("dec.bwd.cross_and_ffn");
+        SectionTimer.mark("dec.bwd.cross_attention_attn_out");
         if (fused()) {
             int h3 = 3 * h;
             INDArray dFlat = Nd4j.create(dataType, n, h3);
