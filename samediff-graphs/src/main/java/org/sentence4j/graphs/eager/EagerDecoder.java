@@ -166,6 +166,8 @@ public final class EagerDecoder {
         private final DropoutMasks dropout;
         private final int count;
         private double loss;
+        /** Per row log-sum-exp of the logits (the fused cross-entropy's), else null. */
+        private double[] shift;
         private final List<INDArray[]> layers = new ArrayList<>();
         private INDArray[] embed;
         private INDArray[] head;
@@ -386,7 +388,14 @@ public final class EagerDecoder {
         SectionTimer.mark("dec.fwd.lm_logits");
         logitsBuffer.addiRowVector(own.apply(LM_BIAS));
         p.head = new INDArray[] {hl, slope, t, xhat, rstd};
-        p.loss = crossEntropy(logitsBuffer, p.labels, padId); // leaves exp(z - max) in the buffer for the backward
+        if (fused()) {
+            // one read per row, the logits left as they are; the gradient pass reuses the log-sum-exp
+            p.shift = new double[n];
+            double total = CrossEntropyKernel.forward(FastRoute.floats(logitsBuffer), n, vocab, p.labels, padId, p.shift);
+            p.loss = p.count == 0 ? Double.NaN : total / p.count;
+        } else {
+            p.loss = crossEntropy(logitsBuffer, p.labels, padId); // leaves exp(z - max) in the buffer for the backward
+        }
         SectionTimer.mark("dec.fwd.cross_entropy");
     }
 
@@ -451,7 +460,12 @@ public final class EagerDecoder {
         int h = config.hiddenSize();
         INDArray dLogits = logitsBuffer;
         SectionTimer.mark("outside");
-        crossEntropyGradientInPlace(dLogits, p.labels, padId);
+        if (p.shift != null) {
+            CrossEntropyKernel.backward(FastRoute.floats(dLogits), n, config.vocabSize(), p.labels, padId, p.shift,
+                    1f / Math.max(1, p.count));
+        } else {
+            crossEntropyGradientInPlace(dLogits, p.labels, padId);
+        }
         EagerOps.addColumnSums(dLogits, ownGrads.get(LM_BIAS));
         SectionTimer.mark("dec.bwd.cross_entropy");
         INDArray t = p.head[2];
