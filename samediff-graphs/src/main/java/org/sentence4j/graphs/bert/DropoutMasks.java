@@ -214,7 +214,8 @@ public final class DropoutMasks {
 
     /**
      * The seed of a site's stream, from the step seed and the site's fixed number (embeddings 0; layer l:
-     * attention probabilities 3l+1, attention output 3l+2, feed-forward output 3l+3), so that a site's mask
+     * attention probabilities 3l+1, attention output 3l+2, feed-forward output 3l+3; a decoder's cross-attention
+     * probabilities 1,000,000+2l and output 1,000,001+2l, beyond any encoder layer's), so that a site's mask
      * does not depend on which other sites are drawn (a pass over fewer layers, a dropout probability of 0).
      */
     static long siteSeed(long seed, String site) {
