@@ -53,8 +53,9 @@ import org.sentence4j.graphs.bert.DropoutMasks;
  * {@code own}. The LM head's output matrix is the word-embedding matrix (tied, as every BERT checkpoint).
  *
  * <p>Buffers: the logits [tokens, vocab] (the largest array: 30,522 wide) are one buffer reused from step to step
- * while the shape stays; it becomes the logits' gradient in place. Other activations are fresh per step (they
- * are small next to it).
+ * while the shape stays; it becomes the logits' gradient in place. Above {@code sentence4j.decoder.maxLogits}
+ * entries (2^25) the LM head runs in row chunks and the backward pass recomputes each chunk's logits, so memory
+ * stays bounded at large batches. Other activations are fresh per step (they are small next to it).
  */
 public final class EagerDecoder {
 
@@ -75,8 +76,14 @@ public final class EagerDecoder {
     private final DataType dataType;
     /** The pad token id: labels equal to it are ignored (upstream's {@code ignore_index = pad_token_id}). */
     private final long padId;
-    /** The logits buffer, reused while the number of tokens stays the same. */
+    /** The logits buffer [chunk, vocab], reused while the chunk's row count stays the same. */
     private INDArray logitsBuffer;
+    /**
+     * Most logits held at once (rows × vocabulary): above it the LM head runs in row chunks and the backward pass
+     * recomputes each chunk's logits. 2^25 by default (128 MB in float32; 16 × 32 tokens of a 30,522-word
+     * vocabulary is 15 M, one chunk); the system property {@code sentence4j.decoder.maxLogits} overrides it.
+     */
+    private final long maxLogits = Long.getLong("sentence4j.decoder.maxLogits", 1L << 25);
 
     /**
      * @param config   the architecture (the encoder's, or the untied decoder checkpoint's)
@@ -168,6 +175,8 @@ public final class EagerDecoder {
         private double loss;
         /** Per row log-sum-exp of the logits (the fused cross-entropy's), else null. */
         private double[] shift;
+        /** Rows of logits computed at a time ({@link #maxLogits}): all of them unless that is too many. */
+        private int chunk;
         private final List<INDArray[]> layers = new ArrayList<>();
         private INDArray[] embed;
         private INDArray[] head;
@@ -380,23 +389,59 @@ public final class EagerDecoder {
         EagerOps.residualLayerNorm(gt.dup(), null, null, null, own.apply(LM_LAYER_NORM_WEIGHT), own.apply(LM_LAYER_NORM_BIAS),
                 config.layerNormEps(), xhat, rstd, t);
         int vocab = config.vocabSize();
-        if (logitsBuffer == null || logitsBuffer.size(0) != n || logitsBuffer.dataType() != dataType) {
-            logitsBuffer = null;
-            logitsBuffer = Nd4j.create(dataType, n, vocab);
-        }
-        Gemm.gemm(t, base.apply(WORD_EMBEDDINGS), logitsBuffer, false, true, 1.0, 0.0);
-        SectionTimer.mark("dec.fwd.lm_logits");
-        logitsBuffer.addiRowVector(own.apply(LM_BIAS));
         p.head = new INDArray[] {hl, slope, t, xhat, rstd};
+        p.chunk = (int) Math.max(1, Math.min(n, maxLogits / vocab));
         if (fused()) {
-            // one read per row, the logits left as they are; the gradient pass reuses the log-sum-exp
             p.shift = new double[n];
-            double total = CrossEntropyKernel.forward(FastRoute.floats(logitsBuffer), n, vocab, p.labels, padId, p.shift);
-            p.loss = p.count == 0 ? Double.NaN : total / p.count;
-        } else {
-            p.loss = crossEntropy(logitsBuffer, p.labels, padId); // leaves exp(z - max) in the buffer for the backward
         }
+        double total = 0;
+        for (int r0 = 0; r0 < n; r0 += p.chunk) {
+            int rows = Math.min(p.chunk, n - r0);
+            INDArray logits = chunkLogits(p, t, r0, rows);
+            long[] labels = java.util.Arrays.copyOfRange(p.labels, r0, r0 + rows);
+            if (p.shift != null) {
+                // one read per row, the logits left as they are; the gradient pass reuses the log-sum-exp
+                double[] shift = new double[rows];
+                total += CrossEntropyKernel.forward(FastRoute.floats(logits), rows, vocab, labels, padId, shift);
+                System.arraycopy(shift, 0, p.shift, r0, rows);
+            } else {
+                total += crossEntropySum(logits, labels, padId); // leaves exp(z - max) in the buffer for the backward
+            }
+        }
+        p.loss = p.count == 0 ? Double.NaN : total / p.count;
         SectionTimer.mark("dec.fwd.cross_entropy");
+    }
+
+    /**
+     * The logits {@code t E^T + bias} of rows [r0, r0 + rows) in the reused buffer (or, for a shorter last chunk, a
+     * fresh array). With one chunk (the usual case: fewer than {@code maxLogits} entries) they stay there for the
+     * backward pass; with several, the backward pass computes each chunk's logits again (one more product, but
+     * the memory is bounded by the chunk, not by tokens × vocabulary).
+     */
+    private INDArray chunkLogits(Pass p, INDArray t, int r0, int rows) {
+        int vocab = config.vocabSize();
+        if (logitsBuffer == null || logitsBuffer.size(0) != p.chunk || logitsBuffer.dataType() != dataType) {
+            logitsBuffer = null;
+            logitsBuffer = Nd4j.create(dataType, p.chunk, vocab);
+        }
+        INDArray logits = rows == p.chunk ? logitsBuffer : Nd4j.create(dataType, rows, vocab);
+        INDArray tc = rows == t.size(0) ? t : t.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()).dup('c');
+        SectionTimer.mark("dec.fwd.lm_transform");
+        Gemm.gemm(tc, base.apply(WORD_EMBEDDINGS), logits, false, true, 1.0, 0.0);
+        SectionTimer.mark("dec.fwd.lm_logits");
+        logits.addiRowVector(own.apply(LM_BIAS));
+        return logits;
+    }
+
+    /** {@link #crossEntropy}'s sum over the counted rows (not divided by their number). */
+    private static double crossEntropySum(INDArray logits, long[] labels, long ignore) {
+        int count = 0;
+        for (long id : labels) {
+            if (id != ignore) {
+                count++;
+            }
+        }
+        return count == 0 ? 0 : crossEntropy(logits, labels, ignore) * count;
     }
 
     /**
@@ -429,13 +474,18 @@ public final class EagerDecoder {
      * {@code (softmax(z) − onehot(label)) / count} for the counted rows, 0 for the ignored ones.
      */
     public static void crossEntropyGradientInPlace(INDArray exps, long[] labels, long ignore) {
-        INDArray logits = exps;
         int count = 0;
         for (long id : labels) {
             if (id != ignore) {
                 count++;
             }
         }
+        crossEntropyGradientInPlace(exps, labels, ignore, count);
+    }
+
+    /** {@link #crossEntropyGradientInPlace(INDArray, long[], long)} for a mean over {@code count} rows in all. */
+    static void crossEntropyGradientInPlace(INDArray exps, long[] labels, long ignore, int count) {
+        INDArray logits = exps;
         INDArray sums = logits.sum(1);
         Nd4j.exec(new BroadcastDivOp(logits, sums, logits, 0));
         double[] weight = new double[labels.length];
@@ -451,27 +501,42 @@ public final class EagerDecoder {
     // ------------------------------------------------------------------ backward
 
     /**
-     * Backward of a pass (the last one run: the logits buffer holds its logits): adds every parameter gradient
+     * Backward of a pass (the last one run: the logits buffer holds its last chunk): adds every parameter gradient
      * (base tensors into {@code baseGrads} by encoder name, the word-embedding gradient dense, decoder-only ones
      * into {@code ownGrads}) and returns the loss's gradient with respect to the memory [B, H].
      */
     public INDArray backward(Pass p, Map<String, INDArray> baseGrads, Map<String, INDArray> ownGrads) {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
-        INDArray dLogits = logitsBuffer;
         SectionTimer.mark("outside");
-        if (p.shift != null) {
-            CrossEntropyKernel.backward(FastRoute.floats(dLogits), n, config.vocabSize(), p.labels, padId, p.shift,
-                    1f / Math.max(1, p.count));
-        } else {
-            crossEntropyGradientInPlace(dLogits, p.labels, padId);
-        }
-        EagerOps.addColumnSums(dLogits, ownGrads.get(LM_BIAS));
-        SectionTimer.mark("dec.bwd.cross_entropy");
         INDArray t = p.head[2];
         INDArray dt = Nd4j.create(dataType, n, h);
-        EagerOps.denseBackward(dLogits, t, base.apply(WORD_EMBEDDINGS), baseGrads.get(WORD_EMBEDDINGS), null, dt, false);
-        SectionTimer.mark("dec.bwd.lm_logits");
+        int vocab = config.vocabSize();
+        boolean single = p.chunk >= n;
+        for (int r0 = 0; r0 < n; r0 += p.chunk) {
+            int rows = Math.min(p.chunk, n - r0);
+            long[] labels = java.util.Arrays.copyOfRange(p.labels, r0, r0 + rows);
+            // one chunk: the forward pass left its logits (or exponentials) in the buffer; several: again
+            INDArray dLogits = single ? logitsBuffer : chunkLogits(p, t, r0, rows);
+            if (p.shift != null) {
+                CrossEntropyKernel.backward(FastRoute.floats(dLogits), rows, vocab, labels, padId,
+                        java.util.Arrays.copyOfRange(p.shift, r0, r0 + rows), 1f / Math.max(1, p.count));
+            } else {
+                if (!single) {
+                    crossEntropy(dLogits, labels, padId);
+                }
+                crossEntropyGradientInPlace(dLogits, labels, padId, Math.max(1, p.count));
+            }
+            EagerOps.addColumnSums(dLogits, ownGrads.get(LM_BIAS));
+            SectionTimer.mark("dec.bwd.cross_entropy");
+            INDArray tc = single ? t : t.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()).dup('c');
+            INDArray dtc = single ? dt : Nd4j.create(dataType, rows, h);
+            EagerOps.denseBackward(dLogits, tc, base.apply(WORD_EMBEDDINGS), baseGrads.get(WORD_EMBEDDINGS), null, dtc, false);
+            if (!single) {
+                dt.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()).assign(dtc);
+            }
+            SectionTimer.mark("dec.bwd.lm_logits");
+        }
         INDArray dgt = Nd4j.create(dataType, n, h);
         EagerOps.residualLayerNormBackward(dt, p.head[3], p.head[4], own.apply(LM_LAYER_NORM_WEIGHT),
                 ownGrads.get(LM_LAYER_NORM_WEIGHT), ownGrads.get(LM_LAYER_NORM_BIAS), dgt, null, null, null,

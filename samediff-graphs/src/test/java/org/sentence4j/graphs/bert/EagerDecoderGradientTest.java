@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -157,6 +158,54 @@ class EagerDecoderGradientTest {
         }
         System.out.printf("decoder float32 (fused) vs float64: loss %.3g relative, worst gradient %.3f of tolerance%n",
                 Math.abs(p64.loss() - p32.loss()) / p64.loss(), worst);
+    }
+
+    /**
+     * The LM head in row chunks (logits bounded by {@code sentence4j.decoder.maxLogits}, recomputed in the
+     * backward pass) gives the one-chunk loss and gradients, in float64 (ND4J route) and float32 (kernels):
+     * 12 tokens in chunks of 5, 5 and 2.
+     */
+    @Test
+    void rowChunkedLogitsGiveTheSameNumbers() {
+        BertConfig config = TinyBert.CONFIG;
+        for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            EagerDecoder whole = decoder(config);
+            Map<String, INDArray> b = new LinkedHashMap<>();
+            Map<String, INDArray> o = new LinkedHashMap<>();
+            base.forEach((k, v) -> b.put(k, v.castTo(dt).dup('c')));
+            own.forEach((k, v) -> o.put(k, v.castTo(dt).dup('c')));
+            whole = new EagerDecoder(config, b::get, o::get, 0, dt);
+            System.setProperty("sentence4j.decoder.maxLogits", String.valueOf(5 * config.vocabSize()));
+            EagerDecoder chunked;
+            try {
+                chunked = new EagerDecoder(config, b::get, o::get, 0, dt);
+            } finally {
+                System.clearProperty("sentence4j.decoder.maxLogits");
+            }
+            INDArray memory = memory().castTo(dt);
+            DropoutMasks masks = DropoutMasks.sampleDecoder(config, config.numHiddenLayers(), 3, 4, 1, 8, dt);
+            double tol = dt == DataType.DOUBLE ? 1e-12 : 2e-6;
+            double[] losses = new double[2];
+            List<Map<String, INDArray>> grads = new java.util.ArrayList<>();
+            EagerDecoder[] decoders = {whole, chunked};
+            for (int i = 0; i < 2; i++) {
+                EagerDecoder.Pass p = decoders[i].forwardShifted(TARGETS, memory, masks);
+                losses[i] = p.loss();
+                Map<String, INDArray> gb = new LinkedHashMap<>();
+                b.forEach((k, v) -> gb.put(k, Nd4j.zeros(dt, v.shape())));
+                Map<String, INDArray> go = decoders[i].zeroOwnGradients(EagerDecoder.decoderOnlyNames(config));
+                INDArray dm = decoders[i].backward(p, gb, go);
+                gb.putAll(go);
+                gb.put("memory", dm);
+                grads.add(gb);
+            }
+            assertEquals(losses[0], losses[1], tol * losses[0], dt + " loss");
+            for (String k : grads.get(0).keySet()) {
+                INDArray ref = grads.get(0).get(k);
+                double err = grads.get(1).get(k).sub(ref).amaxNumber().doubleValue();
+                assertTrue(err <= tol * Math.max(1e-3, ref.amaxNumber().doubleValue()), dt + " " + k + ": " + err);
+            }
+        }
     }
 
     @Test
