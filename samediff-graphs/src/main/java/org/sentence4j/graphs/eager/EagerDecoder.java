@@ -362,17 +362,20 @@ public final class EagerDecoder {
         Nd4j.exec(new BroadcastAddOp(ctx, vc, ctx, 0, 2));
         INDArray pm = mask4(p, DropoutMasks.crossAttentionProbs(l)); // [B, heads, T, 1]
         if (pm != null) {
-            ctx.muli(expandHeads(p, pm));
+            dropPerHead(p, ctx, pm);
         }
         return ctx.reshape((long) p.batch * p.seq, h);
     }
 
-    /** A cross-attention probability mask [B, heads, T, 1] spread over each head's units: [B, T, H]. */
-    private INDArray expandHeads(Pass p, INDArray pm) {
+    /**
+     * Multiplies each head's units of {@code x} [B, T, H] (c-order) in place by the cross-attention probability
+     * mask [B, heads, T, 1] of its row, position and head: one broadcast over the head's units.
+     */
+    private void dropPerHead(Pass p, INDArray x, INDArray pm) {
         int heads = config.numAttentionHeads();
-        int d = config.headSize();
-        INDArray m = pm.reshape(p.batch, heads, p.seq).permute(0, 2, 1).dup('c').reshape(p.batch, p.seq, heads, 1);
-        return m.repeat(3, d).reshape(p.batch, p.seq, (long) heads * d);
+        INDArray perHead = pm.reshape(p.batch, heads, p.seq).permute(0, 2, 1).dup('c');     // [B, T, heads]
+        INDArray x4 = x.reshape(p.batch, p.seq, heads, config.headSize());
+        Nd4j.exec(new BroadcastMulOp(x4, perHead, x4, 0, 1, 2));
     }
 
     /** The LM head and the cross-entropy; keeps [hL, u-slope, t, xhatT, rstdT]. */
@@ -598,7 +601,7 @@ public final class EagerDecoder {
         INDArray dctx3 = dctxc.reshape(p.batch, p.seq, h);
         INDArray pm = mask4(p, DropoutMasks.crossAttentionProbs(l));
         if (pm != null) {
-            dctx3 = dctx3.mul(expandHeads(p, pm));
+            dropPerHead(p, dctx3, pm);
         }
         INDArray dvc = dctx3.sum(1);                                                       // [B, H]
         EagerOps.denseBackward(dvc, p.memory, own.apply(crossAttention(l, "self.value.weight")),
