@@ -37,7 +37,8 @@ import org.sentence4j.trainer.step.TrainingGraph;
  * With a list, {@code --callers 1,2}, the counts take turns iteration by iteration in the one process, so that
  * a load that comes and goes on a shared machine falls on all of them alike; one line with the figures of
  * each count and the median of the per-round throughput ratios to the first count.
- * train: anchors and positives [B, T] each, dropout 0.1, MultipleNegativesRankingLoss (scale 20, cosine),
+ * train: anchors and positives [B, T] each, dropout 0.1, MultipleNegativesRankingLoss (scale 20, cosine) or
+ * {@code --loss <Name>} (e.g. DenoisingAutoEncoderLoss: damaged = column 0, original = column 1),
  * backward, gradient-norm clipping at 1.0, AdamW (lr 2e-5, weight decay 0.01 except biases and LayerNorm).
  * FLOPs count matrix products only, 2 per multiply-add; a training step is 3 × the forward of both columns.
  */
@@ -100,7 +101,11 @@ final class BenchCommand {
                 ms = time(warmup, iters, () -> model.encoder().embed(randomTokens(cfg, batch, seq, rng)));
             } else {
                 flops = 3 * 2 * flops;
-                TrainingGraph graph = new TrainingGraph(model.encoder(), MultipleNegativesRankingLoss.builder().build(), "bench", 2, null, 0);
+                // --loss in train mode: any loss of two unlabeled text columns (DenoisingAutoEncoderLoss: TSDAE's decoder step)
+                org.sentence4j.losses.SentenceLoss trainLoss = o.has("loss")
+                        ? org.sentence4j.losses.LossRegistry.defaults().create(o.get("loss", null), Map.of())
+                        : MultipleNegativesRankingLoss.builder().build();
+                TrainingGraph graph = new TrainingGraph(model.encoder(), trainLoss, "bench", 2, null, 0);
                 AdamW adam = AdamW.withWeightDecay(0.01);
 
                 Map<String, INDArray> params = graph.parameters();
@@ -136,6 +141,9 @@ final class BenchCommand {
                     : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("mode", mode);
+            if (mode.equals("train")) {
+                out.put("loss", o.has("loss") ? o.get("loss", null) : "MultipleNegativesRankingLoss");
+            }
             out.put("batch", batch);
             out.put("seq", seq);
             out.put("threads", threads);

@@ -103,6 +103,39 @@ class TrainerLossFamiliesTest {
         assertFalse(initial.equalsWithEps(trained, 1e-9), "the classifier did not move");
     }
 
+    /**
+     * TSDAE through the trainer: the tied decoder's own parameters are trained and checkpointed as the loss's
+     * ({@code loss/<dataset>/decoder.*}), and the saved model folder holds the encoder only.
+     */
+    @Test
+    void denoisingAutoEncoderKeepsItsDecoderOutOfTheModelFolder(@TempDir Path dir) throws Exception {
+        List<String> original = sentences(8, 2);
+        List<String> damaged = new ArrayList<>();
+        original.forEach(t -> damaged.add(t.substring(t.indexOf(' ') + 1, t.lastIndexOf(' '))));
+        Dataset ds = Dataset.builder("tsdae").column("damaged", damaged).column("original", original).build();
+        try (SentenceEncoder model = TinyModels.tinyBert()) {
+            TrainingArguments args = TrainingArguments.builder(dir).maxSteps(3).batchSize(4).learningRate(1e-3)
+                    .loggingSteps(1).saveSteps(2).build();
+            TrainingResult r = SentenceTransformerTrainer.builder(model, args)
+                    .train(ds, LOSSES.create("DenoisingAutoEncoderLoss", Map.of())).build().train();
+            assertEquals(3, r.globalSteps());
+            double first = r.log().get(0).loss();
+            assertEquals(Math.log(30522), first, 0.5, "a fresh decoder predicts about uniformly");
+            Map<String, INDArray> saved = org.sentence4j.graphs.io.SafeTensors.read(dir.resolve("model.safetensors"));
+            assertTrue(saved.containsKey("embeddings.word_embeddings.weight"), saved.keySet().toString());
+            assertFalse(saved.keySet().stream().anyMatch(k -> k.contains("crossattention") || k.startsWith("cls.")
+                    || k.contains("decoder")), "decoder tensors in the model folder: " + saved.keySet());
+            Path checkpoint = dir.resolve("checkpoints").resolve(org.sentence4j.trainer.checkpoint.CheckpointManager.PREFIX + 2);
+            assertTrue(java.nio.file.Files.isDirectory(checkpoint), "no checkpoint at step 2 in " + dir);
+            Map<String, INDArray> lossParams = org.sentence4j.graphs.io.SafeTensors.read(
+                    checkpoint.resolve(org.sentence4j.trainer.checkpoint.CheckpointManager.LOSS_PARAMETERS_FILE));
+            INDArray bias = lossParams.get("loss/tsdae/decoder.cls.predictions.bias");
+            assertTrue(bias != null, "checkpointed loss parameters: " + lossParams.keySet());
+            assertTrue(bias.amaxNumber().doubleValue() > 0, "the LM bias (initially 0) was trained");
+            assertEquals(5 * 2 * 2 + 5, lossParams.size(), "2 layers x 5 cross-attention tensors x (weight, bias) + 5 LM head");
+        }
+    }
+
     @Test
     void distillation(@TempDir Path dir) throws Exception {
         List<double[]> teacher = new ArrayList<>();

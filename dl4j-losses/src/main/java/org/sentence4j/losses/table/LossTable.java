@@ -57,8 +57,8 @@ public final class LossTable {
                             "DenoisingAutoEncoderLoss")),
             new Row("(sentence_1, sentence_2) pairs: identical (1) or different (0)", 2, 2, LabelKind.BINARY, LabelWidth.NONE, null,
                     List.of("ContrastiveTensionLoss")),
-            new Row("(damaged sentence, original sentence) pairs", 2, 2, LabelKind.NONE, LabelWidth.NONE, "damaged",
-                    List.of("DenoisingAutoEncoderLoss")),
+            new Row("(damaged sentence, original sentence) pairs", 2, 2, LabelKind.NONE, LabelWidth.NONE,
+                    "damaged|sentence_0", List.of("DenoisingAutoEncoderLoss")),
             new Row("(sentence_A, sentence_B) pairs", 2, 2, LabelKind.CLASS, LabelWidth.NONE, null,
                     List.of("SoftmaxLoss")),
             new Row("(anchor, positive) pairs", 2, 2, LabelKind.NONE, LabelWidth.NONE, null,
@@ -143,8 +143,10 @@ public final class LossTable {
         if (!labelsFit(row.labels(), f.labels())) {
             return false;
         }
-        if (row.firstColumnHint() != null
-                && !f.columns().get(0).toLowerCase(Locale.ROOT).contains(row.firstColumnHint())) {
+        if (row.firstColumnHint() != null && java.util.Arrays.stream(row.firstColumnHint().split("\\|"))
+                .noneMatch(hint -> f.columns().get(0).toLowerCase(Locale.ROOT).contains(hint))) {
+            // alternatives separated by '|': TSDAE's pairs are named (damaged, original) by
+            // DenoisingAutoEncoderDataset, (sentence_0, sentence_1) by upstream's collation of unnamed columns
             return false;
         }
         return switch (row.width()) {

@@ -12,5 +12,6 @@ public final class UnsupervisedLosses {
         registry.register("ContrastiveTensionLoss", (opt, base) -> ContrastiveTensionLoss.fromConfig(opt));
         registry.register("ContrastiveTensionLossInBatchNegatives",
                 (opt, base) -> ContrastiveTensionLossInBatchNegatives.fromConfig(opt));
+        registry.register("DenoisingAutoEncoderLoss", (opt, base) -> DenoisingAutoEncoderLoss.fromConfig(opt));
     }
 }

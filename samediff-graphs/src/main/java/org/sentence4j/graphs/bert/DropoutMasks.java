@@ -53,6 +53,47 @@ public final class DropoutMasks {
     }
 
     /**
+     * Cross-attention probabilities of decoder layer {@code l} ({@code crossattention.self.dropout}), shape
+     * [B, heads, T, 1] for TSDAE's one memory slot.
+     */
+    public static String crossAttentionProbs(int l) {
+        return "layer." + l + ".crossattention.self";
+    }
+
+    /** Output of the cross-attention projection of decoder layer {@code l} ({@code crossattention.output.dropout}), [B, T, H]. */
+    public static String crossAttentionOutput(int l) {
+        return "layer." + l + ".crossattention.output";
+    }
+
+    /**
+     * The dropout sites of a decoder with cross-attention over {@code memorySlots} slots: the encoder's sites
+     * ({@link #sites}) plus, per layer, the cross-attention probabilities [B, heads, T, slots] and output [B, T, H].
+     */
+    public static Map<String, long[]> decoderSites(BertConfig config, int numLayers, long batch, long seq, long memorySlots) {
+        Map<String, long[]> sites = sites(config, numLayers, batch, seq);
+        for (int l = 0; l < numLayers; l++) {
+            if (config.attentionDropoutProb() > 0) {
+                sites.put(crossAttentionProbs(l), new long[] {batch, config.numAttentionHeads(), seq, memorySlots});
+            }
+            if (config.hiddenDropoutProb() > 0) {
+                sites.put(crossAttentionOutput(l), new long[] {batch, seq, config.hiddenSize()});
+            }
+        }
+        return sites;
+    }
+
+    /**
+     * The masks of one training pass of a decoder ({@link #decoderSites}), drawn as {@link #sample}: each unit a
+     * pure function of (seed, site, row, position, unit); the cross-attention sites have stream numbers of their
+     * own, so the standard sites' masks are those {@link #sample} draws with the same seed.
+     */
+    public static DropoutMasks sampleDecoder(BertConfig config, int numLayers, long batch, long seq, long memorySlots,
+                                             long seed, DataType dataType) {
+        return sample(decoderSites(config, numLayers, batch, seq, memorySlots), config, 0, seq, seed, dataType,
+                (site, shape) -> Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'));
+    }
+
+    /**
      * The dropout sites of a graph with {@code numLayers} layers, with the shape of their masks for a batch
      * of {@code batch} sequences of length {@code seq}. Sites whose probability is 0 have no mask.
      */
@@ -79,7 +120,7 @@ public final class DropoutMasks {
 
     /** The dropout probability of a site. */
     static double probability(BertConfig config, String site) {
-        return site.endsWith(".attention.self") ? config.attentionDropoutProb() : config.hiddenDropoutProb();
+        return site.endsWith("attention.self") ? config.attentionDropoutProb() : config.hiddenDropoutProb();
     }
 
     /**
@@ -129,6 +170,11 @@ public final class DropoutMasks {
     /** {@link #sample(BertConfig, int, long, long, long, long, DataType)} into arrays from {@code buffers}. */
     public static DropoutMasks sample(BertConfig config, int numLayers, long firstRow, long batch, long seq, long seed,
                                       DataType dataType, Buffers buffers) {
+        return sample(sites(config, numLayers, batch, seq), config, firstRow, seq, seed, dataType, buffers);
+    }
+
+    private static DropoutMasks sample(Map<String, long[]> siteShapes, BertConfig config, long firstRow, long seq, long seed,
+                                       DataType dataType, Buffers buffers) {
         if (firstRow < 0) {
             throw new IllegalArgumentException("the first row of a dropout draw must be >= 0, got " + firstRow);
         }
@@ -137,7 +183,7 @@ public final class DropoutMasks {
             throw new IllegalArgumentException("dropout masks for " + seq + " positions, but the model has "
                     + config.maxPositionEmbeddings() + " position embeddings");
         }
-        List<Map.Entry<String, long[]>> sites = new ArrayList<>(sites(config, numLayers, batch, seq).entrySet());
+        List<Map.Entry<String, long[]>> sites = new ArrayList<>(siteShapes.entrySet());
         INDArray[] drawn = new INDArray[sites.size()];
         for (int i = 0; i < drawn.length; i++) {
             drawn[i] = buffers.get(sites.get(i).getKey(), sites.get(i).getValue());
@@ -168,7 +214,8 @@ public final class DropoutMasks {
 
     /**
      * The seed of a site's stream, from the step seed and the site's fixed number (embeddings 0; layer l:
-     * attention probabilities 3l+1, attention output 3l+2, feed-forward output 3l+3), so that a site's mask
+     * attention probabilities 3l+1, attention output 3l+2, feed-forward output 3l+3; a decoder's cross-attention
+     * probabilities 1,000,000+2l and output 1,000,001+2l, beyond any encoder layer's), so that a site's mask
      * does not depend on which other sites are drawn (a pass over fewer layers, a dropout probability of 0).
      */
     static long siteSeed(long seed, String site) {
@@ -187,9 +234,12 @@ public final class DropoutMasks {
             case "attention.self" -> 1;
             case "attention.output" -> 2;
             case "output" -> 3;
+            // decoder cross-attention: numbers beyond any encoder layer's
+            case "crossattention.self" -> 1_000_000 + 2 * layer;
+            case "crossattention.output" -> 1_000_001 + 2 * layer;
             default -> throw new IllegalArgumentException("unknown dropout site " + site);
         };
-        return 3 * layer + k;
+        return k >= 1_000_000 ? k : 3 * layer + k;
     }
 
     /** SplitMix64: the state's increment and the two multipliers of its output mix (shared with the vector draw). */

@@ -107,6 +107,16 @@ final class AttentionKernel {
      */
     static void forward(FloatBuffer qkv, float[] bias, FloatBuffer mask, float[] keyBias, FloatBuffer probs,
                         FloatBuffer ctx, int batch, int seq, int heads, int head) {
+        forward(qkv, bias, mask, keyBias, probs, ctx, batch, seq, heads, head, false);
+    }
+
+    /**
+     * {@link #forward} with an optional causal mask (a decoder's self-attention): with {@code causal}, key k is
+     * hidden from query q when k &gt; q (its score becomes -inf before the softmax, so its probability is
+     * exactly 0 and, in {@link #backward}, so is its gradient: the backward pass needs no flag).
+     */
+    static void forward(FloatBuffer qkv, float[] bias, FloatBuffer mask, float[] keyBias, FloatBuffer probs,
+                        FloatBuffer ctx, int batch, int seq, int heads, int head, boolean causal) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
@@ -123,6 +133,11 @@ final class AttentionKernel {
             }
             // scores [tp, tp] = Q K^T
             product(w.q, dp, 1, w.t1, tp, w.s, tp, tp, tp, head);
+            if (causal) {
+                for (int i = 0; i < seq; i++) {
+                    java.util.Arrays.fill(w.s, i * tp + i + 1, (i + 1) * tp, Float.NEGATIVE_INFINITY);
+                }
+            }
             long blockBase = (long) blockIndex * seq * seq;
             for (int i = 0; i < seq; i++) {
                 softmaxRow(w.s, i * tp, w.keyBias, tp);

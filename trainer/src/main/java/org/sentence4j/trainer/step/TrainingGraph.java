@@ -22,6 +22,7 @@ import org.sentence4j.graphs.eager.EagerEncoder;
 import org.sentence4j.graphs.eager.SectionTimer;
 import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
+import org.sentence4j.losses.DecoderLoss;
 import org.sentence4j.losses.GradientCachedLoss;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.LossInputs;
@@ -80,6 +81,8 @@ public final class TrainingGraph {
     /** Set when the labels are derived from the token ids (ContrastiveTensionLoss without labels). */
     private final boolean labelsFromTokens;
     private final int dataColumns;
+    /** The decoder path of a {@link DecoderLoss} (TSDAE), else null. */
+    private final DecoderStep decoderStep;
 
     /**
      * @param encoder     the encoder to train
@@ -95,6 +98,18 @@ public final class TrainingGraph {
         this.loss = loss;
         this.name = name;
         this.dataColumns = columns;
+        if (loss instanceof DecoderLoss decoderLoss) {
+            // a model-level loss: no embedding fragment, the decoder path runs instead (labels are ignored)
+            this.decoderStep = new DecoderStep(encoder, decoderLoss, name, columns);
+            this.towers = null;
+            this.copy = null;
+            this.labelsFromTokens = false;
+            this.labels = null;
+            this.gradCache = null;
+            this.output = null;
+            return;
+        }
+        this.decoderStep = null;
         if (loss instanceof TwoTowerLoss twoTowers) {
             this.towers = List.copyOf(twoTowers.towerInputs(columns));
             // the copy is made once, from the model as training starts, as upstream's deepcopy in the loss's constructor
@@ -188,6 +203,9 @@ public final class TrainingGraph {
             p.put(n, encoder.sameDiff().getArrForVarName(encoder.variableName(n)));
         }
         lossParameters.forEach((k, v) -> p.put(k, sd.getArrForVarName(v)));
+        if (decoderStep != null) {
+            decoderStep.parameters().forEach((k, v) -> p.put(LOSS_PARAMETER_PREFIX + DecoderLoss.DECODER_PREFIX + k, v));
+        }
         if (copy != null) {
             for (String n : BertTensorNames.names(copy.config())) {
                 p.put(copyName(n), copy.sameDiff().getArrForVarName(copy.variableName(n)));
@@ -216,6 +234,10 @@ public final class TrainingGraph {
         if (columns.size() != dataColumns) {
             throw new LossInputException(loss.name() + " was set up for " + dataColumns + " input columns, but the batch has "
                     + columns.size() + ".");
+        }
+        if (decoderStep != null) {
+            SessionMemory.beforeStep();
+            return decoderStep.step(columns, dropoutSeed);
         }
         if (labelsFromTokens && labelValues == null) {
             labelValues = identicalTokenLabels(columns.get(0), columns.get(1));

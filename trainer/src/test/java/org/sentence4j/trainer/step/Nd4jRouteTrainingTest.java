@@ -84,11 +84,49 @@ class Nd4jRouteTrainingTest {
         }
     }
 
+    /**
+     * TSDAE's step (tied decoder, dropout on) on both routes: on the ND4J route the decoder's causal attention
+     * and cross-entropy run as ND4J ops instead of the fused kernels; the loss and every gradient (the dense
+     * word-embedding one and the decoder's own) agree to the same float32 tolerance as MNRL's step.
+     */
+    @Test
+    void aTsdaeStepAgreesWithTheFastRoute() throws Exception {
+        try (SentenceEncoder model = SentenceEncoder.defaultModel()) {
+            List<TokenBatch> batch = List.of(model.tokenizer().tokenize(List.of("reset password", "invoice wrong", "crashes upload")),
+                    model.tokenizer().tokenize(List.of("how do I reset my password", "the invoice is wrong",
+                            "app crashes when I upload a photo")));
+            org.sentence4j.losses.SentenceLoss tsdae = org.sentence4j.losses.LossRegistry.defaults()
+                    .create("DenoisingAutoEncoderLoss", Map.of());
+            StepResult fast = step(model, batch, tsdae);
+            StepResult nd4j = onNd4jRoute(() -> step(model, batch, tsdae));
+            assertEquals(fast.loss(), nd4j.loss(), 1e-5 * Math.abs(fast.loss()), "loss");
+            assertEquals(fast.gradients().keySet(), nd4j.gradients().keySet());
+            assertTrue(fast.gradients().containsKey("loss/decoder.cls.predictions.bias"));
+            double global = fast.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
+            double largest = 0;
+            for (String name : fast.gradients().keySet()) {
+                INDArray a = fast.gradients().get(name);
+                double scale = a.amaxNumber().doubleValue();
+                double diff = a.sub(nd4j.gradients().get(name)).amaxNumber().doubleValue();
+                double allowed = 1e-4 * scale + 1e-5 * global;
+                largest = Math.max(largest, diff / allowed);
+                assertTrue(diff <= allowed, name + ": max |diff| " + diff + " (largest |g| " + scale + ", allowed " + allowed + ")");
+            }
+            System.out.printf("TSDAE step, ND4J route against the fast route: worst gradient %.3f of tolerance%n", largest);
+            assertTrue(largest > 0, "a different route ran (its rounding differs)");
+        }
+    }
+
     /** One MNRL step with dropout on a copy of the model's encoder; its gradients copied out. */
     private static StepResult step(SentenceEncoder model, List<TokenBatch> batch) {
+        return step(model, batch, MultipleNegativesRankingLoss.builder().build());
+    }
+
+    /** One step of {@code loss} with dropout on a copy of the model's encoder; its gradients copied out. */
+    private static StepResult step(SentenceEncoder model, List<TokenBatch> batch, org.sentence4j.losses.SentenceLoss loss) {
         BertEncoder encoder = BertEncoder.builder(model.encoder().config()).weights(model.encoder().weights())
                 .pooling(model.encoder().pooling()).normalize(model.encoder().normalize()).build();
-        TrainingGraph graph = new TrainingGraph(encoder, MultipleNegativesRankingLoss.builder().build(), "route", 2, null, 0);
+        TrainingGraph graph = new TrainingGraph(encoder, loss, "route", 2, null, 0);
         StepResult r = graph.step(batch, null, null, 7, new Random(1));
         Map<String, INDArray> copy = new LinkedHashMap<>();
         r.gradients().forEach((k, v) -> copy.put(k, v.dup()));
