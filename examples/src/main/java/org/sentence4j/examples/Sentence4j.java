@@ -58,7 +58,8 @@ public final class Sentence4j {
                   quickstart  fine-tune the embedded all-MiniLM-L6-v2 on the shipped support-ticket pairs;
                            prints the held-out metric before and after [--output output/quickstart-model]
                   train    --data <file> --loss <LossName> [--loss-option key=value ...] [--base-loss <Name>]
-                           [--model <dir>] [--guide <dir>: GIST losses] [--eval <file>] --output <dir> [--epochs N | --max-steps N]
+                           [--model <dir>] [--guide <dir>: GIST losses] [--eval <file>] [--eval-data <held-out file in
+                           the training format: eval_loss>] --output <dir> [--epochs N | --max-steps N]
                            [--batch-size 16] [--lr 5e-5] [--warmup-ratio 0.1] [--batch-sampler default|no_duplicates|
                            group_by_label] [--label-scale 5] [--save-steps 500] [--resume true] ...
                            data: .jsonl, .csv/.tsv with a header, or .txt (one sentence per line)

@@ -36,7 +36,7 @@ import org.sentence4j.trainer.evaluation.TripletEvaluator;
  */
 final class TrainCommand {
 
-    static final Set<String> OPTIONS = Set.of("data", "loss", "loss-option", "base-loss", "base-loss-option", "model", "guide", "eval",
+    static final Set<String> OPTIONS = Set.of("data", "loss", "loss-option", "base-loss", "base-loss-option", "model", "guide", "eval", "eval-data",
             "output", "epochs", "max-steps", "batch-size", "lr", "warmup-ratio", "weight-decay", "max-grad-norm",
             "gradient-accumulation-steps", "seed", "batch-sampler", "logging-steps", "eval-steps", "save-steps",
             "save-total-limit", "label-scale", "resume");
@@ -74,6 +74,9 @@ final class TrainCommand {
                 tb.guide(guide);
             } else if (loss.usesGuideEmbeddings()) {
                 throw new Options.UsageException("train: " + loss.name() + " needs a guide model: --guide <model folder>");
+            }
+            if (o.has("eval-data")) {
+                tb.evalDataset(read(Path.of(o.get("eval-data", null)), labelScale));
             }
             if (o.has("eval")) {
                 tb.evaluator(evaluator(read(Path.of(o.get("eval", null)), labelScale), "eval"));

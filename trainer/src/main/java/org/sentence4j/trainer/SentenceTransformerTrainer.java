@@ -52,6 +52,7 @@ public final class SentenceTransformerTrainer {
     private final Map<String, Dataset> datasets;
     private final Map<String, SentenceLoss> losses;
     private final Evaluator evaluator;
+    private final Map<String, Dataset> evalDatasets;
     private final SentenceEmbedder guide;
     private final PrintStream log;
     private final String baseModel;
@@ -67,6 +68,13 @@ public final class SentenceTransformerTrainer {
         this.datasets = new LinkedHashMap<>(b.datasets);
         this.losses = new LinkedHashMap<>(b.losses);
         this.evaluator = b.evaluator;
+        this.evalDatasets = new LinkedHashMap<>(b.evalDatasets);
+        for (String name : evalDatasets.keySet()) {
+            if (!datasets.containsKey(name)) {
+                throw new IllegalArgumentException("evaluation dataset '" + name + "' has no training dataset (and loss) of that name;"
+                        + " training datasets: " + datasets.keySet());
+            }
+        }
         this.guide = b.guide;
         this.log = b.log;
         this.baseModel = b.baseModel;
@@ -112,7 +120,8 @@ public final class SentenceTransformerTrainer {
 
     TrainingResult run(Checkpoint resume) throws IOException {
         long t0 = System.nanoTime();
-        Map<String, DatasetStep> graphs = new LinkedHashMap<>();
+        Map<String, DatasetStep> graphs = steps;
+        graphs.clear();
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
             graphs.put(e.getKey(), new DatasetStep(model, e.getValue(), losses.get(e.getKey()), guide, "train/" + e.getKey(),
                     args.seed()));
@@ -141,7 +150,7 @@ public final class SentenceTransformerTrainer {
         List<LogEntry> history = new ArrayList<>(state.log());
         EvaluationResults evalFile = new EvaluationResults(args.outputDir().resolve("eval").resolve("results.json"));
         Map<String, Double> initial = Map.of();
-        if (evaluator != null && args.evalBeforeTraining() && resume == null) {
+        if (evaluates() && args.evalBeforeTraining() && resume == null) {
             initial = evaluate(0, 0.0, history, evalFile);
         } else if (resume != null) {
             initial = history.stream().filter(e -> e.step() == 0 && !e.metrics().isEmpty()).map(LogEntry::metrics)
@@ -217,7 +226,7 @@ public final class SentenceTransformerTrainer {
                     counted = 0;
                     sumComponents.clear();
                 }
-                if (evaluator != null && args.evalSteps() > 0 && step % args.evalSteps() == 0 && !last) {
+                if (evaluates() && args.evalSteps() > 0 && step % args.evalSteps() == 0 && !last) {
                     evaluate(step, epoch, history, evalFile);
                 }
                 boolean stop = stopAfterStep > 0 && step >= stopAfterStep && !last;
@@ -232,7 +241,7 @@ public final class SentenceTransformerTrainer {
             }
         }
         double epoch = cursor.epoch() + (double) cursor.position() / Math.max(1, cursor.batchesInEpoch());
-        Map<String, Double> fin = evaluator == null ? Map.of() : evaluate(step, epoch, history, evalFile);
+        Map<String, Double> fin = !evaluates() ? Map.of() : evaluate(step, epoch, history, evalFile);
         model.save(args.outputDir());
         finished(step, history, fin);
         return new TrainingResult(args.outputDir(), step, (System.nanoTime() - t0) / 1e9, initial, fin, history);
@@ -300,8 +309,25 @@ public final class SentenceTransformerTrainer {
                 + " pooling" + (model.encoder().normalize() ? ", normalized" : "") + ", " + model.embeddingDimension() + " dimensions";
     }
 
+    /** The training computation of each dataset, by name, while {@link #run} runs (also for the evaluation loss). */
+    private final Map<String, DatasetStep> steps = new LinkedHashMap<>();
+
+    /** Whether anything is evaluated: an evaluator or a held-out dataset's loss. */
+    private boolean evaluates() {
+        return evaluator != null || !evalDatasets.isEmpty();
+    }
+
     private Map<String, Double> evaluate(long step, double epoch, List<LogEntry> history, EvaluationResults file) {
-        Map<String, Double> metrics = evaluator.evaluate(model);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (evaluator != null) {
+            metrics.putAll(evaluator.evaluate(model));
+        }
+        for (Map.Entry<String, Dataset> e : evalDatasets.entrySet()) {
+            DatasetStep training = steps.get(e.getKey());
+            // the held-out rows through the training dataset's own loss (its parameters, e.g. TSDAE's decoder)
+            DatasetStep held = new DatasetStep(model, e.getValue(), training.graph(), guide, args.seed());
+            metrics.put(datasets.size() == 1 ? "eval_loss" : "eval_" + e.getKey() + "_loss", held.evaluate(args.batchSize()));
+        }
         file.append(step, epoch, metrics);
         history.add(new LogEntry(step, epoch, Double.NaN, Map.of(), Double.NaN, metrics));
         log.println("step " + step + " evaluation: " + metrics);
@@ -393,6 +419,7 @@ public final class SentenceTransformerTrainer {
         private final Map<String, Dataset> datasets = new LinkedHashMap<>();
         private final Map<String, SentenceLoss> losses = new LinkedHashMap<>();
         private Evaluator evaluator;
+        private final Map<String, Dataset> evalDatasets = new LinkedHashMap<>();
         private SentenceEmbedder guide;
         private PrintStream log = System.err;
         private String baseModel = "unknown";
@@ -413,6 +440,26 @@ public final class SentenceTransformerTrainer {
         public Builder evaluator(Evaluator evaluator) {
             this.evaluator = evaluator;
             return this;
+        }
+
+        /**
+         * A held-out dataset in the format of the training dataset of the same name, whose loss (with that
+         * dataset's loss and its trained parameters, dropout off) is reported at every evaluation as
+         * {@code eval_loss} ({@code eval_<name>_loss} with several training datasets), as Hugging Face's
+         * {@code eval_dataset}.
+         */
+        public Builder evalDataset(String trainingDataset, Dataset heldOut) {
+            evalDatasets.put(java.util.Objects.requireNonNull(trainingDataset, "training dataset name"), heldOut);
+            return this;
+        }
+
+        /** {@link #evalDataset(String, Dataset)} for the one training dataset added so far (the usual case). */
+        public Builder evalDataset(Dataset heldOut) {
+            if (datasets.size() != 1) {
+                throw new IllegalStateException("evalDataset(Dataset) needs exactly one training dataset added before it; have "
+                        + datasets.keySet() + ": name it with evalDataset(String, Dataset)");
+            }
+            return evalDataset(datasets.keySet().iterator().next(), heldOut);
         }
 
         /** The frozen guide model of GIST losses. */

@@ -81,6 +81,28 @@ public final class DatasetStep {
         this.graph = new TrainingGraph(model.encoder(), loss, name, columns, labelShape, guideWidth);
     }
 
+    /**
+     * Held-out rows through an existing training computation (its loss and trained parameters): for the
+     * evaluation loss. The dataset must have the training dataset's format.
+     */
+    public DatasetStep(SentenceEncoder model, Dataset heldOut, TrainingGraph training, SentenceEmbedder guide, long seed) {
+        this.model = model;
+        this.dataset = heldOut;
+        this.guide = guide;
+        this.graph = training;
+        SentenceLoss loss = training.loss();
+        boolean single = heldOut.columns().size() == 1 && !heldOut.hasLabels();
+        this.pairing = !single ? Pairing.NONE
+                : DENOISING_LOSS.equals(loss.name()) ? Pairing.DENOISING
+                : CONTRASTIVE_TENSION_LOSS.equals(loss.name()) ? Pairing.CONTRASTIVE_TENSION : Pairing.NONE;
+        this.noise = pairing == Pairing.DENOISING ? DenoisingAutoEncoderDataset.of(heldOut, seed) : null;
+        int columns = pairing == Pairing.NONE ? heldOut.columns().size() : 2;
+        if (columns != training.columns()) {
+            throw new LossInputException("the evaluation dataset '" + heldOut.name() + "' has " + heldOut.columns().size()
+                    + " text column(s) " + heldOut.columns() + ", the training computation takes " + training.columns() + ".");
+        }
+    }
+
     private static final String DENOISING_LOSS = "DenoisingAutoEncoderLoss";
     private static final String CONTRASTIVE_TENSION_LOSS = "ContrastiveTensionLoss";
 
@@ -118,6 +140,25 @@ public final class DatasetStep {
             columns.add(model.tokenizer().tokenize(column));
         }
         return graph.step(columns, labels(rows), guideEmbeddings(rows, columns), dropoutSeed, rng);
+    }
+
+    /**
+     * The loss over the whole dataset in evaluation mode (no dropout), in batches of {@code batchSize} rows in
+     * order, averaged over rows: Hugging Face's {@code eval_loss} of a held-out dataset. Single sentences get
+     * the pairs of epoch 0 (TSDAE: the same damaged texts at every evaluation, so the values compare).
+     */
+    public double evaluate(int batchSize) {
+        double sum = 0;
+        int n = dataset.size();
+        for (int start = 0; start < n; start += batchSize) {
+            int[] rows = java.util.stream.IntStream.range(start, Math.min(n, start + batchSize)).toArray();
+            List<TokenBatch> columns = new ArrayList<>();
+            for (List<String> column : texts(rows, 0)) {
+                columns.add(model.tokenizer().tokenize(column));
+            }
+            sum += graph.evaluate(columns, labels(rows), guideEmbeddings(rows, columns)) * rows.length;
+        }
+        return sum / n;
     }
 
     /** Each input column's texts of the batch through the model's tokenizer (padded to the column's longest). */

@@ -131,7 +131,7 @@ final class DecoderStep {
         return decoder;
     }
 
-    StepResult step(List<TokenBatch> columns, long dropoutSeed) {
+    StepResult step(List<TokenBatch> columns, long dropoutSeed, boolean dropout) {
         EagerEncoder eager = encoder.eager();
         BertConfig ec = encoder.config();
         int numLayers = ec.numHiddenLayers();
@@ -141,12 +141,13 @@ final class DecoderStep {
             throw new LossInputException(loss.name() + ": the damaged and original columns have " + damaged.batchSize()
                     + " and " + original.batchSize() + " rows.");
         }
-        DropoutMasks masks = DropoutMasks.sample(ec, numLayers, damaged.batchSize(), damaged.sequenceLength(),
-                TrainingGraph.columnSeed(dropoutSeed, 0), encoder.dataType(), (site, shape) -> maskBuffers.get("enc/" + site, shape));
+        DropoutMasks masks = !dropout ? DropoutMasks.none() : DropoutMasks.sample(ec, numLayers, damaged.batchSize(),
+                damaged.sequenceLength(), TrainingGraph.columnSeed(dropoutSeed, 0), encoder.dataType(),
+                (site, shape) -> maskBuffers.get("enc/" + site, shape));
         EagerEncoder.Pass pass = eager.forward(name + "/column0", damaged, numLayers, masks, true, false);
         long[][] target = original.inputIds().castTo(DataType.INT64).toLongMatrix();
         int t = target[0].length - 1;
-        DropoutMasks decoderMasks = decoderConfig.hiddenDropoutProb() > 0 || decoderConfig.attentionDropoutProb() > 0
+        DropoutMasks decoderMasks = dropout && (decoderConfig.hiddenDropoutProb() > 0 || decoderConfig.attentionDropoutProb() > 0)
                 ? DropoutMasks.sampleDecoder(decoderConfig, decoderConfig.numHiddenLayers(), target.length, t, 1,
                         TrainingGraph.columnSeed(dropoutSeed, 1), encoder.dataType())
                 : DropoutMasks.none();

@@ -128,7 +128,17 @@ final class GradCache {
         }
     }
 
+    /** Dropout on (training) or off (evaluation mode). */
+    void dropout(boolean on) {
+        this.dropout = on;
+    }
+
+    private boolean dropout = true;
+
     private DropoutMasks masks(Chunk c) {
+        if (!dropout) {
+            return DropoutMasks.none();
+        }
         return DropoutMasks.sample(config, config.numHiddenLayers(), c.from(), c.tokens().batchSize(),
                 c.tokens().sequenceLength(), c.dropoutSeed(), dataType);
     }

@@ -81,6 +81,8 @@ public final class TrainingGraph {
     /** Set when the labels are derived from the token ids (ContrastiveTensionLoss without labels). */
     private final boolean labelsFromTokens;
     private final int dataColumns;
+    /** Off while {@link #evaluate} runs a batch in evaluation mode. */
+    private boolean dropout = true;
     /** The decoder path of a {@link DecoderLoss} (TSDAE), else null. */
     private final DecoderStep decoderStep;
 
@@ -237,7 +239,7 @@ public final class TrainingGraph {
         }
         if (decoderStep != null) {
             SessionMemory.beforeStep();
-            return decoderStep.step(columns, dropoutSeed);
+            return decoderStep.step(columns, dropoutSeed, dropout);
         }
         if (labelsFromTokens && labelValues == null) {
             labelValues = identicalTokenLabels(columns.get(0), columns.get(1));
@@ -261,7 +263,8 @@ public final class TrainingGraph {
             }
             SectionTimer.mark("step.other");
             String column = "column" + c + "/";
-            DropoutMasks masks = DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
+            DropoutMasks masks = !dropout ? DropoutMasks.none()
+                    : DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
                     columnSeed(dropoutSeed, c), encoder.dataType(), (site, shape) -> maskBuffers.get(column + site, shape));
             SectionTimer.mark("step.dropout_masks");
             EagerEncoder.Pass pass = columnEncoder.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
@@ -369,6 +372,25 @@ public final class TrainingGraph {
      */
     static long columnSeed(long dropoutSeed, int c) {
         return dropoutSeed * 31 + c;
+    }
+
+    /**
+     * The loss of a batch in evaluation mode, as Hugging Face's {@code eval_loss}: the same computation with
+     * dropout off (and the loss's own parameters as they are); nothing is updated.
+     */
+    public double evaluate(List<TokenBatch> columns, INDArray labelValues, List<INDArray> guideValues) {
+        dropout = false;
+        if (gradCache != null) {
+            gradCache.dropout(false);
+        }
+        try {
+            return step(columns, labelValues, guideValues, 0L, new Random(0)).loss();
+        } finally {
+            dropout = true;
+            if (gradCache != null) {
+                gradCache.dropout(true);
+            }
+        }
     }
 
     /** The loss fragment's own graph (inputs: the embeddings), for profiling. */
