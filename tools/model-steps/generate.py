@@ -140,6 +140,10 @@ CASES = [
     C('ct-derived-labels', 'm-max', lambda m, g: losses.ContrastiveTensionLoss(m), {}, 2, 6, same=(1, 4)),
     C('ct-in-batch-dot', 'm-last', lambda m, g: losses.ContrastiveTensionLossInBatchNegatives(m, scale=10.0, similarity_fct=__import__('sentence_transformers').util.dot_score),
       {"scale": 10.0, "similarity_fct": "dot_score"}, 1, 6),
+    C('gor-pairs-dot', 'm-max', lambda m, g: losses.GlobalOrthogonalRegularizationLoss(m, similarity_fct=__import__('sentence_transformers').util.dot_score, mean_weight=0.5, aggregation='sum'),
+      {"similarity_fct": "dot_score", "mean_weight": 0.5, "second_moment_weight": 1.0, "aggregation": "sum"}, 2, 6),
+    C('embed-distill-l2-projection', 'm-sqrt', lambda m, g: losses.EmbedDistillLoss(m, distance_metric='l2', projection_dim=12),
+      {"distance_metric": "l2", "projection_dim": 12}, 2, 5, [[0.1 * ((i * 5 + k * 3) % 9) - 0.4 for k in range(12)] for i in range(5)], 'float'),
     C('mnrl-qq-dd', 'm-wmean', lambda m, g: losses.MultipleNegativesRankingLoss(m, scale=12.0, directions=('query_to_doc', 'query_to_query', 'doc_to_doc'), hardness_mode='in_batch_negatives', hardness_strength=1.5),
       {"scale": 12.0, "similarity_fct": "cos_sim", "directions": ["query_to_doc", "query_to_query", "doc_to_doc"], "hardness_mode": "in_batch_negatives", "hardness_strength": 1.5}, 2, 5),
 ]
@@ -165,6 +169,8 @@ def run_case(c, models):
         extra = {'classifier.weight': loss.classifier.weight.detach().clone(), 'classifier.bias': loss.classifier.bias.detach().clone()}
     if hasattr(loss, 'logit_scale'):
         extra = {'logit_scale': loss.logit_scale.detach().clone().reshape(())}
+    if getattr(loss, 'projection', None) is not None:
+        extra = {'projection.weight': loss.projection.weight.detach().clone(), 'projection.bias': loss.projection.bias.detach().clone()}
     model.to(torch.float64); loss.to(torch.float64)
     if guide is not None:
         guide.to(torch.float64)
@@ -178,7 +184,9 @@ def run_case(c, models):
     else:
         labels = None
     out = loss(feats, labels)
+    components = None
     if isinstance(out, dict):
+        components = {k: float(v.item()) for k, v in out.items()}
         out = sum(out.values())
     out.backward()
     g = grads_of(model)
@@ -186,6 +194,9 @@ def run_case(c, models):
         g.update(grads_of(loss.model1, 'model1.'))
     if hasattr(loss, 'logit_scale'):
         g['logit_scale'] = loss.logit_scale.grad.detach().clone()
+    if getattr(loss, 'projection', None) is not None:
+        g['projection.weight'] = loss.projection.weight.grad.detach().clone()
+        g['projection.bias'] = loss.projection.bias.grad.detach().clone()
     if isinstance(loss, losses.SoftmaxLoss):
         g['classifier.weight'] = loss.classifier.weight.grad.detach().clone()
         g['classifier.bias'] = loss.classifier.bias.grad.detach().clone()
@@ -210,7 +221,7 @@ def run_case(c, models):
     case = {"format": "model-step/1", "name": name, "loss": type(loss).__name__, "config": c['config'],
             "model": os.path.relpath(mpath, OUT), "columns": cols, "column_names": [f"sentence_{i}" for i in range(len(cols))],
             "labels": c['labels'], "label_dtype": c['dtype'], "torch_seed": 1234, "input_ids": ids,
-            "expected": {"loss": float(out.item()), "components": None}, "grads": "grads.safetensors",
+            "expected": {"loss": float(out.item()), "components": components}, "grads": "grads.safetensors",
             "params_without_grad": without, "extra_state": "extra_state.safetensors" if extra else None,
             "tolerance": {"loss": {"rtol": rtol, "atol": 1e-7}, "grads": {"rtol": rtol, "atol": alpha * G, "alpha": alpha, "G": G}}}
     if c['guide']:

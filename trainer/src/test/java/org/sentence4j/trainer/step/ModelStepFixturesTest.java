@@ -255,7 +255,7 @@ class ModelStepFixturesTest {
 
     /** Our name of a reference gradient tensor: encoder tensors by Hugging Face name, a loss's own under loss/. */
     static String ourName(String reference) {
-        if (reference.startsWith("classifier.") || reference.equals("logit_scale")
+        if (reference.startsWith("classifier.") || reference.equals("logit_scale") || reference.startsWith("projection.")
                 || reference.startsWith(org.sentence4j.losses.DecoderLoss.DECODER_PREFIX)
                 || reference.startsWith(org.sentence4j.losses.TwoTowerLoss.COPY_PREFIX)) {
             return TrainingGraph.LOSS_PARAMETER_PREFIX + reference;
