@@ -108,13 +108,25 @@ public final class LossTable {
         return new ArrayList<>(out);
     }
 
-    /** Whether {@code loss} suits {@code format}; a modifier suits a format when its base does. */
+    /** Whether the table has anything to say about {@code loss}: a row names it, or it is a modifier or regularizer. */
+    public static boolean knows(String loss) {
+        return MODIFIERS.contains(loss) || REGULARIZERS.contains(loss) || ROWS.stream().anyMatch(r -> r.losses().contains(loss));
+    }
+
+    /**
+     * Whether {@code loss} suits {@code format}; a modifier suits a format when its base does; a loss the table
+     * does not know (a custom loss) is not judged here: its own input format decides when the graph is built.
+     */
     public static boolean fits(String loss, String baseLoss, DataFormat format) {
         if (MODIFIERS.contains(loss)) {
             return baseLoss != null && fits(baseLoss, null, format);
         }
         if (REGULARIZERS.contains(loss)) {
             return format.inputColumns() >= 1;
+        }
+        if (!knows(loss)) {
+            // a user's own loss: the table has no row for it; its InputFormat and validate() check the inputs
+            return true;
         }
         return suitableLosses(format).contains(loss);
     }

@@ -56,6 +56,13 @@ class LossTableTest {
     }
 
     @Test
+    void aCustomLossIsLeftToItsOwnInputFormat() {
+        assertFalse(LossTable.knows("AlignmentUniformityLoss"));
+        assertTrue(LossTable.fits("AlignmentUniformityLoss", null, DataFormat.of(LabelKind.SCORE, "a", "b")));
+        assertTrue(LossTable.knows("CoSENTLoss"));
+    }
+
+    @Test
     void theRegularizerFitsEveryFormat() {
         for (DataFormat f : List.of(DataFormat.of(LabelKind.NONE, "sentence"), DataFormat.of(LabelKind.SCORE, "s1", "s2"),
                 DataFormat.of(LabelKind.CLASS, "text"), DataFormat.withVectorLabels(8, "q", "p", "n"))) {
