@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sentence4j.graphs.TestData;
 
 /** {@code ./sentence4j encode} on a real sentence-transformers folder, against the Python library's embeddings. */
 class EncodeCommandTest {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.sentence4j.graphs.TestData;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.table.LossTable;
 

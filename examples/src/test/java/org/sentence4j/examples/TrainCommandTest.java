@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sentence4j.graphs.TestData;
 import org.sentence4j.losses.LossInputException;
 
 /** {@code ./sentence4j train} end to end on a tiny real model, and its errors. */

@@ -1,24 +1,20 @@
 package org.sentence4j.trainer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Finds the repository's {@code testdata/} folder for every trainer test, so that a fresh clone runs them with
- * nothing beside it. Maven passes the paths as {@code -Dsentence4j.testdata}, {@code -Dfixtures.steps} and
- * {@code -Dfixtures.tsdae} (parent POM); a run without them, e.g. from an IDE, looks for {@code testdata/} next
- * to a {@code pom.xml} from the working directory upwards. A property that is set but names no directory is an error rather than a reason to
- * look elsewhere: a mistyped {@code -Dfixtures.steps} must not quietly test the repository's cases instead.
- *
- * <p>Every module has its own copy of this small class: the modules share no test jar.
+ * The trainer's test data in {@code testdata/}, through the one locator ({@link org.sentence4j.graphs.TestData},
+ * from samediff-graphs' test jar): {@code -Dfixtures.steps} and {@code -Dfixtures.tsdae} point the tests at other
+ * directories in the same formats; a property naming no directory is an error, never a silent fallback.
  */
 public final class TestData {
 
     /** The system property holding the path of {@code testdata/}. */
-    public static final String PROPERTY = "sentence4j.testdata";
-    /** The system property naming another model-step fixture directory (e.g. a second set with the same format). */
+    public static final String PROPERTY = org.sentence4j.graphs.TestData.PROPERTY;
+    /** The system property naming other model-step fixture directories (e.g. a second set of the same format). */
     public static final String STEPS_PROPERTY = "fixtures.steps";
-    /** The system property naming another directory of TSDAE noise vectors (same format, other texts). */
+    /** The system property naming another directory of TSDAE noise vectors. */
     public static final String TSDAE_PROPERTY = "fixtures.tsdae";
 
     private TestData() {
@@ -26,18 +22,7 @@ public final class TestData {
 
     /** The {@code testdata/} folder. */
     public static Path root() {
-        Path dir = fromProperty(PROPERTY);
-        if (dir != null) {
-            return dir;
-        }
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path p = start; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("testdata")) && Files.isRegularFile(p.resolve("pom.xml"))) {
-                return p.resolve("testdata");
-            }
-        }
-        throw new IllegalStateException("testdata/ not found in " + start + " or above it: run inside the "
-                + "repository or set -D" + PROPERTY + "=<dir>");
+        return org.sentence4j.graphs.TestData.root();
     }
 
     /** {@code datasets/<sub>}: STS Benchmark ({@code stsbenchmark}) and the SNLI dev split ({@code snli}). */
@@ -47,7 +32,7 @@ public final class TestData {
 
     /** A sentence-transformers model folder of {@code fixtures/st-models}. */
     public static Path stModel(String name) {
-        return root().resolve("fixtures").resolve("st-models").resolve(name);
+        return org.sentence4j.graphs.TestData.stModels().resolve(name);
     }
 
     /**
@@ -55,24 +40,9 @@ public final class TestData {
      * the platform's path separator), else the shared set {@code testdata/fixtures/model-steps} and the
      * project's own {@code testdata/fixtures/model-steps-sentence4j}.
      */
-    public static java.util.List<Path> modelStepSets() {
-        String value = System.getProperty(STEPS_PROPERTY);
-        if (value == null || value.isBlank() || value.contains("${")) {
-            Path fixtures = root().resolve("fixtures");
-            return java.util.List.of(fixtures.resolve("model-steps"), fixtures.resolve("model-steps-sentence4j"));
-        }
-        java.util.List<Path> sets = new java.util.ArrayList<>();
-        for (String part : value.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
-            if (part.isBlank()) {
-                continue;
-            }
-            Path dir = fromRepositoryRoot(part);
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalStateException("-D" + STEPS_PROPERTY + " names " + part + ", which is not a directory (" + dir + ")");
-            }
-            sets.add(dir);
-        }
-        return sets;
+    public static List<Path> modelStepSets() {
+        return org.sentence4j.graphs.TestData.directories(STEPS_PROPERTY, List.of(
+                org.sentence4j.graphs.TestData.fixtures("model-steps"), org.sentence4j.graphs.TestData.fixtures("model-steps-sentence4j")));
     }
 
     /**
@@ -80,39 +50,11 @@ public final class TestData {
      * {@code noise.jsonl}): {@code -Dfixtures.tsdae}, else {@code testdata/fixtures/tsdae-noise}.
      */
     public static Path tsdaeNoise() {
-        Path dir = fromProperty(TSDAE_PROPERTY);
-        return dir != null ? dir : repositoryTsdaeNoise();
+        return org.sentence4j.graphs.TestData.directory(TSDAE_PROPERTY, repositoryTsdaeNoise());
     }
 
     /** The repository's own copy of the TSDAE noise vectors, whatever {@code -Dfixtures.tsdae} says. */
     public static Path repositoryTsdaeNoise() {
-        return root().resolve("fixtures").resolve("tsdae-noise");
-    }
-
-    /** The directory a property names, {@code null} when it is unset, an error when it names no directory. */
-    private static Path fromProperty(String name) {
-        String value = System.getProperty(name);
-        // an IDE that copies Surefire's settings without Maven's interpolation leaves "${...}" in the value
-        if (value == null || value.isBlank() || value.contains("${")) {
-            return null;
-        }
-        Path dir = fromRepositoryRoot(value);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("-D" + name + "=" + value + " is not a directory (" + dir + ")");
-        }
-        return dir;
-    }
-
-    /**
-     * A relative path given on Maven's command line is meant from the repository root ({@code sentence4j.root},
-     * set by the parent POM), not from the module directory a test runs in.
-     */
-    private static Path fromRepositoryRoot(String value) {
-        Path p = Path.of(value);
-        String root = System.getProperty("sentence4j.root");
-        if (!p.isAbsolute() && root != null && !root.isBlank() && !root.contains("${")) {
-            p = Path.of(root).resolve(p);
-        }
-        return p.toAbsolutePath().normalize();
+        return org.sentence4j.graphs.TestData.fixtures("tsdae-noise");
     }
 }
