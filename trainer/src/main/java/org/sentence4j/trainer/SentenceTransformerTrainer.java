@@ -120,12 +120,14 @@ public final class SentenceTransformerTrainer {
 
     TrainingResult run(Checkpoint resume) throws IOException {
         long t0 = System.nanoTime();
-        Map<String, DatasetStep> graphs = steps;
-        graphs.clear();
+        Map<String, DatasetStep> graphs = new LinkedHashMap<>();
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
             graphs.put(e.getKey(), new DatasetStep(model, e.getValue(), losses.get(e.getKey()), guide, "train/" + e.getKey(),
                     args.seed()));
         }
+        // each held-out dataset through its training dataset's computation (its loss and trained parameters)
+        heldOut.clear();
+        evalDatasets.forEach((name, ds) -> heldOut.put(name, new DatasetStep(model, ds, graphs.get(name).graph(), guide, args.seed())));
         Map<String, INDArray> params = parameters(graphs);
 
         MultiDatasetBatchSampler.Builder sb = MultiDatasetBatchSampler.builder(args.multiDatasetBatchSampler(), args.seed());
@@ -309,8 +311,8 @@ public final class SentenceTransformerTrainer {
                 + " pooling" + (model.encoder().normalize() ? ", normalized" : "") + ", " + model.embeddingDimension() + " dimensions";
     }
 
-    /** The training computation of each dataset, by name, while {@link #run} runs (also for the evaluation loss). */
-    private final Map<String, DatasetStep> steps = new LinkedHashMap<>();
+    /** Each held-out dataset's evaluation through its training dataset's computation, set up by {@link #run}. */
+    private final Map<String, DatasetStep> heldOut = new LinkedHashMap<>();
 
     /** Whether anything is evaluated: an evaluator or a held-out dataset's loss. */
     private boolean evaluates() {
@@ -322,12 +324,8 @@ public final class SentenceTransformerTrainer {
         if (evaluator != null) {
             metrics.putAll(evaluator.evaluate(model));
         }
-        for (Map.Entry<String, Dataset> e : evalDatasets.entrySet()) {
-            DatasetStep training = steps.get(e.getKey());
-            // the held-out rows through the training dataset's own loss (its parameters, e.g. TSDAE's decoder)
-            DatasetStep held = new DatasetStep(model, e.getValue(), training.graph(), guide, args.seed());
-            metrics.put(datasets.size() == 1 ? "eval_loss" : "eval_" + e.getKey() + "_loss", held.evaluate(args.batchSize()));
-        }
+        heldOut.forEach((name, held) ->
+                metrics.put(datasets.size() == 1 ? "eval_loss" : "eval_" + name + "_loss", held.evaluate(args.batchSize())));
         file.append(step, epoch, metrics);
         history.add(new LogEntry(step, epoch, Double.NaN, Map.of(), Double.NaN, metrics));
         log.println("step " + step + " evaluation: " + metrics);

@@ -10,10 +10,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.SentenceEmbedder;
 import org.sentence4j.graphs.SentenceEncoder;
 import org.sentence4j.graphs.text.TokenBatch;
+import org.sentence4j.losses.DecoderLoss;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.LossInputException;
 import org.sentence4j.losses.SentenceLoss;
 import org.sentence4j.losses.unsupervised.ContrastiveTensionDataLoader;
+import org.sentence4j.losses.unsupervised.ContrastiveTensionLoss;
 import org.sentence4j.trainer.data.Dataset;
 import org.sentence4j.trainer.data.tsdae.DenoisingAutoEncoderDataset;
 
@@ -68,10 +70,7 @@ public final class DatasetStep {
         this.model = model;
         this.dataset = dataset;
         this.guide = guide;
-        boolean single = dataset.columns().size() == 1 && !dataset.hasLabels();
-        this.pairing = !single ? Pairing.NONE
-                : DENOISING_LOSS.equals(loss.name()) ? Pairing.DENOISING
-                : CONTRASTIVE_TENSION_LOSS.equals(loss.name()) ? Pairing.CONTRASTIVE_TENSION : Pairing.NONE;
+        this.pairing = pairing(dataset, loss);
         this.noise = pairing == Pairing.DENOISING ? DenoisingAutoEncoderDataset.of(dataset, seed) : null;
         long[] labelShape = pairing == Pairing.CONTRASTIVE_TENSION ? new long[] {-1}
                 : !dataset.hasLabels() ? null
@@ -90,11 +89,7 @@ public final class DatasetStep {
         this.dataset = heldOut;
         this.guide = guide;
         this.graph = training;
-        SentenceLoss loss = training.loss();
-        boolean single = heldOut.columns().size() == 1 && !heldOut.hasLabels();
-        this.pairing = !single ? Pairing.NONE
-                : DENOISING_LOSS.equals(loss.name()) ? Pairing.DENOISING
-                : CONTRASTIVE_TENSION_LOSS.equals(loss.name()) ? Pairing.CONTRASTIVE_TENSION : Pairing.NONE;
+        this.pairing = pairing(heldOut, training.loss());
         this.noise = pairing == Pairing.DENOISING ? DenoisingAutoEncoderDataset.of(heldOut, seed) : null;
         int columns = pairing == Pairing.NONE ? heldOut.columns().size() : 2;
         if (columns != training.columns()) {
@@ -103,8 +98,18 @@ public final class DatasetStep {
         }
     }
 
-    private static final String DENOISING_LOSS = "DenoisingAutoEncoderLoss";
-    private static final String CONTRASTIVE_TENSION_LOSS = "ContrastiveTensionLoss";
+    /**
+     * How the loss's columns come from the dataset: a one-column dataset without labels is paired for the
+     * losses that learn from single sentences although their inputs are pairs (a decoder loss: TSDAE;
+     * ContrastiveTensionLoss); anything else is used as it is.
+     */
+    private static Pairing pairing(Dataset dataset, SentenceLoss loss) {
+        if (dataset.columns().size() != 1 || dataset.hasLabels()) {
+            return Pairing.NONE;
+        }
+        return loss instanceof DecoderLoss ? Pairing.DENOISING
+                : loss instanceof ContrastiveTensionLoss ? Pairing.CONTRASTIVE_TENSION : Pairing.NONE;
+    }
 
     /** The training computation (its parameters are what the optimizer updates). */
     public TrainingGraph graph() {
@@ -134,12 +139,8 @@ public final class DatasetStep {
         if (rows.length == 0) {
             throw new LossInputException(graph.loss().name() + " on dataset '" + dataset.name() + "': the batch is empty.");
         }
-        List<List<String>> texts = texts(rows, epoch);
-        List<TokenBatch> columns = new ArrayList<>();
-        for (List<String> column : texts) {
-            columns.add(model.tokenizer().tokenize(column));
-        }
-        return graph.step(columns, labels(rows), guideEmbeddings(rows, columns), dropoutSeed, rng);
+        List<TokenBatch> columns = tokenize(rows, epoch);
+        return graph.step(columns, labels(rows), guideEmbeddings(columns), dropoutSeed, rng);
     }
 
     /**
@@ -152,19 +153,16 @@ public final class DatasetStep {
         int n = dataset.size();
         for (int start = 0; start < n; start += batchSize) {
             int[] rows = java.util.stream.IntStream.range(start, Math.min(n, start + batchSize)).toArray();
-            List<TokenBatch> columns = new ArrayList<>();
-            for (List<String> column : texts(rows, 0)) {
-                columns.add(model.tokenizer().tokenize(column));
-            }
-            sum += graph.evaluate(columns, labels(rows), guideEmbeddings(rows, columns)) * rows.length;
+            List<TokenBatch> columns = tokenize(rows, 0);
+            sum += graph.evaluate(columns, labels(rows), guideEmbeddings(columns)) * rows.length;
         }
         return sum / n;
     }
 
-    /** Each input column's texts of the batch through the model's tokenizer (padded to the column's longest). */
-    List<TokenBatch> tokenize(int[] rows) {
+    /** The loss's columns of the batch in an epoch through the model's tokenizer (each padded to its longest). */
+    List<TokenBatch> tokenize(int[] rows, int epoch) {
         List<TokenBatch> cols = new ArrayList<>();
-        for (List<String> column : texts(rows, 0)) {
+        for (List<String> column : texts(rows, epoch)) {
             cols.add(model.tokenizer().tokenize(column));
         }
         return cols;
@@ -224,7 +222,7 @@ public final class DatasetStep {
      * texts decoded from the model's ids. A guide that is not a {@link SentenceEncoder} embeds those decoded
      * texts too.
      */
-    private List<INDArray> guideEmbeddings(int[] rows, List<TokenBatch> columns) {
+    private List<INDArray> guideEmbeddings(List<TokenBatch> columns) {
         if (!graph.loss().usesGuideEmbeddings()) {
             return null;
         }

@@ -129,7 +129,7 @@ class ModelStepFixturesTest {
         Setup s = setUp(dir, c);
         int rows = s.dataset.size();
         int[] all = IntStream.range(0, rows).toArray();
-        checkTokenization(c, s.step.tokenize(all));
+        checkTokenization(c, s.step.tokenize(all, 0));
         loadExtraState(caseDir, c, s.step.graph());
 
         StepResult r = s.step.run(all, 0L, new Random(0));
