@@ -153,11 +153,7 @@ final class DecoderStep {
                 : DropoutMasks.none();
         EagerDecoder.Pass dp = decoder.forwardShifted(target, pass.sentenceEmbedding(), decoderMasks);
 
-        if (encoderGradients == null) {
-            encoderGradients = eager.zeroGradients();
-        } else {
-            encoderGradients.values().forEach(a -> a.assign(0));
-        }
+        encoderGradients = TrainingGraph.zeroed(encoderGradients, eager);
         ownGrads.values().forEach(a -> a.assign(0));
         Map<String, INDArray> baseGrads = encoderGradients;
         if (!loss.tieEncoderDecoder()) {
