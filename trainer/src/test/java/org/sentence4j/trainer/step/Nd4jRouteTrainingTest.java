@@ -40,24 +40,7 @@ class Nd4jRouteTrainingTest {
             List<TokenBatch> batch = List.of(model.tokenizer().tokenize(ANCHORS), model.tokenizer().tokenize(POSITIVES));
             StepResult fast = step(model, batch);
             StepResult nd4j = onNd4jRoute(() -> step(model, batch));
-            assertEquals(fast.loss(), nd4j.loss(), 1e-5 * Math.abs(fast.loss()), "loss");
-            assertEquals(fast.gradients().keySet(), nd4j.gradients().keySet());
-            double global = fast.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
-            double largest = 0;
-            for (String name : fast.gradients().keySet()) {
-                INDArray a = fast.gradients().get(name);
-                double scale = a.amaxNumber().doubleValue();
-                double diff = a.sub(nd4j.gradients().get(name)).amaxNumber().doubleValue();
-                double allowed = 1e-4 * scale + 1e-5 * global;
-                largest = Math.max(largest, diff / allowed);
-                // the model-step fixtures' float32 tolerance: relative to the tensor's largest gradient plus an absolute
-                // part scaled by the model's largest gradient. The absolute part is for tensors whose entries are
-                // sums with cancellation (a word-embedding row collects every occurrence of its token; measured
-                // 8.5e-5 of the tensor's largest entry) and for the key biases, whose gradient is 0 in exact
-                // arithmetic (softmax ignores a shift of all scores): rounding noise
-                assertTrue(diff <= allowed, name + ": max |diff| " + diff + " (largest |g| " + scale + ", allowed " + allowed + ")");
-            }
-            assertTrue(largest > 0, "a different route ran (its rounding differs)");
+            assertRoutesAgree(fast, nd4j);
 
             // clipping and AdamW on the same gradients and parameters, once per route
             Map<String, INDArray> params = new LinkedHashMap<>();
@@ -99,21 +82,9 @@ class Nd4jRouteTrainingTest {
                     .create("DenoisingAutoEncoderLoss", Map.of());
             StepResult fast = step(model, batch, tsdae);
             StepResult nd4j = onNd4jRoute(() -> step(model, batch, tsdae));
-            assertEquals(fast.loss(), nd4j.loss(), 1e-5 * Math.abs(fast.loss()), "loss");
-            assertEquals(fast.gradients().keySet(), nd4j.gradients().keySet());
             assertTrue(fast.gradients().containsKey("loss/decoder.cls.predictions.bias"));
-            double global = fast.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
-            double largest = 0;
-            for (String name : fast.gradients().keySet()) {
-                INDArray a = fast.gradients().get(name);
-                double scale = a.amaxNumber().doubleValue();
-                double diff = a.sub(nd4j.gradients().get(name)).amaxNumber().doubleValue();
-                double allowed = 1e-4 * scale + 1e-5 * global;
-                largest = Math.max(largest, diff / allowed);
-                assertTrue(diff <= allowed, name + ": max |diff| " + diff + " (largest |g| " + scale + ", allowed " + allowed + ")");
-            }
+            double largest = assertRoutesAgree(fast, nd4j);
             System.out.printf("TSDAE step, ND4J route against the fast route: worst gradient %.3f of tolerance%n", largest);
-            assertTrue(largest > 0, "a different route ran (its rounding differs)");
         }
     }
 
@@ -159,5 +130,30 @@ class Nd4jRouteTrainingTest {
         } finally {
             System.clearProperty(FastRoute.ROUTE_PROPERTY);
         }
+    }
+
+    /**
+     * The two routes' steps agree: the loss, the gradient names, and every gradient within the model-step
+     * fixtures' float32 tolerance (relative to the tensor's largest gradient plus an absolute part scaled by the
+     * model's largest gradient: for tensors whose entries are sums with cancellation, e.g. a word-embedding row
+     * collecting every occurrence of its token, measured 8.5e-5 of the tensor's largest entry, and for the key
+     * biases, whose gradient is 0 in exact arithmetic). Returns the worst error as a fraction of the tolerance,
+     * which must not be 0 (the other route really ran).
+     */
+    private static double assertRoutesAgree(StepResult fast, StepResult nd4j) {
+        assertEquals(fast.loss(), nd4j.loss(), 1e-5 * Math.abs(fast.loss()), "loss");
+        assertEquals(fast.gradients().keySet(), nd4j.gradients().keySet());
+        double global = fast.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
+        double largest = 0;
+        for (String name : fast.gradients().keySet()) {
+            INDArray a = fast.gradients().get(name);
+            double scale = a.amaxNumber().doubleValue();
+            double diff = a.sub(nd4j.gradients().get(name)).amaxNumber().doubleValue();
+            double allowed = 1e-4 * scale + 1e-5 * global;
+            largest = Math.max(largest, diff / allowed);
+            assertTrue(diff <= allowed, name + ": max |diff| " + diff + " (largest |g| " + scale + ", allowed " + allowed + ")");
+        }
+        assertTrue(largest > 0, "a different route ran (its rounding differs)");
+        return largest;
     }
 }
