@@ -50,27 +50,26 @@ final class TrainCommand {
         Path output = Path.of(o.require("output"));
         double labelScale = o.getDouble("label-scale", 1.0);
         Dataset train = read(data, labelScale);
+        LossSpec spec = spec(o);
         TrainingArguments.Builder b = TrainingArguments.builder(output)
                 .batchSize(o.getInt("batch-size", 16)).learningRate(o.getDouble("lr", 5e-5))
                 .warmupRatio(o.getDouble("warmup-ratio", 0.1)).weightDecay(o.getDouble("weight-decay", 0.0))
                 .maxGradNorm(o.getDouble("max-grad-norm", 1.0)).gradientAccumulationSteps(o.getInt("gradient-accumulation-steps", 1))
                 .seed(o.getInt("seed", 42)).loggingSteps(o.getInt("logging-steps", 10)).evalSteps(o.getInt("eval-steps", 0))
                 .saveSteps(o.getInt("save-steps", 500)).saveTotalLimit(o.getInt("save-total-limit", 2))
-                .batchSampler(BatchSamplers.fromName(o.get("batch-sampler", defaultSampler(spec(o).name(), train))));
+                .batchSampler(BatchSamplers.fromName(o.get("batch-sampler", defaultSampler(spec.name(), train))));
         if (o.has("max-steps")) {
             b.maxSteps(o.getInt("max-steps", 0));
         }
         b.numTrainEpochs(o.getDouble("epochs", 1));
         // the loss is checked (name and options) before the model loads; SoftmaxLoss then gets the model's width
-        LossSpec spec = spec(o);
         LossRegistry.defaults().create(withEmbeddingDimension(spec, 1));
-        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel()) {
+        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel();
+             SentenceEncoder guide = o.has("guide") ? SentenceEncoder.load(Path.of(o.get("guide", null))) : null) {
             SentenceLoss loss = LossRegistry.defaults().create(withEmbeddingDimension(spec, model.embeddingDimension()));
             SentenceTransformerTrainer.Builder tb = SentenceTransformerTrainer.builder(model, b.build())
                     .baseModel(o.get("model", "sentence-transformers/all-MiniLM-L6-v2")).train(train, loss);
-            SentenceEncoder guide = null;
-            if (o.has("guide")) {
-                guide = SentenceEncoder.load(Path.of(o.get("guide", null)));
+            if (guide != null) {
                 tb.guide(guide);
             } else if (loss.usesGuideEmbeddings()) {
                 throw new Options.UsageException("train: " + loss.name() + " needs a guide model: --guide <model folder>");
@@ -89,9 +88,6 @@ final class TrainCommand {
             r.finalMetrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %s: %.4f -> %.4f%n", k,
                     r.initialMetrics().getOrDefault(k, Double.NaN), v));
             System.out.println("model, model card and logs: " + output.toAbsolutePath());
-            if (guide != null) {
-                guide.close();
-            }
         }
     }
 
