@@ -34,6 +34,7 @@ import org.sentence4j.trainer.optim.GradientClipping;
 import org.sentence4j.trainer.optim.LinearSchedule;
 import org.sentence4j.trainer.step.DatasetStep;
 import org.sentence4j.trainer.step.StepResult;
+import org.sentence4j.trainer.step.StepRunner;
 import org.sentence4j.trainer.step.TrainingGraph;
 
 /**
@@ -58,6 +59,7 @@ public final class SentenceTransformerTrainer {
     private final String baseModel;
     private final long stopAfterStep;
     private final CheckpointManager checkpoints;
+    private final StepRunner runner;
 
     private SentenceTransformerTrainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -79,6 +81,7 @@ public final class SentenceTransformerTrainer {
         this.log = b.log;
         this.baseModel = b.baseModel;
         this.stopAfterStep = b.stopAfterStep;
+        this.runner = b.runner;
         this.checkpoints = new CheckpointManager(args.outputDir().resolve("checkpoints"), args.saveTotalLimit());
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
             SentenceLoss loss = losses.get(e.getKey());
@@ -149,6 +152,7 @@ public final class SentenceTransformerTrainer {
             restore(resume, params, adam);
             log.println("resuming from " + resume.folder() + " at step " + state.globalStep());
         }
+        runner.parametersChanged(state.globalStep());
         List<LogEntry> history = new ArrayList<>(state.log());
         EvaluationResults evalFile = new EvaluationResults(args.outputDir().resolve("eval").resolve("results.json"));
         Map<String, Double> initial = Map.of();
@@ -178,7 +182,7 @@ public final class SentenceTransformerTrainer {
                 NamedBatch nb = cursor.next();
                 DatasetStep datasetStep = graphs.get(nb.dataset());
                 TrainingGraph graph = datasetStep.graph();
-                StepResult r = datasetStep.run(nb.rows(), cursor.epoch(), state.dropoutSeed() * 1_000_003L + step * 64 + micro,
+                StepResult r = runner.run(datasetStep, nb.rows(), cursor.epoch(), state.dropoutSeed() * 1_000_003L + step * 64 + micro,
                         new Random(state.stepRngSeed() * 1_000_003L + step));
                 if (!Double.isFinite(r.loss())) {
                     String msg = "step " + (step + 1) + ": " + graph.loss().name() + " on dataset '" + nb.dataset() + "' gave a "
@@ -212,6 +216,7 @@ public final class SentenceTransformerTrainer {
                 accumulated = null;
                 micro = 0;
                 step++;
+                runner.parametersChanged(step);
                 double epoch = cursor.epoch() + (double) cursor.position() / Math.max(1, cursor.batchesInEpoch());
                 bar.status(String.format(Locale.ROOT, "loss=%.4f", sumLoss / counted));
                 bar.advance(1);
@@ -422,6 +427,7 @@ public final class SentenceTransformerTrainer {
         private PrintStream log = System.err;
         private String baseModel = "unknown";
         private long stopAfterStep = 0;
+        private StepRunner runner = StepRunner.LOCAL;
 
         private Builder(SentenceEncoder model, TrainingArguments args) {
             this.model = model;
@@ -478,6 +484,15 @@ public final class SentenceTransformerTrainer {
          */
         public Builder stopAfterStep(long step) {
             this.stopAfterStep = step;
+            return this;
+        }
+
+        /**
+         * Where each batch's forward and backward pass runs: in this process ({@link StepRunner#LOCAL}, the
+         * default) or elsewhere, e.g. across a Spark cluster ({@code org.sentence4j.spark.SparkStepRunner}).
+         */
+        public Builder stepRunner(StepRunner runner) {
+            this.runner = Objects.requireNonNull(runner, "runner");
             return this;
         }
 

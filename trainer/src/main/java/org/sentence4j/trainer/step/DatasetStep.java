@@ -159,8 +159,13 @@ public final class DatasetStep {
         return sum / n;
     }
 
+    /** The model being trained. */
+    public SentenceEncoder model() {
+        return model;
+    }
+
     /** The loss's columns of the batch in an epoch through the model's tokenizer (each padded to its longest). */
-    List<TokenBatch> tokenize(int[] rows, int epoch) {
+    public List<TokenBatch> tokenize(int[] rows, int epoch) {
         List<TokenBatch> cols = new ArrayList<>();
         for (List<String> column : texts(rows, epoch)) {
             cols.add(model.tokenizer().tokenize(column));
@@ -198,7 +203,8 @@ public final class DatasetStep {
         return out;
     }
 
-    private INDArray labels(int[] rows) {
+    /** The labels of the batch's rows (for ContrastiveTensionLoss's own pairs: 1 for a sentence with itself), or null. */
+    public INDArray labels(int[] rows) {
         if (pairing == Pairing.CONTRASTIVE_TENSION) {
             float[] identical = new float[rows.length];
             for (int j = 0; j < rows.length; j += POS_NEG_RATIO) {
@@ -222,7 +228,8 @@ public final class DatasetStep {
      * texts decoded from the model's ids. A guide that is not a {@link SentenceEncoder} embeds those decoded
      * texts too.
      */
-    private List<INDArray> guideEmbeddings(List<TokenBatch> columns) {
+    /** The guide model's embeddings of the batch's columns, or null when the loss uses no guide. */
+    public List<INDArray> guideEmbeddings(List<TokenBatch> columns) {
         if (!graph.loss().usesGuideEmbeddings()) {
             return null;
         }

@@ -217,7 +217,7 @@ public final class TrainingGraph {
     }
 
     /** The name of a copy-tower parameter among the trainable arrays: {@code loss/model1.<Hugging Face name>}. */
-    private static String copyName(String hfName) {
+    public static String copyName(String hfName) {
         return LOSS_PARAMETER_PREFIX + TwoTowerLoss.COPY_PREFIX + hfName;
     }
 
@@ -241,9 +241,7 @@ public final class TrainingGraph {
             SessionMemory.beforeStep();
             return decoderStep.step(columns, dropoutSeed, dropout);
         }
-        if (labelsFromTokens && labelValues == null) {
-            labelValues = identicalTokenLabels(columns.get(0), columns.get(1));
-        }
+        labelValues = labelsFromTokens(columns, labelValues);
         SessionMemory.beforeStep();
         int numLayers = encoder.config().numHiddenLayers();
         boolean layers = loss.usesLayerEmbeddings();
@@ -275,6 +273,89 @@ public final class TrainingGraph {
                 feed.put(layerInputs.get(h).get(c), pass.layerEmbeddings().get(h));
             }
         }
+        List<INDArray> columnEmbeddings = new ArrayList<>();
+        for (String in : columnInputs) {
+            columnEmbeddings.add(feed.get(in));
+        }
+        List<List<INDArray>> layerEmbeddings = new ArrayList<>();
+        for (List<String> hidden : layerInputs) {
+            List<INDArray> perColumn = new ArrayList<>();
+            hidden.forEach(n -> perColumn.add(feed.get(n)));
+            layerEmbeddings.add(perColumn);
+        }
+        SectionTimer.mark("step.other");
+        LossGradients lg = lossGradients(columnEmbeddings, layerEmbeddings, labelValues, guideValues, rng);
+        SectionTimer.mark("step.loss");
+
+        encoderGradients = zeroed(encoderGradients, eager);
+        if (copy != null) {
+            copyGradients = zeroed(copyGradients, copy.eager());
+        }
+        SectionTimer.mark("step.zero_gradients");
+        for (int c = 0; c < chunks.size(); c++) {
+            // GradCache, second pass: each chunk again with the same dropout, back-propagating its rows' gradient
+            gradCache.backward(eager, chunks.get(c), lg.columnGradients().get(c), encoderGradients);
+        }
+        for (int c = 0; c < passes.size(); c++) {
+            List<INDArray> dLayers = new ArrayList<>();
+            for (List<INDArray> hidden : lg.layerGradients()) {
+                dLayers.add(hidden.get(c));
+            }
+            EagerEncoder.Pass pass = passes.get(c);
+            EagerEncoder columnEncoder = passEncoders.get(c);
+            columnEncoder.backward(pass, lg.columnGradients().get(c), dLayers,
+                    columnEncoder == eager ? encoderGradients : copyGradients);
+        }
+        Map<String, INDArray> named = new LinkedHashMap<>(encoderGradients);
+        if (copyGradients != null) {
+            copyGradients.forEach((k, v) -> named.put(copyName(k), v));
+        }
+        named.putAll(lg.lossParameterGradients());
+        return new StepResult(lg.loss(), lg.components(), named);
+    }
+
+    /**
+     * What the loss fragment gives for a batch's embeddings: the loss, its components, its gradient with respect
+     * to every embedding input (zeros where an input does not reach the loss) and to the loss's own parameters.
+     *
+     * @param columnGradients        per loss column, [rows, dim]
+     * @param layerGradients         per hidden state then per loss column (empty unless the loss uses layers)
+     * @param lossParameterGradients by {@code loss/<name>}
+     */
+    public record LossGradients(double loss, Map<String, Double> components, List<INDArray> columnGradients,
+                                List<List<INDArray>> layerGradients, Map<String, INDArray> lossParameterGradients) {
+    }
+
+    /**
+     * The loss fragment alone, forward and backward, on embeddings computed elsewhere (by {@link #step}, or by
+     * the tasks of a distributed step): the middle of a step, between the encoder's forward and backward passes.
+     *
+     * @param columnEmbeddings one [rows, dim] per loss column ({@link #lossColumns()})
+     * @param layerEmbeddings  per hidden state 0..L-1, one [rows, dim] per loss column, when
+     *                         {@link SentenceLoss#usesLayerEmbeddings()}; else empty
+     * @param labelValues      the labels, or null (a two-tower loss that reads labels from token identity gets
+     *                         them from {@link #labelsFromTokens(List, INDArray)} first)
+     * @param guideValues      the guide's embeddings per loss column when the loss uses them
+     * @param rng              draws the loss's per-step inputs (sampled Matryoshka dims, layers)
+     */
+    public LossGradients lossGradients(List<INDArray> columnEmbeddings, List<List<INDArray>> layerEmbeddings,
+                                       INDArray labelValues, List<INDArray> guideValues, Random rng) {
+        if (decoderStep != null) {
+            throw new IllegalStateException(loss.name() + " is a decoder loss: it has no loss fragment on embeddings");
+        }
+        if (columnEmbeddings.size() != columnInputs.size() || layerEmbeddings.size() != layerInputs.size()) {
+            throw new LossInputException(loss.name() + " takes " + columnInputs.size() + " embedding column(s) and "
+                    + layerInputs.size() + " hidden state(s), got " + columnEmbeddings.size() + " and " + layerEmbeddings.size() + ".");
+        }
+        Map<String, INDArray> feed = new HashMap<>();
+        for (int c = 0; c < columnInputs.size(); c++) {
+            feed.put(columnInputs.get(c), columnEmbeddings.get(c));
+        }
+        for (int h = 0; h < layerInputs.size(); h++) {
+            for (int c = 0; c < columnInputs.size(); c++) {
+                feed.put(layerInputs.get(h).get(c), layerEmbeddings.get(h).get(c));
+            }
+        }
         if (labels != null) {
             if (labelValues == null) {
                 throw new LossInputException(loss.name() + " needs labels, but the batch has none.");
@@ -292,44 +373,68 @@ public final class TrainingGraph {
         List<String> wanted = new ArrayList<>(columnInputs);
         layerInputs.forEach(wanted::addAll);
         wanted.addAll(lossParameters.values());
-        SectionTimer.mark("step.other");
         OutAndGrad r = SessionMemory.gradientsAndOutputs(sd, feed, new ArrayList<>(outputs), wanted);
         Map<String, INDArray> g = r.getGradients();
-        SectionTimer.mark("step.loss");
-
-        encoderGradients = zeroed(encoderGradients, eager);
-        if (copy != null) {
-            copyGradients = zeroed(copyGradients, copy.eager());
+        List<INDArray> dColumns = new ArrayList<>();
+        for (int c = 0; c < columnInputs.size(); c++) {
+            INDArray d = g.get(columnInputs.get(c));
+            dColumns.add(d != null ? d : Nd4j.zerosLike(columnEmbeddings.get(c)));
         }
-        SectionTimer.mark("step.zero_gradients");
-        for (int c = 0; c < chunks.size(); c++) {
-            // GradCache, second pass: each chunk again with the same dropout, back-propagating its rows' gradient
-            INDArray dColumn = g.get(columnInputs.get(c));
-            gradCache.backward(eager, chunks.get(c), dColumn != null ? dColumn : Nd4j.zerosLike(feed.get(columnInputs.get(c))),
-                    encoderGradients);
-        }
-        for (int c = 0; c < passes.size(); c++) {
-            List<INDArray> dLayers = new ArrayList<>();
-            for (List<String> hidden : layerInputs) {
-                dLayers.add(g.get(hidden.get(c)));
+        List<List<INDArray>> dLayers = new ArrayList<>();
+        for (int h = 0; h < layerInputs.size(); h++) {
+            List<INDArray> perColumn = new ArrayList<>();
+            for (int c = 0; c < columnInputs.size(); c++) {
+                INDArray d = g.get(layerInputs.get(h).get(c));
+                perColumn.add(d != null ? d : Nd4j.zerosLike(layerEmbeddings.get(h).get(c)));
             }
-            INDArray dColumn = g.get(columnInputs.get(c));
-            EagerEncoder.Pass pass = passes.get(c);
-            EagerEncoder columnEncoder = passEncoders.get(c);
-            columnEncoder.backward(pass, dColumn != null ? dColumn : Nd4j.zerosLike(pass.sentenceEmbedding()), dLayers,
-                    columnEncoder == eager ? encoderGradients : copyGradients);
+            dLayers.add(perColumn);
         }
-        Map<String, INDArray> named = new LinkedHashMap<>(encoderGradients);
-        if (copyGradients != null) {
-            copyGradients.forEach((k, v) -> named.put(copyName(k), v));
-        }
+        Map<String, INDArray> paramGrads = new LinkedHashMap<>();
         lossParameters.forEach((k, v) -> {
             INDArray grad = g.get(v);
-            named.put(k, grad != null ? grad : Nd4j.zerosLike(sd.getArrForVarName(v)));
+            paramGrads.put(k, grad != null ? grad : Nd4j.zerosLike(sd.getArrForVarName(v)));
         });
         Map<String, Double> comps = new LinkedHashMap<>();
         output.components().forEach((k, v) -> comps.put(k, r.getOutputs().get(v.name()).getDouble(0)));
-        return new StepResult(r.getOutputs().get(output.total().name()).getDouble(0), comps, named);
+        return new LossGradients(r.getOutputs().get(output.total().name()).getDouble(0), comps, dColumns, dLayers, paramGrads);
+    }
+
+    /** Number of embedding inputs of the loss (a two-tower loss reads a dataset column once per tower). */
+    public int lossColumns() {
+        return columnInputs.size();
+    }
+
+    /** The dataset (text) column that loss column {@code c} embeds. */
+    public int dataColumnOf(int c) {
+        return towers == null ? c : towers.get(c).dataColumn();
+    }
+
+    /** Whether loss column {@code c} is embedded by a two-tower loss's copy of the encoder (else by the model). */
+    public boolean copyTowerOf(int c) {
+        return towers != null && towers.get(c).tower() == TwoTowerLoss.Tower.COPY;
+    }
+
+    /** A two-tower loss's copy of the encoder (upstream's {@code model1}), or null. */
+    public BertEncoder copyEncoder() {
+        return copy;
+    }
+
+    /** Whether this is a decoder loss's step (TSDAE), which has no loss fragment on embeddings. */
+    public boolean isDecoderLoss() {
+        return decoderStep != null;
+    }
+
+    /** Whether dropout is on (off while {@link #evaluate} runs). */
+    public boolean dropoutOn() {
+        return dropout;
+    }
+
+    /**
+     * The labels of a batch: the given ones, or, for ContrastiveTensionLoss without labels, 1 where the two
+     * columns' tokens are identical.
+     */
+    public INDArray labelsFromTokens(List<TokenBatch> columns, INDArray labelValues) {
+        return labelsFromTokens && labelValues == null ? identicalTokenLabels(columns.get(0), columns.get(1)) : labelValues;
     }
 
     /**
@@ -374,7 +479,7 @@ public final class TrainingGraph {
      * The dropout seed of column {@code c} of a step. The plain step and GradCache's chunks both draw from it
      * (the chunks with their row offsets), so both drop the same units of the same rows.
      */
-    static long columnSeed(long dropoutSeed, int c) {
+    public static long columnSeed(long dropoutSeed, int c) {
         return dropoutSeed * 31 + c;
     }
 
