@@ -40,6 +40,8 @@ public final class Sentence4j {
             case "quickstart" -> QuickstartCommand.run(rest);
             case "train" -> TrainCommand.run(rest);
             case "encode" -> EncodeCommand.run(rest);
+            case "spark-encode" -> SparkEncodeCommand.run(rest);
+            case "spark-train" -> SparkTrainCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
             case "losses" -> listLosses();
             default -> {
@@ -66,6 +68,11 @@ public final class Sentence4j {
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
                            [--batch-size 32] [--truncate-dim K]; no --model: the embedded all-MiniLM-L6-v2
+                  spark-encode --master <url, e.g. local[*] or local-cluster[2,1,2048]> --input <file or Parquet/JSONL
+                           folder> --output <Parquet folder> [--text-column text] [--model <dir>] [--batch-size 32]
+                           [--partitions N]: every row with an embedding column, encoded on Spark executors
+                  spark-train --master <url> --tasks <W> <every option of train>: train with each step split over W
+                           Spark tasks; the same result as train
                   bench    --mode encode|train --batch B --seq T [--iters 10] [--warmup 2] [--threads N] [--callers C or 1,2]
                            time the default model; one JSON line (median/min/max ms, peak RSS, GFLOP/s)
                   losses   list the losses and the data formats they suit (the loss table)

@@ -45,7 +45,23 @@ final class TrainCommand {
     }
 
     static void run(String[] args) throws IOException {
-        Options o = Options.parse("train", args, OPTIONS);
+        run("train", args, Set.of(), (o, model, trainer) -> () -> { });
+    }
+
+    /**
+     * What a command built on {@code train} adds to the trainer before it runs (e.g. {@code spark-train}'s step
+     * runner); the returned resource is closed when training ends or fails.
+     */
+    @FunctionalInterface
+    interface TrainerSetup {
+        AutoCloseable apply(Options options, SentenceEncoder model, SentenceTransformerTrainer.Builder trainer) throws IOException;
+    }
+
+    /** {@code train} under another command name, with that command's extra options and trainer setup. */
+    static void run(String command, String[] args, Set<String> extraOptions, TrainerSetup setup) throws IOException {
+        Set<String> known = new java.util.HashSet<>(OPTIONS);
+        known.addAll(extraOptions);
+        Options o = Options.parse(command, args, known);
         Path data = Path.of(o.require("data"));
         Path output = Path.of(o.require("output"));
         double labelScale = o.getDouble("label-scale", 1.0);
@@ -80,9 +96,16 @@ final class TrainCommand {
             if (o.has("eval")) {
                 tb.evaluator(evaluator(read(Path.of(o.get("eval", null)), labelScale), "eval"));
             }
-            SentenceTransformerTrainer trainer = tb.build();
-            boolean resume = Boolean.parseBoolean(o.get("resume", "false"));
-            TrainingResult r = resume ? trainer.resumeFromLatestCheckpoint() : trainer.train();
+            TrainingResult r;
+            try (AutoCloseable extra = setup.apply(o, model, tb)) {
+                SentenceTransformerTrainer trainer = tb.build();
+                boolean resume = Boolean.parseBoolean(o.get("resume", "false"));
+                r = resume ? trainer.resumeFromLatestCheckpoint() : trainer.train();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(command + ": " + e.getMessage(), e);
+            }
             System.out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.2f steps/s)%n", r.globalSteps(), r.seconds(),
                     r.globalSteps() / Math.max(r.seconds(), 1e-9));
             r.finalMetrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %s: %.4f -> %.4f%n", k,

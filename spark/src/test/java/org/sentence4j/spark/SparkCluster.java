@@ -32,7 +32,7 @@ public final class SparkCluster {
                 throw new UncheckedIOException(e);
             }
             SparkConf conf = SparkSetup.conf(MASTER, "sentence4j-tests", "3G")
-                    .set("spark.executor.memory", "1g")
+                    .set("spark.executor.memory", "2g")
                     .set("spark.task.maxFailures", "4")
                     .set("spark.sql.shuffle.partitions", "4");
             session = SparkSession.builder().config(conf).getOrCreate();

@@ -15,10 +15,11 @@ import org.sentence4j.graphs.text.TokenBatch;
  * @param firstRow     global index of the slice's first row in the batch
  * @param rows         number of rows
  * @param columns      per loss column
- * @param allLayers    the loss reads every hidden state's pooled embedding (AdaptiveLayerLoss, Matryoshka2d)
+ * @param layerInputs  hidden states 0..layerInputs-1 whose pooled embeddings the loss reads besides the last
+ *                     (AdaptiveLayerLoss, Matryoshka2d); 0 for none
  * @param dropout      training mode (dropout on)
  */
-public record RowSlice(int firstRow, int rows, Column[] columns, boolean allLayers, boolean dropout) implements Serializable {
+public record RowSlice(int firstRow, int rows, Column[] columns, int layerInputs, boolean dropout) implements Serializable {
 
     /**
      * One loss column's rows.
@@ -30,7 +31,7 @@ public record RowSlice(int firstRow, int rows, Column[] columns, boolean allLaye
      * @param copyTower       embedded by a two-tower loss's copy of the encoder (else by the model)
      * @param dropoutSeed     the column's dropout seed for this step
      * @param dSentence       for the backward job: the loss gradient of these rows' embeddings, row-major [rows, dim]
-     * @param dLayers         for the backward job with {@code allLayers}: per hidden state, row-major [rows, dim]
+     * @param dLayers         for the backward job with layer inputs: per hidden state, row-major [rows, dim]
      */
     public record Column(int length, long[] ids, long[] mask, long[] types, boolean copyTower, long dropoutSeed,
                          float[] dSentence, float[][] dLayers) implements Serializable {
@@ -43,7 +44,12 @@ public record RowSlice(int firstRow, int rows, Column[] columns, boolean allLaye
 
     /** The slice with the columns replaced (e.g. by {@link Column#withGradients}). */
     public RowSlice withColumns(Column[] replaced) {
-        return new RowSlice(firstRow, rows, replaced, allLayers, dropout);
+        return new RowSlice(firstRow, rows, replaced, layerInputs, dropout);
+    }
+
+    /** Whether the loss reads per-layer embeddings. */
+    public boolean allLayers() {
+        return layerInputs > 0;
     }
 
     /** Column {@code c}'s tokens as the encoder takes them. */

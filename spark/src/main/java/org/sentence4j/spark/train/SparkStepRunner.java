@@ -135,10 +135,10 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
 
         int n = rows.length;
         int lossColumns = graph.lossColumns();
-        boolean layers = graph.loss().usesLayerEmbeddings();
+        boolean layers = graph.layerInputCount() > 0;
         List<INDArray> sentence = new ArrayList<>();
         List<List<INDArray>> hidden = new ArrayList<>();
-        int numHidden = layers ? parts.get(0).layers()[0].length : 0;
+        int numHidden = graph.layerInputCount();
         for (int h = 0; h < numHidden; h++) {
             hidden.add(new ArrayList<>());
         }
@@ -263,7 +263,7 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
                 cols[c] = new RowSlice.Column(length, i, m, y, graph.copyTowerOf(c), TrainingGraph.columnSeed(dropoutSeed, c),
                         null, null);
             }
-            out.add(new RowSlice(from, to - from, cols, graph.loss().usesLayerEmbeddings(), graph.dropoutOn()));
+            out.add(new RowSlice(from, to - from, cols, graph.layerInputCount(), graph.dropoutOn()));
         }
         return out;
     }

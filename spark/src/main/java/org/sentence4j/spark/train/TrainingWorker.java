@@ -136,9 +136,10 @@ public final class TrainingWorker {
                     false, slice.allLayers());
             sentence[c] = floats(pass.sentenceEmbedding());
             if (layers != null) {
+                // the pass pools every hidden state; the loss reads the first layerInputs (the last is the sentence embedding)
                 List<INDArray> hidden = pass.layerEmbeddings();
-                layers[c] = new float[hidden.size()][];
-                for (int h = 0; h < hidden.size(); h++) {
+                layers[c] = new float[slice.layerInputs()][];
+                for (int h = 0; h < slice.layerInputs(); h++) {
                     layers[c][h] = floats(hidden.get(h));
                 }
             }

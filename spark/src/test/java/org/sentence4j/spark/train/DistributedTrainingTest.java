@@ -175,29 +175,71 @@ class DistributedTrainingTest {
         }
     }
 
+    /** SNLI (premise, hypothesis) pairs with their class (entailment 0, neutral 1, contradiction 2). */
+    static Dataset snliPairs(int n) throws IOException {
+        Path snli = TestData.root().resolve("datasets/snli");
+        List<String> s1 = Files.readAllLines(snli.resolve("s1.dev"), StandardCharsets.UTF_8).subList(0, n);
+        List<String> s2 = Files.readAllLines(snli.resolve("s2.dev"), StandardCharsets.UTF_8).subList(0, n);
+        List<String> names = List.of("entailment", "neutral", "contradiction");
+        int[] labels = Files.readAllLines(snli.resolve("labels.dev"), StandardCharsets.UTF_8).subList(0, n).stream()
+                .mapToInt(names::indexOf).toArray();
+        return Dataset.builder("snli-pairs").column("premise", s1).column("hypothesis", s2).labels("label", labels).build();
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> losses() {
+        LossSpec mnrl = LossSpec.of("MultipleNegativesRankingLoss");
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("MultipleNegativesRankingLoss", mnrl, "triplets"),
+                org.junit.jupiter.params.provider.Arguments.of("CachedMultipleNegativesRankingLoss",
+                        LossSpec.of("CachedMultipleNegativesRankingLoss", Map.of("mini_batch_size", 4)), "triplets"),
+                org.junit.jupiter.params.provider.Arguments.of("SoftmaxLoss (own classifier)",
+                        LossSpec.of("SoftmaxLoss", Map.of("embedding_dimension", 384, "num_labels", 3)), "nli"),
+                org.junit.jupiter.params.provider.Arguments.of("MatryoshkaLoss over MNRL",
+                        new LossSpec("MatryoshkaLoss", Map.of("matryoshka_dims", List.of(384, 128, 64)), mnrl), "triplets"),
+                org.junit.jupiter.params.provider.Arguments.of("AdaptiveLayerLoss over CoSENT (per-layer inputs)",
+                        new LossSpec("AdaptiveLayerLoss", Map.of("n_layers_per_step", 2), LossSpec.of("CoSENTLoss")), "sts"),
+                org.junit.jupiter.params.provider.Arguments.of("Matryoshka2dLoss over MNRL",
+                        new LossSpec("Matryoshka2dLoss", Map.of("matryoshka_dims", List.of(384, 64)), mnrl), "triplets"),
+                org.junit.jupiter.params.provider.Arguments.of("GISTEmbedLoss (guide)", LossSpec.of("GISTEmbedLoss"), "triplets"),
+                org.junit.jupiter.params.provider.Arguments.of("ContrastiveTensionLoss (two towers)",
+                        LossSpec.of("ContrastiveTensionLoss"), "sentences"));
+    }
+
     /**
-     * One step's loss and every gradient tensor, distributed vs in process, on the same batch and seeds: the
-     * gradients themselves (before Adam) agree to float32 summation order, relative to each tensor's scale.
+     * One step's loss and every gradient tensor (the encoder's, a copy tower's, the loss's own), distributed over
+     * 3 tasks vs in process, on the same real batch and seeds, for each kind of loss the runner must carry: the
+     * gradients themselves (before Adam) agree to float32 summation order.
      */
-    @Test
-    void oneStepsGradientsEqualTheInProcessStep(@TempDir Path dir) throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("losses")
+    void oneStepsGradientsEqualTheInProcessStep(String label, LossSpec spec, String data) throws IOException {
+        int n = 20;
+        Dataset dataset = switch (data) {
+            case "triplets" -> snliTriplets(n);
+            case "nli" -> snliPairs(n);
+            case "sts" -> stsPairs(n);
+            default -> Dataset.builder("sentences").column("text", snliTriplets(n).column("anchor")).build();
+        };
         try (SentenceEncoder model = SentenceEncoder.defaultModel();
+             SentenceEncoder guide = SentenceEncoder.defaultModel();
              SparkStepRunner runner = SparkStepRunner.builder(SparkCluster.context(), model).tasks(3).build()) {
-            Dataset data = snliTriplets(20);
-            SentenceLoss loss = LossRegistry.defaults().create(LossSpec.of("MultipleNegativesRankingLoss", Map.of()));
-            org.sentence4j.trainer.step.DatasetStep step = new org.sentence4j.trainer.step.DatasetStep(model, data, loss, null, "train");
-            int[] rows = java.util.stream.IntStream.range(0, 20).toArray();
+            SentenceLoss loss = LossRegistry.defaults().create(spec);
+            org.sentence4j.trainer.step.DatasetStep step = new org.sentence4j.trainer.step.DatasetStep(model, dataset, loss,
+                    loss.usesGuideEmbeddings() ? guide : null, "train");
+            int[] rows = java.util.stream.IntStream.range(0, n).toArray();
             org.sentence4j.trainer.step.StepResult in = StepRunner.LOCAL.run(step, rows, 0, 11L, new java.util.Random(3));
             Map<String, INDArray> local = new LinkedHashMap<>();
             in.gradients().forEach((k, v) -> local.put(k, v.dup()));
             runner.parametersChanged(0);
             org.sentence4j.trainer.step.StepResult out = runner.run(step, rows, 0, 11L, new java.util.Random(3));
-            assertEquals(in.loss(), out.loss(), 1e-5, "loss");
+            assertEquals(in.loss(), out.loss(), 1e-5 * Math.max(1, Math.abs(in.loss())), "loss");
+            assertEquals(in.components().keySet(), out.components().keySet());
             assertEquals(local.keySet(), out.gradients().keySet());
             // a tensor's scale is its largest element, but at least 1e-4 of the largest gradient anywhere: the attention
             // key bias has a gradient of 0 in exact arithmetic (softmax ignores a shift shared by all keys), so its float32
             // value is rounding noise of ~1e-9 that no two summation orders share
             double global = local.values().stream().mapToDouble(a -> a.amaxNumber().doubleValue()).max().orElse(1);
+            assertTrue(global > 0, "the step has gradients");
             double worst = 0;
             String where = null;
             for (Map.Entry<String, INDArray> e : local.entrySet()) {
@@ -208,9 +250,9 @@ class DistributedTrainingTest {
                     where = e.getKey();
                 }
             }
-            System.out.printf("one step, 20 rows in 3 tasks: loss %.7f vs %.7f, worst gradient difference %.3g of its tensor's"
-                    + " scale (%s)%n", in.loss(), out.loss(), worst, where);
-            assertTrue(worst < 1e-4, "gradients relative to their tensor's largest element: " + worst);
+            System.out.printf("%s: one step, %d rows in 3 tasks: loss %.7f vs %.7f, %d gradient tensors, worst difference"
+                    + " %.3g of its tensor's scale (%s)%n", label, n, in.loss(), out.loss(), local.size(), worst, where);
+            assertTrue(worst < 1e-4, label + ": gradients relative to their tensor's largest element: " + worst + " in " + where);
         }
     }
 

@@ -399,6 +399,11 @@ public final class TrainingGraph {
         return new LossGradients(r.getOutputs().get(output.total().name()).getDouble(0), comps, dColumns, dLayers, paramGrads);
     }
 
+    /** Hidden states whose pooled embeddings the loss reads besides the last (0 unless it uses per-layer inputs). */
+    public int layerInputCount() {
+        return layerInputs.size();
+    }
+
     /** Number of embedding inputs of the loss (a two-tower loss reads a dataset column once per tower). */
     public int lossColumns() {
         return columnInputs.size();
