@@ -54,8 +54,9 @@ import org.sentence4j.trainer.step.TrainingGraph;
  *
  * <p>Supported: every loss on sentence embeddings (in-batch negatives, hard negatives, labels, the losses
  * with parameters of their own, the modifiers over dimensions and layers, GIST with its guide embedded on
- * the driver, two-tower ContrastiveTension with its copy of the encoder shipped alongside). Not distributed:
- * decoder losses (TSDAE), rejected with a message. Float32 models only.
+ * the driver, two-tower ContrastiveTension with its copy of the encoder shipped alongside) and the decoder
+ * loss TSDAE (the tasks embed the damaged sentences, the decoder runs on the driver as the loss). Float32
+ * models only.
  */
 public final class SparkStepRunner implements StepRunner, AutoCloseable {
 
@@ -110,21 +111,18 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
     @Override
     public StepResult run(DatasetStep step, int[] rows, int epoch, long dropoutSeed, Random rng) {
         TrainingGraph graph = step.graph();
-        if (graph.isDecoderLoss()) {
-            throw new LossInputException(graph.loss().name() + " is a decoder loss (TSDAE), which distributed training does not"
-                    + " run; train it with ./sentence4j train (one process).");
-        }
         if (rows.length == 0) {
             throw new LossInputException(graph.loss().name() + " on dataset '" + step.dataset().name() + "': the batch is empty.");
         }
         long t0 = System.nanoTime();
         List<TokenBatch> columns = step.tokenize(rows, epoch);
-        INDArray labels = graph.labelsFromTokens(columns, step.labels(rows));
-        List<INDArray> guide = step.guideEmbeddings(columns);
+        INDArray labels = graph.isDecoderLoss() ? null : graph.labelsFromTokens(columns, step.labels(rows));
+        List<INDArray> guide = graph.isDecoderLoss() ? null : step.guideEmbeddings(columns);
         long t1 = System.nanoTime();
         long broadcastBytes = ensureParameters(step);
         long t2 = System.nanoTime();
 
+        boolean decoder = graph.isDecoderLoss();
         List<RowSlice> slices = slices(graph, columns, dropoutSeed);
         String id = runId;
         Broadcast<ModelBundle> b = bundle;
@@ -134,7 +132,7 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
         long t3 = System.nanoTime();
 
         int n = rows.length;
-        int lossColumns = graph.lossColumns();
+        int lossColumns = decoder ? 1 : graph.lossColumns();
         boolean layers = graph.layerInputCount() > 0;
         List<INDArray> sentence = new ArrayList<>();
         List<List<INDArray>> hidden = new ArrayList<>();
@@ -150,7 +148,17 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
                 hidden.get(h).add(gather(parts, n, s -> s.layers()[col][layer]));
             }
         }
-        TrainingGraph.LossGradients lg = graph.lossGradients(sentence, hidden, labels, guide, rng);
+        TrainingGraph.LossGradients lg;
+        Map<String, INDArray> decoderGradients = Map.of();
+        if (decoder) {
+            // TSDAE: the decoder on the driver reconstructs the original texts from the gathered embeddings
+            TrainingGraph.DecoderGradients dg = graph.decoderGradients(columns, sentence.get(0), dropoutSeed);
+            lg = new TrainingGraph.LossGradients(dg.loss(), new LinkedHashMap<>(), List.of(dg.embeddingGradient()), List.of(),
+                    Map.of());
+            decoderGradients = dg.parameterGradients();
+        } else {
+            lg = graph.lossGradients(sentence, hidden, labels, guide, rng);
+        }
         long t4 = System.nanoTime();
 
         List<RowSlice> back = new ArrayList<>();
@@ -190,6 +198,11 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
             gradientBytes += 4L * e.getValue().length;
         }
         named.putAll(lg.lossParameterGradients());
+        decoderGradients.forEach((k, v) -> {
+            // a tied decoder's share of the shared tensors adds to the encoder's; its own tensors are new names
+            INDArray encoderShare = named.get(k);
+            named.put(k, encoderShare == null ? v : encoderShare.addi(v));
+        });
         double embedTasks = parts.stream().mapToLong(SliceEmbeddings::nanos).sum() / 1e6;
         timings.add(new StepTiming(n, slices.size(), (t1 - t0) / 1e6, (t2 - t1) / 1e6, broadcastBytes, (t3 - t2) / 1e6,
                 embedTasks, (t4 - t3) / 1e6, (t5 - t4) / 1e6, sum.nanos() / 1e6, gradientBytes, (t5 - t0) / 1e6));
@@ -227,7 +240,8 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
     private List<RowSlice> slices(TrainingGraph graph, List<TokenBatch> columns, long dropoutSeed) {
         int n = columns.get(0).batchSize();
         int w = Math.min(tasks, n);
-        int lossColumns = graph.lossColumns();
+        boolean decoder = graph.isDecoderLoss();
+        int lossColumns = decoder ? 1 : graph.lossColumns();
         long[][][] ids = new long[columns.size()][][];
         long[][][] mask = new long[columns.size()][][];
         long[][][] types = new long[columns.size()][][];
@@ -242,7 +256,7 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
             int to = (int) ((long) (t + 1) * n / w);
             RowSlice.Column[] cols = new RowSlice.Column[lossColumns];
             for (int c = 0; c < lossColumns; c++) {
-                int d = graph.dataColumnOf(c);
+                int d = decoder ? graph.decoderEncoderColumn() : graph.dataColumnOf(c);
                 int length = 1;
                 for (int r = from; r < to; r++) {
                     for (int k = mask[d][r].length - 1; k >= length; k--) {
@@ -260,10 +274,10 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
                     System.arraycopy(mask[d][r], 0, m, (r - from) * length, length);
                     System.arraycopy(types[d][r], 0, y, (r - from) * length, length);
                 }
-                cols[c] = new RowSlice.Column(length, i, m, y, graph.copyTowerOf(c), TrainingGraph.columnSeed(dropoutSeed, c),
-                        null, null);
+                cols[c] = new RowSlice.Column(length, i, m, y, !decoder && graph.copyTowerOf(c),
+                        TrainingGraph.columnSeed(dropoutSeed, c), null, null);
             }
-            out.add(new RowSlice(from, to - from, cols, graph.layerInputCount(), graph.dropoutOn()));
+            out.add(new RowSlice(from, to - from, cols, decoder ? 0 : graph.layerInputCount(), graph.dropoutOn()));
         }
         return out;
     }

@@ -202,7 +202,9 @@ class DistributedTrainingTest {
                         new LossSpec("Matryoshka2dLoss", Map.of("matryoshka_dims", List.of(384, 64)), mnrl), "triplets"),
                 org.junit.jupiter.params.provider.Arguments.of("GISTEmbedLoss (guide)", LossSpec.of("GISTEmbedLoss"), "triplets"),
                 org.junit.jupiter.params.provider.Arguments.of("ContrastiveTensionLoss (two towers)",
-                        LossSpec.of("ContrastiveTensionLoss"), "sentences"));
+                        LossSpec.of("ContrastiveTensionLoss"), "sentences"),
+                org.junit.jupiter.params.provider.Arguments.of("DenoisingAutoEncoderLoss (TSDAE: decoder on the driver)",
+                        LossSpec.of("DenoisingAutoEncoderLoss"), "sentences"));
     }
 
     /**

@@ -145,15 +145,38 @@ final class DecoderStep {
                 damaged.sequenceLength(), TrainingGraph.columnSeed(dropoutSeed, 0), encoder.dataType(),
                 (site, shape) -> maskBuffers.get("enc/" + site, shape));
         EagerEncoder.Pass pass = eager.forward(name + "/column0", damaged, numLayers, masks, true, false);
+        encoderGradients = TrainingGraph.zeroed(encoderGradients, eager);
+        Decoded d = decode(original, pass.sentenceEmbedding(), dropoutSeed, dropout, encoderGradients);
+        eager.backward(pass, d.dMemory(), List.of(), encoderGradients);
+        Map<String, INDArray> named = new LinkedHashMap<>(encoderGradients);
+        named.putAll(d.ownGradients());
+        return new StepResult(d.loss(), new LinkedHashMap<>(), named);
+    }
+
+    /**
+     * The decoder's part of a step: the loss of reconstructing {@code original} from the sentence embeddings
+     * {@code memory}, the gradient with respect to those embeddings, and the decoder's parameter gradients.
+     *
+     * @param dMemory       d loss / d memory, [rows, hidden], in the encoder's data type
+     * @param ownGradients  the decoder's own parameters' gradients under {@code loss/decoder.<name>} (live arrays,
+     *                      overwritten by the next call)
+     */
+    record Decoded(double loss, INDArray dMemory, Map<String, INDArray> ownGradients) {
+    }
+
+    /**
+     * Runs the decoder on embeddings computed elsewhere (by {@link #step}, or by the tasks of a distributed step)
+     * and back again to the embeddings. With tied weights the decoder's gradients of the shared tensors are added
+     * into {@code encoderGradients} (which the caller zeroed).
+     */
+    Decoded decode(TokenBatch original, INDArray memory, long dropoutSeed, boolean dropout, Map<String, INDArray> encoderGradients) {
         long[][] target = original.inputIds().castTo(DataType.INT64).toLongMatrix();
         int t = target[0].length - 1;
         DropoutMasks decoderMasks = dropout && (decoderConfig.hiddenDropoutProb() > 0 || decoderConfig.attentionDropoutProb() > 0)
                 ? DropoutMasks.sampleDecoder(decoderConfig, decoderConfig.numHiddenLayers(), target.length, t, 1,
                         TrainingGraph.columnSeed(dropoutSeed, 1), encoder.dataType())
                 : DropoutMasks.none();
-        EagerDecoder.Pass dp = decoder.forwardShifted(target, pass.sentenceEmbedding(), decoderMasks);
-
-        encoderGradients = TrainingGraph.zeroed(encoderGradients, eager);
+        EagerDecoder.Pass dp = decoder.forwardShifted(target, memory, decoderMasks);
         ownGrads.values().forEach(a -> a.assign(0));
         Map<String, INDArray> baseGrads = encoderGradients;
         if (!loss.tieEncoderDecoder()) {
@@ -162,10 +185,9 @@ final class DecoderStep {
                 baseGrads.put(n, ownGrads.get(EagerDecoder.BASE_PREFIX + n));
             }
         }
-        INDArray dMemory = decoder.backward(dp, baseGrads, ownGrads);
-        eager.backward(pass, dMemory.castTo(encoder.dataType()), List.of(), encoderGradients);
-        Map<String, INDArray> named = new LinkedHashMap<>(encoderGradients);
-        ownGrads.forEach((k, v) -> named.put(TrainingGraph.LOSS_PARAMETER_PREFIX + DecoderLoss.DECODER_PREFIX + k, v));
-        return new StepResult(dp.loss(), new LinkedHashMap<>(), named);
+        INDArray dMemory = decoder.backward(dp, baseGrads, ownGrads).castTo(encoder.dataType());
+        Map<String, INDArray> own = new LinkedHashMap<>();
+        ownGrads.forEach((k, v) -> own.put(TrainingGraph.LOSS_PARAMETER_PREFIX + DecoderLoss.DECODER_PREFIX + k, v));
+        return new Decoded(dp.loss(), dMemory, own);
     }
 }

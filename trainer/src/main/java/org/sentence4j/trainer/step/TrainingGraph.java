@@ -424,6 +424,43 @@ public final class TrainingGraph {
         return copy;
     }
 
+    /**
+     * What the decoder of a decoder loss (TSDAE) gives for sentence embeddings computed elsewhere: the loss, its
+     * gradient with respect to the embeddings, and the parameter gradients the decoder produces itself, by the
+     * names of {@link StepResult#gradients()} (with tied weights this includes the shared encoder tensors, e.g.
+     * the word embeddings; these add to what the encoder's backward pass gives).
+     */
+    public record DecoderGradients(double loss, INDArray embeddingGradient, Map<String, INDArray> parameterGradients) {
+    }
+
+    /**
+     * The decoder loss's part of a step on embeddings of its encoder column ({@link #decoderEncoderColumn()})
+     * computed elsewhere; the returned arrays are fresh.
+     *
+     * @param columns the batch's token columns (the target column is read)
+     */
+    public DecoderGradients decoderGradients(List<TokenBatch> columns, INDArray embeddings, long dropoutSeed) {
+        if (decoderStep == null) {
+            throw new IllegalStateException(loss.name() + " is not a decoder loss");
+        }
+        Map<String, INDArray> tied = eager.zeroGradients();
+        DecoderStep.Decoded d = decoderStep.decode(columns.get(((DecoderLoss) loss).targetColumn()), embeddings, dropoutSeed,
+                dropout, tied);
+        Map<String, INDArray> named = new LinkedHashMap<>();
+        tied.forEach((k, v) -> {
+            if (v.amaxNumber().doubleValue() != 0) {
+                named.put(k, v);
+            }
+        });
+        d.ownGradients().forEach((k, v) -> named.put(k, v.dup()));
+        return new DecoderGradients(d.loss(), d.dMemory(), named);
+    }
+
+    /** The column a decoder loss embeds (the damaged sentence). */
+    public int decoderEncoderColumn() {
+        return ((DecoderLoss) loss).encoderColumn();
+    }
+
     /** Whether this is a decoder loss's step (TSDAE), which has no loss fragment on embeddings. */
     public boolean isDecoderLoss() {
         return decoderStep != null;
