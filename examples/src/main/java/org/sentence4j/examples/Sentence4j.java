@@ -42,6 +42,7 @@ public final class Sentence4j {
             case "encode" -> EncodeCommand.run(rest);
             case "spark-encode" -> SparkEncodeCommand.run(rest);
             case "spark-train" -> SparkTrainCommand.run(rest);
+            case "spark-bench" -> SparkBenchCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
             case "losses" -> listLosses();
             default -> {
@@ -73,6 +74,8 @@ public final class Sentence4j {
                            [--partitions N]: every row with an embedding column, encoded on Spark executors
                   spark-train --master <url> --tasks <W> <every option of train>: train with each step split over W
                            Spark tasks; the same result as train
+                  spark-bench [--master local-cluster[2,1,3072]] [--tasks 2] [--batch 32] [--steps 6]: what a
+                           distributed step pays (serialization, broadcast, treeAggregate, per-row task costs) as JSON
                   bench    --mode encode|train --batch B --seq T [--iters 10] [--warmup 2] [--threads N] [--callers C or 1,2]
                            time the default model; one JSON line (median/min/max ms, peak RSS, GFLOP/s)
                   losses   list the losses and the data formats they suit (the loss table)
