@@ -179,15 +179,20 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
         }
         GradientSum sum = sc.parallelize(back, back.size()).treeAggregate(new GradientSum(), (acc, s) -> {
             long start = System.nanoTime();
-            Map<String, float[]> g = TrainingWorker.with(id, b, p, w -> w.backward(s));
-            return acc.add(g, System.nanoTime() - start);
+            return TrainingWorker.with(id, b, p, w -> w.backward(s, acc, start));
         }, GradientSum::merge, treeDepth);
         long t5 = System.nanoTime();
 
         Map<String, INDArray> shapes = graph.parameters();
         Map<String, INDArray> named = new LinkedHashMap<>();
-        long gradientBytes = 0;
-        for (Map.Entry<String, float[]> e : sum.sums().entrySet()) {
+        long gradientBytes = sum.bytes() / Math.max(1, sum.tasks());
+        Map<String, float[]> all = new LinkedHashMap<>(sum.sums());
+        sum.sparse().forEach((k, touched) -> {
+            INDArray like = shapes.get(k.startsWith(ParameterSnapshot.COPY_PREFIX)
+                    ? TrainingGraph.copyName(k.substring(ParameterSnapshot.COPY_PREFIX.length())) : k);
+            all.put(k, touched.dense((int) like.size(0)));
+        });
+        for (Map.Entry<String, float[]> e : all.entrySet()) {
             String name = e.getKey().startsWith(ParameterSnapshot.COPY_PREFIX)
                     ? TrainingGraph.copyName(e.getKey().substring(ParameterSnapshot.COPY_PREFIX.length())) : e.getKey();
             INDArray like = shapes.get(name);
@@ -195,7 +200,6 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
                 throw new IllegalStateException("a task returned a gradient for " + name + ", which the training computation lacks");
             }
             named.put(name, Nd4j.create(e.getValue(), like.shape(), 'c'));
-            gradientBytes += 4L * e.getValue().length;
         }
         named.putAll(lg.lossParameterGradients());
         decoderGradients.forEach((k, v) -> {
@@ -218,6 +222,7 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
         Map<String, INDArray> model = tensors(step.model().encoder());
         Map<String, INDArray> copied = copy == null ? null : tensors(copy);
         ParameterSnapshot snapshot = ParameterSnapshot.of(version, model, copied);
+        checkDriverMemory(snapshot.bytes(), Runtime.getRuntime().maxMemory(), tasks);
         if (parameters != null) {
             parameters.destroy();
         }
@@ -226,6 +231,22 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
         stale = false;
         lastBroadcastBytes = snapshot.bytes();
         return lastBroadcastBytes;
+    }
+
+    /**
+     * Fails before the first job when the driver's heap cannot hold what a step brings back: Spark deserializes up
+     * to four task results at once (its result-getter threads) beside the running sum and their serialized bytes,
+     * and the driver keeps the parameter snapshot. An OutOfMemoryError in Spark's result-getter thread would not
+     * fail the job but leave it waiting forever, so this estimate errs on the safe side (dense results).
+     */
+    static void checkDriverMemory(long parameterBytes, long maxHeap, int tasks) {
+        long need = (3L + 2L * Math.min(tasks, 4)) * parameterBytes + 3L * parameterBytes;
+        if (need > maxHeap) {
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the driver's heap (%.1f GB) is too small for"
+                    + " %d task(s) of a model whose gradients are %.0f MB: about %.1f GB are needed (task results arrive"
+                    + " as Java arrays). Raise the driver's -Xmx (the launcher: SENTENCE4J_HEAP=%dg) or use fewer tasks.",
+                    maxHeap / 1e9, tasks, parameterBytes / 1e6, need / 1e9, (long) Math.ceil(need / 1e9) + 1));
+        }
     }
 
     private static Map<String, INDArray> tensors(BertEncoder encoder) {

@@ -150,8 +150,33 @@ public final class TrainingWorker {
     /**
      * The slice's rows forward again (same dropout) keeping activations, then backward from the slice's embedding
      * gradients: the parameter gradients of these rows, model tensors by name and copy-tower tensors under
-     * {@link ParameterSnapshot#COPY_PREFIX}.
+     * {@link ParameterSnapshot#COPY_PREFIX}, into {@code into}; the word embeddings as the rows of the slice's
+     * tokens only (every other row's gradient is zero).
      */
+    public GradientSum backward(RowSlice slice, GradientSum into, long startNanos) {
+        Map<String, float[]> dense = backward(slice);
+        Map<String, SparseRows> rows = new LinkedHashMap<>();
+        int width = config.hiddenSize();
+        for (String tower : new String[] {"", ParameterSnapshot.COPY_PREFIX}) {
+            String name = tower + BertTensorNames.WORD_EMBEDDINGS;
+            float[] g = dense.remove(name);
+            if (g == null) {
+                continue;
+            }
+            java.util.Set<Integer> ids = new java.util.TreeSet<>();
+            for (RowSlice.Column col : slice.columns()) {
+                if (col.copyTower() == !tower.isEmpty()) {
+                    for (long id : col.ids()) {
+                        ids.add((int) id);
+                    }
+                }
+            }
+            rows.put(name, SparseRows.of(g, width, ids.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return into.add(dense, rows, System.nanoTime() - startNanos);
+    }
+
+    /** {@link #backward(RowSlice, GradientSum, long)} with every tensor dense. */
     public Map<String, float[]> backward(RowSlice slice) {
         EagerEncoder eager = model.encoder().eager();
         grads = zeroed(grads, eager);
