@@ -185,7 +185,7 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
 
         Map<String, INDArray> shapes = graph.parameters();
         Map<String, INDArray> named = new LinkedHashMap<>();
-        long gradientBytes = sum.bytes() / Math.max(1, sum.tasks());
+        long gradientBytes = sum.bytes();
         Map<String, float[]> all = new LinkedHashMap<>(sum.sums());
         sum.sparse().forEach((k, touched) -> {
             INDArray like = shapes.get(k.startsWith(ParameterSnapshot.COPY_PREFIX)

@@ -14,7 +14,8 @@ package org.sentence4j.spark.train;
  * @param lossMs          the loss fragment on the driver, forward and backward
  * @param backwardJobMs   the backward job with its treeAggregate, submit to summed gradients
  * @param backwardTaskMs  the tasks' forward-again and backward compute, summed
- * @param gradientBytes   bytes of the summed gradient (dense tensors and the touched word-embedding rows)
+ * @param gradientBytes   bytes of the summed gradient, about one task result (dense tensors and the touched
+ *                        word-embedding rows)
  * @param totalMs         the whole step on the driver
  */
 public record StepTiming(int rows, int tasks, double prepareMs, double broadcastMs, long broadcastBytes, double embedJobMs,
