@@ -80,6 +80,14 @@ final class SparkEncodeCommand {
                 encoder.encode(rows).write().parquet(output.toString());
             } catch (IllegalArgumentException e) {
                 throw new Options.UsageException("spark-encode: " + e.getMessage());
+            } catch (Exception e) {
+                // a bad row (a null text) fails its task; Spark wraps the cause in its own (checked) SparkException
+                for (Throwable c = e; c != null; c = c.getCause()) {
+                    if (c instanceof IllegalArgumentException bad) {
+                        throw new Options.UsageException("spark-encode: " + bad.getMessage());
+                    }
+                }
+                throw e instanceof RuntimeException r ? r : new IllegalStateException("spark-encode: " + e.getMessage(), e);
             }
             Dataset<Row> written = spark.read().parquet(output.toString());
             long n = written.count();

@@ -96,6 +96,10 @@ class SparkCommandsTest {
                 "--master", "local[1]", "--input", jsonl.toString(), "--text-column", "sentence", "--output",
                 dir.resolve("o2").toString()}));
         assertTrue(column.getMessage().contains("no text column 'sentence'"), column.getMessage());
+        Path nullText = Files.writeString(dir.resolve("n.jsonl"), "{\"text\": \"one\"}\n{\"text\": null}\n");
+        Options.UsageException empty = assertThrows(Options.UsageException.class, () -> SparkEncodeCommand.run(new String[] {
+                "--master", "local[1]", "--input", nullText.toString(), "--output", dir.resolve("o4").toString()}));
+        assertTrue(empty.getMessage().contains("a row has no text (null in column 'text')"), empty.getMessage());
         Options.UsageException batch = assertThrows(Options.UsageException.class, () -> SparkEncodeCommand.run(new String[] {
                 "--input", input.toString(), "--output", dir.resolve("o3").toString(), "--batch-size", "0"}));
         assertTrue(batch.getMessage().contains("--batch-size"), batch.getMessage());
