@@ -16,13 +16,14 @@ import org.sentence4j.graphs.EncodeOptions;
 import org.sentence4j.graphs.SentenceEncoder;
 
 /**
- * {@code ./sentence4j encode [--model <dir>] --input <file> --output <file.jsonl> [--batch-size N] [--truncate-dim K]}:
+ * {@code ./sentence4j encode [--model <dir>] --input <file> --output <file.jsonl> [--batch-size N] [--truncate-dim K]
+ * [--prompt <text> | --prompt-name <name>]}:
  * one text per input line in, one {@code {"text": ..., "embedding": [...]}} per output line, in input order.
  * Without {@code --model}, the embedded all-MiniLM-L6-v2.
  */
 final class EncodeCommand {
 
-    static final Set<String> OPTIONS = Set.of("model", "input", "output", "batch-size", "truncate-dim");
+    static final Set<String> OPTIONS = Set.of("model", "input", "output", "batch-size", "truncate-dim", "prompt", "prompt-name");
 
     private EncodeCommand() {
     }
@@ -31,8 +32,12 @@ final class EncodeCommand {
         Options o = Options.parse("encode", args, OPTIONS);
         Path input = Path.of(o.require("input"));
         Path output = Path.of(o.require("output"));
+        if (o.has("prompt") && o.has("prompt-name")) {
+            throw new Options.UsageException("encode: give --prompt or --prompt-name, not both");
+        }
         EncodeOptions options = EncodeOptions.defaults().withBatchSize(o.getInt("batch-size", 32))
-                .withTruncateDim(o.getInt("truncate-dim", 0)).withProgress(true);
+                .withTruncateDim(o.getInt("truncate-dim", 0)).withProgress(true)
+                .withPrompt(o.get("prompt", null)).withPromptName(o.get("prompt-name", null));
         List<String> texts;
         try {
             texts = Files.readAllLines(input, StandardCharsets.UTF_8);
@@ -41,7 +46,12 @@ final class EncodeCommand {
         }
         try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null)))
                 : SentenceEncoder.defaultModel()) {
-            INDArray emb = model.encode(texts, options);
+            INDArray emb;
+            try {
+                emb = model.encode(texts, options);
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                throw new Options.UsageException("encode: " + e.getMessage());
+            }
             write(output, texts, emb);
             System.out.println("encoded " + texts.size() + " texts (" + emb.size(1) + " dimensions) to " + output);
         }

@@ -68,7 +68,8 @@ public final class Sentence4j {
                            data: .jsonl, .csv/.tsv with a header, or .txt (one sentence per line)
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
-                           [--batch-size 32] [--truncate-dim K]; no --model: the embedded all-MiniLM-L6-v2
+                           [--batch-size 32] [--truncate-dim K] [--prompt <text> | --prompt-name <name of one of the
+                           model's prompts>]; no --model: the embedded all-MiniLM-L6-v2
                   spark-encode --master <url, e.g. local[*] or local-cluster[2,1,2048]> --input <file or Parquet/JSONL
                            folder> --output <Parquet folder> [--text-column text] [--model <dir>] [--batch-size 32]
                            [--partitions N]: every row with an embedding column, encoded on Spark executors

@@ -65,4 +65,42 @@ class EncodeCommandTest {
                 () -> EncodeCommand.run(new String[] {"--modle", "x"}));
         assertTrue(unknown.getMessage().contains("unknown option --modle"), unknown.getMessage());
     }
+
+    /** {@code --prompt-name} with the prompts folder written by sentence-transformers: the library's prompted embeddings. */
+    @Test
+    void promptNameGivesTheLibrarysPromptedEmbeddings(@TempDir Path dir) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path arch = TestData.fixtures("st-architectures");
+        List<JsonNode> prompted = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(arch.resolve("expected/tiny-bert-prompts.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode n = json.readTree(l);
+            if (n.get("kind").asText().equals("prompt") && n.get("prompt_name").asText().equals("query")
+                    && !n.get("text").asText().contains("\n")) {
+                prompted.add(n);
+            }
+        }
+        Path input = dir.resolve("texts.txt");
+        Files.write(input, prompted.stream().map(n -> n.get("text").asText()).toList(), StandardCharsets.UTF_8);
+        Path output = dir.resolve("query.jsonl");
+        String model = arch.resolve("tiny-bert-prompts").toString();
+        EncodeCommand.run(new String[] {"--model", model, "--input", input.toString(), "--output", output.toString(),
+                "--prompt-name", "query"});
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertEquals(prompted.size(), lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode got = json.readTree(lines.get(i)).get("embedding");
+            JsonNode want = prompted.get(i).get("embedding_f32");
+            for (int d = 0; d < want.size(); d++) {
+                assertEquals(want.get(d).asDouble(), got.get(d).asDouble(), 1e-5, "text " + i + " dim " + d);
+            }
+        }
+        Options.UsageException both = org.junit.jupiter.api.Assertions.assertThrows(Options.UsageException.class,
+                () -> EncodeCommand.run(new String[] {"--model", model, "--input", input.toString(), "--output",
+                        dir.resolve("x.jsonl").toString(), "--prompt", "q: ", "--prompt-name", "query"}));
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
+        Options.UsageException unknown = org.junit.jupiter.api.Assertions.assertThrows(Options.UsageException.class,
+                () -> EncodeCommand.run(new String[] {"--model", model, "--input", input.toString(), "--output",
+                        dir.resolve("y.jsonl").toString(), "--prompt-name", "search"}));
+        assertTrue(unknown.getMessage().contains("'search'") && unknown.getMessage().contains("document"), unknown.getMessage());
+    }
 }

@@ -89,7 +89,7 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
     /** The model's files with the encoder's current weights. */
     public SentenceTransformerModelFiles files() {
         return new SentenceTransformerModelFiles(files.config(), encoder.weights(), files.tokenizerJson(), files.pooling(),
-                files.normalize(), files.maxSeqLength(), files.doLowerCase());
+                files.normalize(), files.maxSeqLength(), files.doLowerCase(), files.prompts());
     }
 
     /** Embeddings [texts, dim] in input order, with the default options (progress shown for long inputs). */
@@ -111,17 +111,31 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
             throw new IllegalArgumentException("truncateDim " + options.truncateDim() + " exceeds the embedding width " + dim);
         }
         int outDim = options.truncateDim() == 0 ? dim : options.truncateDim();
+        String prompt = files.prompts().resolve(options.prompt(), options.promptName());
+        if (!prompt.isEmpty()) {
+            if (!files.pooling().includePrompt()) {
+                throw new UnsupportedOperationException("this model's Pooling has include_prompt = false (prompt tokens left out"
+                        + " of the pooled embedding), which is not supported yet; encode without a prompt, or with a model whose"
+                        + " Pooling includes the prompt");
+            }
+            List<String> prompted = new ArrayList<>(texts.size());
+            for (String t : texts) {
+                prompted.add(prompt + t);
+            }
+            texts = prompted;
+        }
+        final List<String> inputs = texts;
         INDArray out = Nd4j.create(DataType.FLOAT, texts.size(), outDim);
         // longest first, as sentence-transformers: similar lengths share a batch, so little padding
         int[] order = IntStream.range(0, texts.size()).boxed()
-                .sorted(Comparator.comparingInt((Integer i) -> -texts.get(i).length())).mapToInt(Integer::intValue).toArray();
+                .sorted(Comparator.comparingInt((Integer i) -> -inputs.get(i).length())).mapToInt(Integer::intValue).toArray();
         ProgressBar bar = options.showProgress() ? new ProgressBar("encode", texts.size(), "texts") : null;
         try {
             for (int start = 0; start < order.length; start += options.batchSize()) {
                 int end = Math.min(order.length, start + options.batchSize());
                 List<String> batch = new ArrayList<>(end - start);
                 for (int k = start; k < end; k++) {
-                    batch.add(texts.get(order[k]));
+                    batch.add(inputs.get(order[k]));
                 }
                 INDArray emb = embedBatch(batch).castTo(DataType.FLOAT);
                 for (int k = start; k < end; k++) {
@@ -152,6 +166,44 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
      */
     public INDArray embed(TokenBatch tokens) {
         return encoder.embed(tokens).castTo(DataType.FLOAT);
+    }
+
+    /** The model's prompts, default prompt name and similarity function ({@code config_sentence_transformers.json}). */
+    public org.sentence4j.graphs.io.PromptConfig prompts() {
+        return files.prompts();
+    }
+
+    /** The similarity function the model's embeddings are meant for: cosine, dot, euclidean or manhattan. */
+    public String similarityFunction() {
+        return files.prompts().similarityFunction();
+    }
+
+    /**
+     * The similarity matrix [a rows, b rows] under the model's similarity function, as sentence-transformers'
+     * {@code model.similarity}: cosine, dot product, or the negative euclidean or manhattan distance.
+     */
+    public INDArray similarity(INDArray a, INDArray b) {
+        INDArray x = a.castTo(DataType.FLOAT);
+        INDArray y = b.castTo(DataType.FLOAT);
+        switch (similarityFunction()) {
+            case "dot":
+                return x.mmul(y.transpose());
+            case "cosine": {
+                INDArray xn = x.divColumnVector(x.norm2(1).reshape(-1, 1).addi(1e-12));
+                INDArray yn = y.divColumnVector(y.norm2(1).reshape(-1, 1).addi(1e-12));
+                return xn.mmul(yn.transpose());
+            }
+            default: {
+                boolean euclidean = similarityFunction().equals("euclidean");
+                INDArray out = Nd4j.create(DataType.FLOAT, x.size(0), y.size(0));
+                for (int i = 0; i < x.size(0); i++) {
+                    INDArray d = y.subRowVector(x.getRow(i));
+                    INDArray dist = euclidean ? d.norm2(1) : Nd4j.math().abs(d).sum(1);
+                    out.putRow(i, dist.neg().reshape(1, -1));
+                }
+                return out;
+            }
+        }
     }
 
     /** Width of the sentence embedding. */

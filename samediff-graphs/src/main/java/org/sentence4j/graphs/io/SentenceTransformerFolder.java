@@ -88,7 +88,7 @@ public final class SentenceTransformerFolder {
         boolean normalize = modules.size() == 3;
 
         Path tdir = folder.resolve(transformer.path()).normalize();
-        checkConfigSentenceTransformers(folder.resolve("config_sentence_transformers.json"));
+        PromptConfig prompts = readPromptConfig(folder.resolve("config_sentence_transformers.json"));
         BertConfig config = readBertConfig(tdir.resolve("config.json"));
 
         JsonNode sentenceConfig = null;
@@ -151,7 +151,7 @@ public final class SentenceTransformerFolder {
         PoolingConfig poolingConfig = pooling.path() == null ? PoolingConfig.of(config.hiddenSize(), PoolingMode.MEAN)
                 : readPooling(folder.resolve(pooling.path()), config.hiddenSize());
         return new SentenceTransformerModelFiles(config, weights, tokenizerBytes, poolingConfig, normalize,
-                maxSeqLength, doLowerCase);
+                maxSeqLength, doLowerCase, prompts);
     }
 
     private static List<Module> readModules(Path folder) throws IOException {
@@ -201,14 +201,40 @@ public final class SentenceTransformerFolder {
         return modules;
     }
 
-    private static void checkConfigSentenceTransformers(Path file) throws IOException {
+    /** The model type check, prompts, default prompt name and similarity function of config_sentence_transformers.json. */
+    private static PromptConfig readPromptConfig(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            return;
+            return PromptConfig.defaults();
         }
-        JsonNode type = readJsonObject(file).get("model_type");
+        JsonNode root = readJsonObject(file);
+        JsonNode type = root.get("model_type");
         if (type != null && !type.isNull() && !type.asText().equals("SentenceTransformer")) {
             throw new ModelFormatException(file + ": model_type '" + type.asText() + "' is not supported; "
                     + "supported: SentenceTransformer (embedding models)");
+        }
+        // no prompts key (folders of older releases): sentence-transformers' defaults, empty query and document prompts
+        Map<String, String> prompts = new java.util.LinkedHashMap<>();
+        JsonNode p = root.get("prompts");
+        if (p == null || p.isNull()) {
+            prompts.putAll(PromptConfig.defaults().prompts());
+        } else {
+            if (!p.isObject()) {
+                throw new ModelFormatException(file + ": prompts must be an object of name to prompt text, found " + p);
+            }
+            for (Map.Entry<String, JsonNode> e : p.properties()) {
+                if (!e.getValue().isTextual()) {
+                    throw new ModelFormatException(file + ": prompt '" + e.getKey() + "' must be a string, found " + e.getValue());
+                }
+                prompts.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        JsonNode def = root.get("default_prompt_name");
+        JsonNode sim = root.get("similarity_fn_name");
+        try {
+            return new PromptConfig(prompts, def == null || def.isNull() ? null : def.asText(),
+                    sim == null || sim.isNull() ? null : sim.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": " + e.getMessage());
         }
     }
 
@@ -368,12 +394,16 @@ public final class SentenceTransformerFolder {
         versions.put("pytorch", LAYOUT_PYTORCH_VERSION);
         versions.put("sentence_transformers", LAYOUT_SENTENCE_TRANSFORMERS_VERSION);
         versions.put("transformers", LAYOUT_TRANSFORMERS_VERSION);
-        st.putNull("default_prompt_name");
+        PromptConfig pc = model.prompts();
+        if (pc.defaultPromptName() == null) {
+            st.putNull("default_prompt_name");
+        } else {
+            st.put("default_prompt_name", pc.defaultPromptName());
+        }
         st.put("model_type", "SentenceTransformer");
         ObjectNode prompts = st.putObject("prompts");
-        prompts.put("document", "");
-        prompts.put("query", "");
-        st.put("similarity_fn_name", "cosine");
+        pc.prompts().forEach(prompts::put);
+        st.put("similarity_fn_name", pc.similarityFunction());
         writeText(folder.resolve("config_sentence_transformers.json"), PyJson.dumps(st, 2, false, true));
 
         // sentence_bert_config.json (indent 4). Version 6 keeps the length in tokenizer_config.json; the old keys

@@ -20,12 +20,21 @@ import org.sentence4j.graphs.text.SentenceTokenizer;
  * @param maxSeqLength  inputs are truncated to this many tokens, {@code [CLS]} and {@code [SEP]} included
  * @param doLowerCase   sentence-transformers' {@code do_lower_case}: lowercase texts before tokenizing (on top of
  *                      whatever the tokenizer's normalizer does)
+ * @param prompts       the prompts, default prompt name and similarity function of
+ *                      {@code config_sentence_transformers.json}
  */
 public record SentenceTransformerModelFiles(BertConfig config, BertWeights weights, byte[] tokenizerJson,
                                             PoolingConfig pooling, boolean normalize, int maxSeqLength,
-                                            boolean doLowerCase) {
+                                            boolean doLowerCase, PromptConfig prompts) {
+
+    /** A model without prompts of its own ({@link PromptConfig#defaults()}). */
+    public SentenceTransformerModelFiles(BertConfig config, BertWeights weights, byte[] tokenizerJson, PoolingConfig pooling,
+                                         boolean normalize, int maxSeqLength, boolean doLowerCase) {
+        this(config, weights, tokenizerJson, pooling, normalize, maxSeqLength, doLowerCase, PromptConfig.defaults());
+    }
 
     public SentenceTransformerModelFiles {
+        Objects.requireNonNull(prompts, "prompts");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(tokenizerJson, "tokenizerJson");
