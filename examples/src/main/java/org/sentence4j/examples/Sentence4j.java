@@ -19,8 +19,9 @@ public final class Sentence4j {
         SameDiffOutput.quiet();
         try {
             run(args);
-        } catch (Options.UsageException | org.sentence4j.losses.LossInputException
-                 | org.sentence4j.trainer.data.DatasetException e) {
+        } catch (Options.UsageException | IllegalArgumentException e) {
+            // wrong options, and bad input named by the library (LossInputException and DatasetException are
+            // IllegalArgumentExceptions too): the message, without a stack trace
             System.err.println(e.getMessage());
             System.exit(2);
         } catch (java.io.IOException e) {
@@ -64,7 +65,8 @@ public final class Sentence4j {
                            [--model <dir>] [--guide <dir>: GIST losses] [--eval <file>] [--eval-data <held-out file in
                            the training format: eval_loss>] --output <dir> [--epochs N | --max-steps N]
                            [--batch-size 16] [--lr 5e-5] [--warmup-ratio 0.1] [--batch-sampler default|no_duplicates|
-                           group_by_label] [--label-scale 5] [--save-steps 500] [--resume true] ...
+                           group_by_label] [--label-scale 5] [--save-steps 500] [--resume true]
+                           [--prompt <text> | --column-prompt <column>=<text> ...] ...
                            data: .jsonl, .csv/.tsv with a header, or .txt (one sentence per line)
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>

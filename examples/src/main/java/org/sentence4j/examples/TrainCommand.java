@@ -22,6 +22,7 @@ import org.sentence4j.trainer.data.BatchSamplers;
 import org.sentence4j.trainer.data.Dataset;
 import org.sentence4j.trainer.data.Datasets;
 import org.sentence4j.trainer.data.DelimitedReader;
+import org.sentence4j.trainer.data.TrainingPrompts;
 import org.sentence4j.trainer.evaluation.BinaryClassificationEvaluator;
 import org.sentence4j.trainer.evaluation.EmbeddingSimilarityEvaluator;
 import org.sentence4j.trainer.evaluation.Evaluator;
@@ -39,7 +40,7 @@ final class TrainCommand {
     static final Set<String> OPTIONS = Set.of("data", "loss", "loss-option", "base-loss", "base-loss-option", "model", "guide", "eval", "eval-data",
             "output", "epochs", "max-steps", "batch-size", "lr", "warmup-ratio", "weight-decay", "max-grad-norm",
             "gradient-accumulation-steps", "seed", "batch-sampler", "logging-steps", "eval-steps", "save-steps",
-            "save-total-limit", "label-scale", "resume");
+            "save-total-limit", "label-scale", "resume", "prompt", "column-prompt");
 
     private TrainCommand() {
     }
@@ -76,6 +77,22 @@ final class TrainCommand {
                 .batchSampler(BatchSamplers.fromName(o.get("batch-sampler", defaultSampler(spec.name(), train))));
         if (o.has("max-steps")) {
             b.maxSteps(o.getInt("max-steps", 0));
+        }
+        if (o.has("prompt") && o.has("column-prompt")) {
+            throw new Options.UsageException(command + ": give --prompt (every column) or --column-prompt column=text, not both");
+        }
+        if (o.has("prompt")) {
+            b.prompts(TrainingPrompts.of(o.get("prompt", null)));
+        } else if (o.has("column-prompt")) {
+            Map<String, String> perColumn = new LinkedHashMap<>();
+            for (String kv : o.all("column-prompt")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new Options.UsageException(command + ": --column-prompt is column=text, not '" + kv + "'");
+                }
+                perColumn.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+            }
+            b.prompts(TrainingPrompts.perColumn(perColumn));
         }
         b.numTrainEpochs(o.getDouble("epochs", 1));
         // the loss is checked (name and options) before the model loads; SoftmaxLoss then gets the model's width

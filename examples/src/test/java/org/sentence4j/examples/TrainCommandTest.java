@@ -64,4 +64,20 @@ class TrainCommandTest {
                 data.toString(), "--loss", "MultipleNegativesRankingLoss", "--loss-option", "scale", "--output", out}));
         assertTrue(option.getMessage().contains("key=value"), option.getMessage());
     }
+
+    @Test
+    void columnPromptsReachTheTrainerAndTheCard(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("prompted");
+        TrainCommand.run(new String[] {"--data", pairs(dir).toString(), "--loss", "MultipleNegativesRankingLoss", "--model",
+                tinyModel(), "--output", out.toString(), "--max-steps", "1", "--batch-size", "4", "--column-prompt", "anchor=query: "});
+        assertTrue(Files.readString(out.resolve("README.md")).contains("query: "), "the card records the prompt");
+        Options.UsageException both = assertThrows(Options.UsageException.class, () -> TrainCommand.run(new String[] {"--data",
+                pairs(dir).toString(), "--loss", "MultipleNegativesRankingLoss", "--output", dir.resolve("x").toString(),
+                "--prompt", "q: ", "--column-prompt", "anchor=q: "}));
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> TrainCommand.run(new String[] {"--data",
+                pairs(dir).toString(), "--loss", "MultipleNegativesRankingLoss", "--model", tinyModel(), "--output",
+                dir.resolve("y").toString(), "--column-prompt", "anchr=q: "}));
+        assertTrue(typo.getMessage().contains("column 'anchr'"), typo.getMessage());
+    }
 }

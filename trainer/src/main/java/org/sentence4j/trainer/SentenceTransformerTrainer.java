@@ -91,6 +91,9 @@ public final class SentenceTransformerTrainer {
             Object base = loss.config().get("loss");
             e.getValue().requireFits(loss.name(), base == null ? null : base.toString());
         }
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        datasets.forEach((name, ds) -> columns.put(name, ds.columns()));
+        args.prompts().check(columns);
     }
 
     public static Builder builder(SentenceEncoder model, TrainingArguments args) {
@@ -126,11 +129,12 @@ public final class SentenceTransformerTrainer {
         Map<String, DatasetStep> graphs = new LinkedHashMap<>();
         for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
             graphs.put(e.getKey(), new DatasetStep(model, e.getValue(), losses.get(e.getKey()), guide, "train/" + e.getKey(),
-                    args.seed()));
+                    args.seed()).withPrompts(args.prompts().forDataset(e.getKey(), e.getValue().columns())));
         }
         // each held-out dataset through its training dataset's computation (its loss and trained parameters)
         heldOut.clear();
-        evalDatasets.forEach((name, ds) -> heldOut.put(name, new DatasetStep(model, ds, graphs.get(name).graph(), guide, args.seed())));
+        evalDatasets.forEach((name, ds) -> heldOut.put(name, new DatasetStep(model, ds, graphs.get(name).graph(), guide, args.seed())
+                .withPrompts(args.prompts().forDataset(name, ds.columns()))));
         Map<String, INDArray> params = parameters(graphs);
 
         MultiDatasetBatchSampler.Builder sb = MultiDatasetBatchSampler.builder(args.multiDatasetBatchSampler(), args.seed());

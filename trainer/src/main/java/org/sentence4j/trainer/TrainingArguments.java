@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import org.sentence4j.trainer.data.BatchSamplers;
 import org.sentence4j.trainer.data.MultiDatasetBatchSamplers;
+import org.sentence4j.trainer.data.TrainingPrompts;
 
 /**
  * The knobs of a training run, named and defaulted as sentence-transformers' (Hugging Face's) training
@@ -18,10 +19,11 @@ public record TrainingArguments(Path outputDir, double numTrainEpochs, long maxS
                                 double warmupRatio, double weightDecay, double maxGradNorm, int gradientAccumulationSteps,
                                 long seed, BatchSamplers batchSampler, MultiDatasetBatchSamplers multiDatasetBatchSampler,
                                 boolean dropLast, int loggingSteps, int evalSteps, int saveSteps, int saveTotalLimit,
-                                boolean evalBeforeTraining, boolean skipNonFiniteBatches) {
+                                boolean evalBeforeTraining, boolean skipNonFiniteBatches, TrainingPrompts prompts) {
 
     public TrainingArguments {
         Objects.requireNonNull(outputDir, "outputDir");
+        Objects.requireNonNull(prompts, "prompts");
         require(numTrainEpochs > 0 || maxSteps > 0, "num_train_epochs must be > 0 (or max_steps set)");
         require(batchSize >= 1, "per_device_train_batch_size must be >= 1");
         require(learningRate > 0 && Double.isFinite(learningRate), "learning_rate must be a positive number");
@@ -63,6 +65,9 @@ public record TrainingArguments(Path outputDir, double numTrainEpochs, long maxS
         put(m, "eval_steps", evalSteps, d.evalSteps);
         put(m, "save_steps", saveSteps, d.saveSteps);
         put(m, "save_total_limit", saveTotalLimit, d.saveTotalLimit);
+        if (!prompts.isEmpty()) {
+            m.put("prompts", prompts.describe());
+        }
         return m;
     }
 
@@ -93,6 +98,7 @@ public record TrainingArguments(Path outputDir, double numTrainEpochs, long maxS
         private int saveTotalLimit = 2;
         private boolean evalBeforeTraining = true;
         private boolean skipNonFiniteBatches = false;
+        private TrainingPrompts prompts = TrainingPrompts.none();
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -136,13 +142,20 @@ public record TrainingArguments(Path outputDir, double numTrainEpochs, long maxS
 
         public Builder evalBeforeTraining(boolean v) { this.evalBeforeTraining = v; return this; }
 
+        /**
+         * Text put before the inputs of training (and held-out) columns, as sentence-transformers' {@code prompts}:
+         * {@link TrainingPrompts#of}, {@link TrainingPrompts#perColumn}, {@link TrainingPrompts#perDataset} or
+         * {@link TrainingPrompts#perDatasetAndColumn}.
+         */
+        public Builder prompts(TrainingPrompts v) { this.prompts = Objects.requireNonNull(v, "prompts"); return this; }
+
         /** Skip a batch whose loss is not finite instead of stopping (the default stops). */
         public Builder skipNonFiniteBatches(boolean v) { this.skipNonFiniteBatches = v; return this; }
 
         public TrainingArguments build() {
             return new TrainingArguments(outputDir, numTrainEpochs, maxSteps, batchSize, learningRate, warmupRatio, weightDecay,
                     maxGradNorm, gradientAccumulationSteps, seed, batchSampler, multiDatasetBatchSampler, dropLast, loggingSteps,
-                    evalSteps, saveSteps, saveTotalLimit, evalBeforeTraining, skipNonFiniteBatches);
+                    evalSteps, saveSteps, saveTotalLimit, evalBeforeTraining, skipNonFiniteBatches, prompts);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.sentence4j.trainer.step;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,6 +50,8 @@ public final class DatasetStep {
     /** How a single-sentence dataset becomes the loss's pairs, or NONE when the dataset's columns are used as they are. */
     private final Pairing pairing;
     private final DenoisingAutoEncoderDataset noise;
+    /** Text put before each input of a column, by the dataset's column name (absent: none). */
+    private Map<String, String> prompts = Map.of();
 
     private enum Pairing { NONE, DENOISING, CONTRASTIVE_TENSION }
 
@@ -109,6 +112,21 @@ public final class DatasetStep {
         }
         return loss instanceof DecoderLoss ? Pairing.DENOISING
                 : loss instanceof ContrastiveTensionLoss ? Pairing.CONTRASTIVE_TENSION : Pairing.NONE;
+    }
+
+    /**
+     * Puts these prompts (by the dataset's column name) before the inputs of their columns, as sentence-transformers'
+     * data collator does with the training argument {@code prompts}; returns this step.
+     */
+    public DatasetStep withPrompts(Map<String, String> columnPrompts) {
+        for (String c : columnPrompts.keySet()) {
+            if (!dataset.columns().contains(c)) {
+                throw new LossInputException("a prompt for column '" + c + "', which dataset '" + dataset.name()
+                        + "' does not have (its columns: " + dataset.columns() + ")");
+            }
+        }
+        this.prompts = Map.copyOf(columnPrompts);
+        return this;
     }
 
     /** The training computation (its parameters are what the optimizer updates). */
@@ -179,7 +197,7 @@ public final class DatasetStep {
         switch (pairing) {
             case NONE -> {
                 for (int c = 0; c < dataset.columns().size(); c++) {
-                    out.add(dataset.texts(c, rows));
+                    out.add(prompted(dataset.columns().get(c), dataset.texts(c, rows)));
                 }
             }
             case DENOISING -> {
@@ -187,8 +205,9 @@ public final class DatasetStep {
                 for (int r : rows) {
                     damaged.add(noise.damaged(epoch, r));
                 }
-                out.add(damaged);
-                out.add(dataset.texts(0, rows));
+                // the prompt is put before the damaged text, not damaged itself
+                out.add(prompted(dataset.columns().get(0), damaged));
+                out.add(prompted(dataset.columns().get(0), dataset.texts(0, rows)));
             }
             case CONTRASTIVE_TENSION -> {
                 List<String> sentences = dataset.texts(0, rows);
@@ -196,9 +215,21 @@ public final class DatasetStep {
                 for (int j = 0; j < rows.length; j++) {
                     second.add(j % POS_NEG_RATIO == 0 ? sentences.get(j) : sentences.get((j + 1) % rows.length));
                 }
-                out.add(sentences);
-                out.add(second);
+                out.add(prompted(dataset.columns().get(0), sentences));
+                out.add(prompted(dataset.columns().get(0), second));
             }
+        }
+        return out;
+    }
+
+    private List<String> prompted(String column, List<String> texts) {
+        String prompt = prompts.get(column);
+        if (prompt == null || prompt.isEmpty()) {
+            return texts;
+        }
+        List<String> out = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            out.add(prompt + t);
         }
         return out;
     }
