@@ -77,7 +77,7 @@ final class BenchCommand {
             lossOnly(o.get("loss", "MultipleNegativesRankingLoss"), batch, o.getInt("dim", 384), iters, warmup, threads);
             return;
         }
-        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel()) {
+        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(o.get("model", null)) : SentenceEncoder.defaultModel()) {
             BertConfig cfg = model.encoder().config();
             if (TRACE) {
                 System.err.printf("model loaded: rss %.0f MB, peak rss %.0f MB, java heap used %d MB%n", statusMb("VmRSS:"),

@@ -44,7 +44,7 @@ final class EncodeCommand {
         } catch (NoSuchFileException e) {
             throw new Options.UsageException("encode: input file not found: " + input);
         }
-        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null)))
+        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(o.get("model", null))
                 : SentenceEncoder.defaultModel()) {
             INDArray emb;
             try {

@@ -97,8 +97,8 @@ final class TrainCommand {
         b.numTrainEpochs(o.getDouble("epochs", 1));
         // the loss is checked (name and options) before the model loads; SoftmaxLoss then gets the model's width
         LossRegistry.defaults().create(withEmbeddingDimension(spec, 1));
-        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(Path.of(o.get("model", null))) : SentenceEncoder.defaultModel();
-             SentenceEncoder guide = o.has("guide") ? SentenceEncoder.load(Path.of(o.get("guide", null))) : null) {
+        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(o.get("model", null)) : SentenceEncoder.defaultModel();
+             SentenceEncoder guide = o.has("guide") ? SentenceEncoder.load(o.get("guide", null)) : null) {
             SentenceLoss loss = LossRegistry.defaults().create(withEmbeddingDimension(spec, model.embeddingDimension()));
             SentenceTransformerTrainer.Builder tb = SentenceTransformerTrainer.builder(model, b.build())
                     .baseModel(o.get("model", "sentence-transformers/all-MiniLM-L6-v2")).train(train, loss);

@@ -81,6 +81,34 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         return of(SentenceTransformerFolder.load(folder));
     }
 
+    /**
+     * A model by folder or by Hugging Face name: an existing folder is loaded as it is; a name such as
+     * {@code sentence-transformers/all-MiniLM-L6-v2} is looked up in the Hugging Face cache that Python's
+     * huggingface_hub fills ({@link HubCache#fromEnvironment()}: {@code HF_HUB_CACHE}, {@code HF_HOME}, ...), at
+     * its {@code main} revision. Nothing is downloaded: a name that is not cached fails with where it looked.
+     */
+    public static SentenceEncoder load(String folderOrName) throws IOException {
+        return load(folderOrName, org.sentence4j.graphs.io.HubCache.fromEnvironment());
+    }
+
+    /** {@link #load(String)} with a given cache. */
+    public static SentenceEncoder load(String folderOrName, org.sentence4j.graphs.io.HubCache cache) throws IOException {
+        Path folder = Path.of(folderOrName);
+        if (java.nio.file.Files.isDirectory(folder)) {
+            return load(folder);
+        }
+        if (!org.sentence4j.graphs.io.HubCache.isRepoId(folderOrName)) {
+            throw new java.nio.file.NoSuchFileException(folderOrName + " is neither a model folder nor a Hugging Face model name");
+        }
+        java.util.Optional<Path> snapshot = cache.snapshot(folderOrName, "main");
+        if (snapshot.isEmpty()) {
+            throw new java.nio.file.NoSuchFileException("no folder '" + folderOrName + "', and the Hugging Face cache "
+                    + cache.root() + " has no snapshot of it (looked for " + cache.repoFolder(folderOrName)
+                    + "/refs/main); download it once with Python's huggingface_hub or give a folder");
+        }
+        return load(snapshot.get());
+    }
+
     /** Saves the model, with its current weights, as a sentence-transformers folder. */
     public void save(Path folder) throws IOException {
         SentenceTransformerFolder.save(files(), folder);
