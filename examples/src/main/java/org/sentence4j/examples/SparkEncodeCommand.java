@@ -27,7 +27,8 @@ import org.sentence4j.spark.SparkSetup;
  *
  * <p>Input by extension: {@code .txt} (one text per line; the rows get {@code id}, the line number from 0, and
  * the text column), {@code .jsonl}/{@code .json}, {@code .csv}/{@code .tsv} with a header row, {@code .parquet};
- * a folder of Parquet or JSON Lines part files. With {@code --model}, the folder is shipped to the executors
+ * a folder of Parquet or JSON Lines part files. With {@code --model} (a folder, or a name in the local Hugging Face
+ * cache), the folder is shipped to the executors
  * with the job (they need not see this machine's disk); without, the embedded all-MiniLM-L6-v2.
  */
 final class SparkEncodeCommand {
@@ -60,7 +61,14 @@ final class SparkEncodeCommand {
         }
         Path model = o.has("model") ? Path.of(o.get("model", null)) : null;
         if (model != null && !Files.isDirectory(model)) {
-            throw new Options.UsageException("spark-encode: model folder not found: " + model);
+            // a Hugging Face name: the snapshot folder in the local hub cache, shipped like any folder
+            String name = o.get("model", null);
+            var cache = org.sentence4j.graphs.io.HubCache.fromEnvironment();
+            model = org.sentence4j.graphs.io.HubCache.isRepoId(name) ? cache.snapshot(name, "main").orElse(null) : null;
+            if (model == null) {
+                throw new Options.UsageException("spark-encode: --model " + name + " is neither a model folder nor a model in"
+                        + " the Hugging Face cache " + cache.root());
+            }
         }
         String format = format(input);
         long t0 = System.nanoTime();
