@@ -140,11 +140,12 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         }
         int outDim = options.truncateDim() == 0 ? dim : options.truncateDim();
         String prompt = files.prompts().resolve(options.prompt(), options.promptName());
+        int promptLength = 0;
         if (!prompt.isEmpty()) {
             if (!files.pooling().includePrompt()) {
-                throw new UnsupportedOperationException("this model's Pooling has include_prompt = false (prompt tokens left out"
-                        + " of the pooled embedding), which is not supported yet; encode without a prompt, or with a model whose"
-                        + " Pooling includes the prompt");
+                // as sentence-transformers: the prompt's tokens with the leading special token (its tokenization
+                // without the closing one) are left out of the pooled embedding
+                promptLength = (int) tokenizer.tokenize(List.of(prompt)).attentionMask().sumNumber().longValue() - 1;
             }
             List<String> prompted = new ArrayList<>(texts.size());
             for (String t : texts) {
@@ -165,7 +166,7 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
                 for (int k = start; k < end; k++) {
                     batch.add(inputs.get(order[k]));
                 }
-                INDArray emb = embedBatch(batch).castTo(DataType.FLOAT);
+                INDArray emb = encoder.embed(tokenizer.tokenize(batch).withPromptLength(promptLength)).castTo(DataType.FLOAT);
                 for (int k = start; k < end; k++) {
                     out.putRow(order[k], emb.get(NDArrayIndex.point(k - start), NDArrayIndex.interval(0, outDim)));
                 }
@@ -181,11 +182,6 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         return out;
     }
 
-    /** Embeddings of one batch, in the given order. */
-    private INDArray embedBatch(List<String> batch) {
-        TokenBatch tokens = tokenizer.tokenize(batch);
-        return encoder.embed(tokens);
-    }
 
     /**
      * Sentence embeddings [rows, dim] of an already tokenized batch, in row order, in inference mode: for a

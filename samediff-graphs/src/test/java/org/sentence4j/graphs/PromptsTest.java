@@ -157,4 +157,37 @@ class PromptsTest {
         Exception e = assertThrows(Exception.class, () -> SentenceEncoder.load(copy));
         assertTrue(e.getMessage().contains("default_prompt_name 'nope'"), e.getMessage());
     }
+
+    /**
+     * The Pooling module with {@code include_prompt: false} (the fixture's records were made with the folder's
+     * Pooling switched so): the prompt's tokens and the leading [CLS] are left out of the mean, and the folder
+     * saved again keeps the setting.
+     */
+    @Test
+    void includePromptFalseLeavesThePromptOutOfThePooledEmbedding(@TempDir Path dir) throws IOException {
+        Path copy = dir.resolve("exclude");
+        try (SentenceEncoder model = SentenceEncoder.load(FOLDER)) {
+            model.save(copy);
+        }
+        Path pooling = copy.resolve("1_Pooling/config.json");
+        Files.writeString(pooling, Files.readString(pooling).replace("\"include_prompt\": true", "\"include_prompt\": false"));
+        List<JsonNode> excluded = records("prompt_exclude");
+        assertEquals(16, excluded.size());
+        double worst = 0;
+        try (SentenceEncoder model = SentenceEncoder.load(copy)) {
+            assertTrue(!model.encoder().pooling().includePrompt(), "the copy's Pooling leaves prompts out");
+            for (JsonNode r : excluded) {
+                INDArray e = model.encode(List.of(r.get("text").asText()),
+                        EncodeOptions.defaults().withPromptName(r.get("prompt_name").asText()));
+                JsonNode want = r.get("embedding_f32");
+                for (int d = 0; d < want.size(); d++) {
+                    worst = Math.max(worst, Math.abs(e.getFloat(0, d) - (float) want.get(d).asDouble()));
+                }
+            }
+            model.save(dir.resolve("again"));
+        }
+        System.out.println("include_prompt=false embeddings: max |ours - sentence-transformers| = " + worst);
+        assertTrue(worst <= 1e-5, "include_prompt=false embeddings within 1e-5: " + worst);
+        assertTrue(Files.readString(dir.resolve("again/1_Pooling/config.json")).contains("\"include_prompt\": false"));
+    }
 }

@@ -294,6 +294,10 @@ public final class BertEncoder {
         if (!USE_GRAPH) {
             return eager().forward("inference", batch, numLayers, DropoutMasks.none(), false, false).sentenceEmbedding();
         }
+        if (batch.promptLength() > 0) {
+            throw new UnsupportedOperationException("include_prompt = false (prompt tokens left out of pooling) runs on the"
+                    + " eager encoder only, not with -Dsentence4j.encoder.graph=true");
+        }
         synchronized (graphLock) {
             String name = inferenceGraph().layerEmbeddings().get(numLayers).name();
             return SessionMemory.output(sd, feed(inferenceGraph(), batch, DropoutMasks.none()), name).get(name);

@@ -90,6 +90,8 @@ public final class EagerEncoder {
         private final long[] ids;
         private final long[] types;
         private final double[][] mask;
+        /** The attention mask with the prompt's positions zeroed (include_prompt = false), else the mask itself. */
+        private final double[][] poolMask;
         private final DropoutMasks dropout;
         /** Token types as one-hot rows [N, types]: their embedding is a product (forward and backward). */
         private final INDArray typeOneHot;
@@ -109,6 +111,7 @@ public final class EagerEncoder {
             this.ids = tokens.inputIds().castTo(DataType.INT64).reshape(-1).toLongVector();
             this.types = tokens.tokenTypeIds().castTo(DataType.INT64).reshape(-1).toLongVector();
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
+            this.poolMask = poolingMask(mask, tokens.promptLength());
             this.dropout = dropout;
             this.typeOneHot = typeOneHot(types);
             this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels();
@@ -207,17 +210,17 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         embeddings(p, n, h);
         if (allLayers) {
-            p.pooled.add(pooling.forward(hidden(p, 0).reshape(p.batch, p.seq, h), p.mask));
+            p.pooled.add(pooling.forward(hidden(p, 0).reshape(p.batch, p.seq, h), p.poolMask));
         }
         INDArray bias = p.fusedAttention ? null : attentionBias(p); // the fused kernel reads p.keyBias
         for (int l = 0; l < numLayers; l++) {
             layer(p, l, bias);
             if (allLayers && l < numLayers - 1) {
-                p.pooled.add(pooling.forward(hidden(p, l + 1).reshape(p.batch, p.seq, h), p.mask));
+                p.pooled.add(pooling.forward(hidden(p, l + 1).reshape(p.batch, p.seq, h), p.poolMask));
             }
         }
         if (!allLayers || numLayers > 0) {
-            p.pooled.add(pooling.forward(hidden(p, numLayers).reshape(p.batch, p.seq, h), p.mask));
+            p.pooled.add(pooling.forward(hidden(p, numLayers).reshape(p.batch, p.seq, h), p.poolMask));
         }
         SectionTimer.mark("fwd.pooling");
     }
@@ -681,6 +684,19 @@ public final class EagerEncoder {
     private INDArray dropoutMask(Pass p, String site) {
         INDArray m = p.dropout.asMap().get(site);
         return m == null ? null : (m.dataType() == dataType ? m : m.castTo(dataType));
+    }
+
+    /** The mask pooling reads: the attention mask without its first {@code promptLength} positions. */
+    private static double[][] poolingMask(double[][] mask, int promptLength) {
+        if (promptLength == 0) {
+            return mask;
+        }
+        double[][] out = new double[mask.length][];
+        for (int i = 0; i < mask.length; i++) {
+            out[i] = mask[i].clone();
+            java.util.Arrays.fill(out[i], 0, Math.min(promptLength, out[i].length), 0.0);
+        }
+        return out;
     }
 
     /** Zero gradient arrays for every parameter, under Hugging Face names. */

@@ -10,10 +10,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param inputIds      token ids [batch, seq], INT64
  * @param attentionMask 1 for real tokens, 0 for padding [batch, seq], INT64
  * @param tokenTypeIds  segment ids [batch, seq], INT64 (all 0 for single sentences)
+ * @param promptLength  the first this many positions of every row (the leading special token and a prompt's
+ *                      tokens) are left out of the pooled embedding, as sentence-transformers' Pooling with
+ *                      {@code include_prompt = false}; 0 pools every real token
  */
-public record TokenBatch(INDArray inputIds, INDArray attentionMask, INDArray tokenTypeIds) {
+public record TokenBatch(INDArray inputIds, INDArray attentionMask, INDArray tokenTypeIds, int promptLength) {
+
+    /** A batch whose every real token is pooled. */
+    public TokenBatch(INDArray inputIds, INDArray attentionMask, INDArray tokenTypeIds) {
+        this(inputIds, attentionMask, tokenTypeIds, 0);
+    }
+
+    /** The same batch with the first {@code length} positions left out of pooling. */
+    public TokenBatch withPromptLength(int length) {
+        return new TokenBatch(inputIds, attentionMask, tokenTypeIds, length);
+    }
 
     public TokenBatch {
+        if (promptLength < 0) {
+            throw new IllegalArgumentException("promptLength must be >= 0, not " + promptLength);
+        }
         Objects.requireNonNull(inputIds, "inputIds");
         Objects.requireNonNull(attentionMask, "attentionMask");
         Objects.requireNonNull(tokenTypeIds, "tokenTypeIds");
