@@ -76,6 +76,16 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         return of(DefaultModel.allMiniLmL6V2());
     }
 
+    /**
+     * The second embedded model, BAAI's bge-small-en-v1.5 (BERT, 12 layers, CLS pooling, normalised, 384
+     * dimensions, 512 tokens), from the jar's ONNX file: a real CLS-pooled model for GIST guides, distillation
+     * teachers and AdaptiveLayer runs. Also {@code load("BAAI/bge-small-en-v1.5")} when the Hugging Face cache does
+     * not hold it.
+     */
+    public static SentenceEncoder bgeSmallEnV15() throws IOException {
+        return of(DefaultModel.bgeSmallEnV15());
+    }
+
     /** A sentence-transformers model folder (config.json, model.safetensors, tokenizer.json, modules.json, ...). */
     public static SentenceEncoder load(Path folder) throws IOException {
         return of(SentenceTransformerFolder.load(folder));
@@ -85,7 +95,9 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
      * A model by folder or by Hugging Face name: an existing folder is loaded as it is; a name such as
      * {@code sentence-transformers/all-MiniLM-L6-v2} is looked up in the Hugging Face cache that Python's
      * huggingface_hub fills ({@link HubCache#fromEnvironment()}: {@code HF_HUB_CACHE}, {@code HF_HOME}, ...), at
-     * its {@code main} revision. Nothing is downloaded: a name that is not cached fails with where it looked.
+     * its {@code main} revision; the two embedded models ({@code sentence-transformers/all-MiniLM-L6-v2},
+     * {@code BAAI/bge-small-en-v1.5}) come from the jars when the cache lacks them. Nothing is downloaded: any other
+     * name that is not cached fails with where it looked.
      */
     public static SentenceEncoder load(String folderOrName) throws IOException {
         return load(folderOrName, org.sentence4j.graphs.io.HubCache.fromEnvironment());
@@ -101,6 +113,12 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
             throw new java.nio.file.NoSuchFileException(folderOrName + " is neither a model folder nor a Hugging Face model name");
         }
         java.util.Optional<Path> snapshot = cache.snapshot(folderOrName, "main");
+        if (snapshot.isEmpty() && folderOrName.equals("sentence-transformers/all-MiniLM-L6-v2")) {
+            return defaultModel();
+        }
+        if (snapshot.isEmpty() && folderOrName.equals("BAAI/bge-small-en-v1.5")) {
+            return bgeSmallEnV15();
+        }
         if (snapshot.isEmpty()) {
             throw new java.nio.file.NoSuchFileException("no folder '" + folderOrName + "', and the Hugging Face cache "
                     + cache.root() + " has no snapshot of it (looked for " + cache.repoFolder(folderOrName)

@@ -38,6 +38,26 @@ public final class DefaultModel {
                 PoolingConfig.of(bert.config().hiddenSize(), PoolingMode.MEAN), true, MAX_SEQ_LENGTH, false);
     }
 
+    /** Classpath resources of the second embedded model, bge-small-en-v1.5 (langchain4j's jar). */
+    public static final String BGE_ONNX_RESOURCE = "bge-small-en-v1.5.onnx";
+    public static final String BGE_TOKENIZER_RESOURCE = "bge-small-en-v1.5-tokenizer.json";
+    /** Upstream's sentence_bert_config.json max_seq_length for bge-small-en-v1.5. */
+    public static final int BGE_MAX_SEQ_LENGTH = 512;
+
+    /**
+     * BAAI's bge-small-en-v1.5 (BERT, 12 layers, 384 dimensions), set up as its sentence-transformers folder is:
+     * CLS pooling, Normalize, max_seq_length 512; a real CLS-pooled 12-layer model for guides, teachers and
+     * AdaptiveLayer runs. Upstream's {@code do_lower_case} is true; its tokenizer.json's BertNormalizer lowercases
+     * already, so the flag changes nothing and is left off (as for the default model).
+     */
+    public static SentenceTransformerModelFiles bgeSmallEnV15() throws IOException {
+        OnnxBertImporter.ImportedBert bert = OnnxBertImporter.importResource(BGE_ONNX_RESOURCE);
+        byte[] tokenizer = TokenizerJson.parse(readResource(BGE_TOKENIZER_RESOURCE), "classpath:" + BGE_TOKENIZER_RESOURCE)
+                .withoutTruncationAndPadding();
+        return new SentenceTransformerModelFiles(bert.config(), bert.weights(), tokenizer,
+                PoolingConfig.of(bert.config().hiddenSize(), PoolingMode.CLS), true, BGE_MAX_SEQ_LENGTH, false);
+    }
+
     /** Only the default model's tokenizer (max_seq_length 256); close it when done. */
     public static SentenceTokenizer allMiniLmL6V2Tokenizer() throws IOException {
         return SentenceTokenizer.fromResource(TOKENIZER_RESOURCE, MAX_SEQ_LENGTH, false);
