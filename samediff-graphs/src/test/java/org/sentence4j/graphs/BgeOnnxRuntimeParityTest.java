@@ -3,14 +3,8 @@ package org.sentence4j.graphs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,59 +22,38 @@ import org.sentence4j.graphs.text.TokenBatch;
 class BgeOnnxRuntimeParityTest {
 
     private static SentenceEncoder model;
-    private static OrtEnvironment env;
-    private static OrtSession session;
+    private static OnnxReference onnx;
 
     @BeforeAll
     static void load() throws Exception {
         model = SentenceEncoder.bgeSmallEnV15();
-        env = OrtEnvironment.getEnvironment();
-        byte[] onnx;
-        try (InputStream in = DefaultModel.class.getClassLoader().getResourceAsStream(DefaultModel.BGE_ONNX_RESOURCE)) {
-            onnx = in.readAllBytes();
-        }
-        session = env.createSession(onnx, new OrtSession.SessionOptions());
+        onnx = new OnnxReference(DefaultModel.BGE_ONNX_RESOURCE);
     }
 
     @AfterAll
     static void close() throws Exception {
-        session.close();
+        onnx.close();
         model.close();
     }
 
     /** ONNX Runtime's last hidden state at [CLS], L2-normalised (in double). */
     private static double[][] reference(TokenBatch batch) throws Exception {
-        long[][] ids = batch.inputIds().toLongMatrix();
-        long[][] mask = batch.attentionMask().toLongMatrix();
-        long[][] types = batch.tokenTypeIds().toLongMatrix();
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try (OnnxTensor i = OnnxTensor.createTensor(env, ids);
-             OnnxTensor m = OnnxTensor.createTensor(env, mask);
-             OnnxTensor t = OnnxTensor.createTensor(env, types)) {
-            inputs.put("input_ids", i);
-            inputs.put("attention_mask", m);
-            if (session.getInputNames().contains("token_type_ids")) {
-                inputs.put("token_type_ids", t);
+        float[][][] hidden = onnx.lastHiddenState(batch);
+        double[][] out = new double[hidden.length][];
+        for (int b = 0; b < hidden.length; b++) {
+            double[] cls = new double[hidden[b][0].length];
+            double norm = 0;
+            for (int d = 0; d < cls.length; d++) {
+                cls[d] = hidden[b][0][d];
+                norm += cls[d] * cls[d];
             }
-            try (OrtSession.Result r = session.run(inputs)) {
-                float[][][] hidden = (float[][][]) r.get(0).getValue();
-                double[][] out = new double[ids.length][];
-                for (int b = 0; b < ids.length; b++) {
-                    double[] cls = new double[hidden[b][0].length];
-                    double norm = 0;
-                    for (int d = 0; d < cls.length; d++) {
-                        cls[d] = hidden[b][0][d];
-                        norm += cls[d] * cls[d];
-                    }
-                    norm = Math.sqrt(norm);
-                    for (int d = 0; d < cls.length; d++) {
-                        cls[d] /= norm;
-                    }
-                    out[b] = cls;
-                }
-                return out;
+            norm = Math.sqrt(norm);
+            for (int d = 0; d < cls.length; d++) {
+                cls[d] /= norm;
             }
+            out[b] = cls;
         }
+        return out;
     }
 
     @Test

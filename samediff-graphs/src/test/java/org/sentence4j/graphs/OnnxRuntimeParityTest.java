@@ -3,13 +3,8 @@ package org.sentence4j.graphs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,61 +44,49 @@ class OnnxRuntimeParityTest {
             "another very long input: " + "lorem ipsum dolor sit amet consectetur adipiscing elit ".repeat(50));
 
     private static SentenceEncoder model;
-    private static OrtEnvironment env;
-    private static OrtSession session;
+    private static OnnxReference onnx;
 
     @BeforeAll
     static void load() throws Exception {
         model = SentenceEncoder.defaultModel();
-        env = OrtEnvironment.getEnvironment();
-        byte[] onnx;
-        try (InputStream in = DefaultModel.class.getClassLoader().getResourceAsStream(DefaultModel.ONNX_RESOURCE)) {
-            onnx = in.readAllBytes();
-        }
-        session = env.createSession(onnx, new OrtSession.SessionOptions());
+        onnx = new OnnxReference(DefaultModel.ONNX_RESOURCE);
     }
 
     @AfterAll
     static void close() throws Exception {
-        session.close();
+        onnx.close();
         model.close();
     }
 
     /** ONNX Runtime's last hidden state, mean-pooled over real tokens and L2-normalised (in double). */
     private static double[][] reference(TokenBatch batch) throws Exception {
-        long[][] ids = (long[][]) batch.inputIds().toLongMatrix();
-        long[][] mask = (long[][]) batch.attentionMask().toLongMatrix();
-        long[][] types = (long[][]) batch.tokenTypeIds().toLongMatrix();
-        try (OnnxTensor i = OnnxTensor.createTensor(env, ids);
-             OnnxTensor m = OnnxTensor.createTensor(env, mask);
-             OnnxTensor t = OnnxTensor.createTensor(env, types);
-             OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t))) {
-            float[][][] hidden = (float[][][]) r.get("last_hidden_state").get().getValue();
-            double[][] out = new double[ids.length][];
-            for (int b = 0; b < ids.length; b++) {
-                double[] sum = new double[hidden[b][0].length];
-                int count = 0;
-                for (int k = 0; k < ids[b].length; k++) {
-                    if (mask[b][k] == 1) {
-                        count++;
-                        for (int d = 0; d < sum.length; d++) {
-                            sum[d] += hidden[b][k][d];
-                        }
+        long[][] ids = batch.inputIds().toLongMatrix();
+        long[][] mask = batch.attentionMask().toLongMatrix();
+        float[][][] hidden = onnx.lastHiddenState(batch);
+        double[][] out = new double[ids.length][];
+        for (int b = 0; b < ids.length; b++) {
+            double[] sum = new double[hidden[b][0].length];
+            int count = 0;
+            for (int k = 0; k < ids[b].length; k++) {
+                if (mask[b][k] == 1) {
+                    count++;
+                    for (int d = 0; d < sum.length; d++) {
+                        sum[d] += hidden[b][k][d];
                     }
                 }
-                double norm = 0;
-                for (int d = 0; d < sum.length; d++) {
-                    sum[d] /= count;
-                    norm += sum[d] * sum[d];
-                }
-                norm = Math.sqrt(norm);
-                for (int d = 0; d < sum.length; d++) {
-                    sum[d] /= norm;
-                }
-                out[b] = sum;
             }
-            return out;
+            double norm = 0;
+            for (int d = 0; d < sum.length; d++) {
+                sum[d] /= count;
+                norm += sum[d] * sum[d];
+            }
+            norm = Math.sqrt(norm);
+            for (int d = 0; d < sum.length; d++) {
+                sum[d] /= norm;
+            }
+            out[b] = sum;
         }
+        return out;
     }
 
     @Test
