@@ -96,8 +96,9 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
      * {@code sentence-transformers/all-MiniLM-L6-v2} is looked up in the Hugging Face cache that Python's
      * huggingface_hub fills ({@link HubCache#fromEnvironment()}: {@code HF_HUB_CACHE}, {@code HF_HOME}, ...), at
      * its {@code main} revision; the two embedded models ({@code sentence-transformers/all-MiniLM-L6-v2},
-     * {@code BAAI/bge-small-en-v1.5}) come from the jars when the cache lacks them. Nothing is downloaded: any other
-     * name that is not cached fails with where it looked.
+     * {@code BAAI/bge-small-en-v1.5}) come from the jars when the cache lacks them; any other name that is not
+     * cached is downloaded into the cache ({@link org.sentence4j.graphs.io.HubDownloader}: {@code HF_ENDPOINT},
+     * {@code HF_TOKEN}) unless {@code HF_HUB_OFFLINE=1}.
      */
     public static SentenceEncoder load(String folderOrName) throws IOException {
         return load(folderOrName, org.sentence4j.graphs.io.HubCache.fromEnvironment());
@@ -119,10 +120,19 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         if (snapshot.isEmpty() && folderOrName.equals("BAAI/bge-small-en-v1.5")) {
             return bgeSmallEnV15();
         }
+        if (snapshot.isEmpty() && cache.downloader() != null) {
+            try {
+                snapshot = java.util.Optional.of(cache.downloader().download(cache, folderOrName, "main"));
+            } catch (IOException e) {
+                throw new java.nio.file.NoSuchFileException("no folder '" + folderOrName + "', the Hugging Face cache "
+                        + cache.root() + " has no snapshot of it (" + cache.repoFolder(folderOrName) + "/refs/main), and the"
+                        + " download failed: " + e.getMessage());
+            }
+        }
         if (snapshot.isEmpty()) {
             throw new java.nio.file.NoSuchFileException("no folder '" + folderOrName + "', and the Hugging Face cache "
                     + cache.root() + " has no snapshot of it (looked for " + cache.repoFolder(folderOrName)
-                    + "/refs/main); download it once with Python's huggingface_hub or give a folder");
+                    + "/refs/main); it is offline (HF_HUB_OFFLINE): download it once or give a folder");
         }
         return load(snapshot.get());
     }

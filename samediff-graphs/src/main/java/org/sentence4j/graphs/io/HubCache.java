@@ -22,19 +22,37 @@ public final class HubCache {
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
     private final Path root;
+    private final HubDownloader downloader;
 
-    private HubCache(Path root) {
+    private HubCache(Path root, HubDownloader downloader) {
         this.root = root;
+        this.downloader = downloader;
     }
 
-    /** The cache at this root folder (the folder that holds the {@code models--*} folders). */
+    /** The cache at this root folder (the folder that holds the {@code models--*} folders), offline. */
     public static HubCache at(Path root) {
-        return new HubCache(root);
+        return new HubCache(root, null);
     }
 
-    /** The cache Python's huggingface_hub uses on this machine (from the environment). */
+    /**
+     * The cache Python's huggingface_hub uses on this machine (from the environment), downloading what it lacks
+     * from {@code HF_ENDPOINT} unless {@code HF_HUB_OFFLINE} is set to 1.
+     */
     public static HubCache fromEnvironment() {
-        return at(defaultRoot(System.getenv(), System.getProperty("user.home")));
+        HubCache c = at(defaultRoot(System.getenv(), System.getProperty("user.home")));
+        String offline = System.getenv("HF_HUB_OFFLINE");
+        boolean isOffline = offline != null && (offline.equals("1") || offline.equalsIgnoreCase("true"));
+        return isOffline ? c : c.withDownloads(HubDownloader.fromEnvironment());
+    }
+
+    /** This cache, fetching a model it lacks with {@code downloader}. */
+    public HubCache withDownloads(HubDownloader downloader) {
+        return new HubCache(root, downloader);
+    }
+
+    /** The downloader that fills this cache, or null when it is offline. */
+    public HubDownloader downloader() {
+        return downloader;
     }
 
     /** The cache root for these environment variables and home folder (huggingface_hub's order). */
