@@ -42,16 +42,10 @@ class BgeOnnxRuntimeParityTest {
         double[][] out = new double[hidden.length][];
         for (int b = 0; b < hidden.length; b++) {
             double[] cls = new double[hidden[b][0].length];
-            double norm = 0;
             for (int d = 0; d < cls.length; d++) {
                 cls[d] = hidden[b][0][d];
-                norm += cls[d] * cls[d];
             }
-            norm = Math.sqrt(norm);
-            for (int d = 0; d < cls.length; d++) {
-                cls[d] /= norm;
-            }
-            out[b] = cls;
+            out[b] = OnnxReference.unitLength(cls);
         }
         return out;
     }

@@ -44,6 +44,19 @@ final class OnnxReference implements AutoCloseable {
         }
     }
 
+    /** {@code v} scaled to unit length, in place (sentence-transformers' Normalize). */
+    static double[] unitLength(double[] v) {
+        double norm = 0;
+        for (double x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        for (int d = 0; d < v.length; d++) {
+            v[d] /= norm;
+        }
+        return v;
+    }
+
     @Override
     public void close() throws Exception {
         session.close();

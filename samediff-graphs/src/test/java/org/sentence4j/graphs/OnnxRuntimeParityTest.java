@@ -75,16 +75,10 @@ class OnnxRuntimeParityTest {
                     }
                 }
             }
-            double norm = 0;
             for (int d = 0; d < sum.length; d++) {
                 sum[d] /= count;
-                norm += sum[d] * sum[d];
             }
-            norm = Math.sqrt(norm);
-            for (int d = 0; d < sum.length; d++) {
-                sum[d] /= norm;
-            }
-            out[b] = sum;
+            out[b] = OnnxReference.unitLength(sum);
         }
         return out;
     }

@@ -137,14 +137,23 @@ class PromptsTest {
         }
     }
 
-    @Test
-    void aDefaultPromptNameAppliesWhenNoneIsGiven(@TempDir Path dir) throws IOException {
-        Path copy = dir.resolve("with-default");
+    /** The fixture folder saved to {@code copy}, with {@code from} replaced by {@code to} in one of its files. */
+    private static Path savedWith(Path copy, String file, String from, String to) throws IOException {
         try (SentenceEncoder model = SentenceEncoder.load(FOLDER)) {
             model.save(copy);
         }
-        Path cfg = copy.resolve("config_sentence_transformers.json");
-        Files.writeString(cfg, Files.readString(cfg).replace("\"default_prompt_name\": null", "\"default_prompt_name\": \"query\""));
+        Path edited = copy.resolve(file);
+        String text = Files.readString(edited);
+        assertTrue(text.contains(from), file + " holds " + from);
+        Files.writeString(edited, text.replace(from, to));
+        return edited;
+    }
+
+    @Test
+    void aDefaultPromptNameAppliesWhenNoneIsGiven(@TempDir Path dir) throws IOException {
+        Path copy = dir.resolve("with-default");
+        Path cfg = savedWith(copy, "config_sentence_transformers.json", "\"default_prompt_name\": null",
+                "\"default_prompt_name\": \"query\"");
         try (SentenceEncoder model = SentenceEncoder.load(copy)) {
             assertEquals("query", model.prompts().defaultPromptName());
             INDArray byDefault = model.encode(List.of("Hello world!"), EncodeOptions.defaults());
@@ -166,11 +175,7 @@ class PromptsTest {
     @Test
     void includePromptFalseLeavesThePromptOutOfThePooledEmbedding(@TempDir Path dir) throws IOException {
         Path copy = dir.resolve("exclude");
-        try (SentenceEncoder model = SentenceEncoder.load(FOLDER)) {
-            model.save(copy);
-        }
-        Path pooling = copy.resolve("1_Pooling/config.json");
-        Files.writeString(pooling, Files.readString(pooling).replace("\"include_prompt\": true", "\"include_prompt\": false"));
+        savedWith(copy, "1_Pooling/config.json", "\"include_prompt\": true", "\"include_prompt\": false");
         List<JsonNode> excluded = records("prompt_exclude");
         assertEquals(16, excluded.size());
         double worst = 0;
