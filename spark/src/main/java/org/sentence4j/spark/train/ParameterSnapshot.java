@@ -41,7 +41,7 @@ public final class ParameterSnapshot implements Serializable {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("distributed training runs in float32; parameter " + name + " is " + a.dataType());
         }
-        return a.dup('c').data().asFloat();
+        return HostArrays.floats(a);
     }
 
     /** The optimizer step these parameters belong to. */

@@ -161,16 +161,26 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
         }
         long t4 = System.nanoTime();
 
+        // each embedding gradient [B, D] to host memory once; every task gets its rows of it
+        float[][] dColumns = new float[lossColumns][];
+        float[][][] dHidden = new float[numHidden][lossColumns][];
+        for (int c = 0; c < lossColumns; c++) {
+            dColumns[c] = HostArrays.floats(lg.columnGradients().get(c));
+            for (int h = 0; h < numHidden; h++) {
+                dHidden[h][c] = HostArrays.floats(lg.layerGradients().get(h).get(c));
+            }
+        }
+        int dim = dColumns[0].length / n;
         List<RowSlice> back = new ArrayList<>();
         for (RowSlice s : slices) {
             RowSlice.Column[] cols = new RowSlice.Column[lossColumns];
             for (int c = 0; c < lossColumns; c++) {
-                float[] dSentence = rowsOf(lg.columnGradients().get(c), s.firstRow(), s.rows());
+                float[] dSentence = rowsOf(dColumns[c], dim, s.firstRow(), s.rows());
                 float[][] dLayers = null;
                 if (layers) {
                     dLayers = new float[numHidden][];
                     for (int h = 0; h < numHidden; h++) {
-                        dLayers[h] = rowsOf(lg.layerGradients().get(h).get(c), s.firstRow(), s.rows());
+                        dLayers[h] = rowsOf(dHidden[h][c], dim, s.firstRow(), s.rows());
                     }
                 }
                 cols[c] = s.columns()[c].withGradients(dSentence, dLayers);
@@ -312,13 +322,9 @@ public final class SparkStepRunner implements StepRunner, AutoCloseable {
         return Nd4j.create(all, new long[] {n, dim}, 'c');
     }
 
-    private static float[] rowsOf(INDArray gradient, int firstRow, int rows) {
-        INDArray g = gradient.castTo(DataType.FLOAT);
-        int dim = (int) g.size(1);
-        float[] all = g.dup('c').data().asFloat();
-        float[] out = new float[rows * dim];
-        System.arraycopy(all, firstRow * dim, out, 0, out.length);
-        return out;
+    /** Rows [firstRow, firstRow + rows) of a row-major matrix of width {@code dim}. */
+    private static float[] rowsOf(float[] all, int dim, int firstRow, int rows) {
+        return java.util.Arrays.copyOfRange(all, firstRow * dim, (firstRow + rows) * dim);
     }
 
     /** Frees the run's broadcasts (the model bundle and the last parameters). */

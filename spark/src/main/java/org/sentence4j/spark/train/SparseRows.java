@@ -1,7 +1,6 @@
 package org.sentence4j.spark.train;
 
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,14 +16,10 @@ import java.util.TreeMap;
  */
 public record SparseRows(int width, int[] rows, float[] values) implements Serializable {
 
-    /** The given rows of a dense row-major matrix of this width. */
-    public static SparseRows of(float[] dense, int width, int[] rows) {
-        int[] sorted = Arrays.stream(rows).distinct().sorted().toArray();
-        float[] values = new float[sorted.length * width];
-        for (int i = 0; i < sorted.length; i++) {
-            System.arraycopy(dense, sorted[i] * width, values, i * width, width);
-        }
-        return new SparseRows(width, sorted, values);
+    /** The given rows (ascending, distinct) of a gradient matrix [rows, width]. */
+    public static SparseRows of(org.nd4j.linalg.api.ndarray.INDArray matrix, int[] rows) {
+        int width = (int) matrix.size(1);
+        return new SparseRows(width, rows, rows.length == 0 ? new float[0] : HostArrays.floats(matrix.getRows(rows)));
     }
 
     /** The sum of two row sets of the same width (rows in either; shared rows added). */

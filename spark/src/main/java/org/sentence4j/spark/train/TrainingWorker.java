@@ -149,35 +149,11 @@ public final class TrainingWorker {
 
     /**
      * The slice's rows forward again (same dropout) keeping activations, then backward from the slice's embedding
-     * gradients: the parameter gradients of these rows, model tensors by name and copy-tower tensors under
-     * {@link ParameterSnapshot#COPY_PREFIX}, into {@code into}; the word embeddings as the rows of the slice's
-     * tokens only (every other row's gradient is zero).
+     * gradients: the parameter gradients of these rows, added to {@code into}, model tensors by name and copy-tower
+     * tensors under {@link ParameterSnapshot#COPY_PREFIX}; the word embeddings as the rows of the slice's tokens
+     * only (every other row's gradient is zero).
      */
     public GradientSum backward(RowSlice slice, GradientSum into, long startNanos) {
-        Map<String, float[]> dense = backward(slice);
-        Map<String, SparseRows> rows = new LinkedHashMap<>();
-        int width = config.hiddenSize();
-        for (String tower : new String[] {"", ParameterSnapshot.COPY_PREFIX}) {
-            String name = tower + BertTensorNames.WORD_EMBEDDINGS;
-            float[] g = dense.remove(name);
-            if (g == null) {
-                continue;
-            }
-            java.util.Set<Integer> ids = new java.util.TreeSet<>();
-            for (RowSlice.Column col : slice.columns()) {
-                if (col.copyTower() == !tower.isEmpty()) {
-                    for (long id : col.ids()) {
-                        ids.add((int) id);
-                    }
-                }
-            }
-            rows.put(name, SparseRows.of(g, width, ids.stream().mapToInt(Integer::intValue).toArray()));
-        }
-        return into.add(dense, rows, System.nanoTime() - startNanos);
-    }
-
-    /** {@link #backward(RowSlice, GradientSum, long)} with every tensor dense. */
-    public Map<String, float[]> backward(RowSlice slice) {
         EagerEncoder eager = model.encoder().eager();
         grads = zeroed(grads, eager);
         if (copy != null) {
@@ -200,12 +176,33 @@ public final class TrainingWorker {
             }
             enc.backward(pass, dSentence, dLayers, col.copyTower() ? copyGrads : grads);
         }
-        Map<String, float[]> out = new LinkedHashMap<>();
-        grads.forEach((k, v) -> out.put(k, floats(v)));
+        Map<String, float[]> dense = new LinkedHashMap<>();
+        Map<String, SparseRows> rows = new LinkedHashMap<>();
+        collect(slice, grads, "", false, dense, rows);
         if (usedCopy) {
-            copyGrads.forEach((k, v) -> out.put(ParameterSnapshot.COPY_PREFIX + k, floats(v)));
+            collect(slice, copyGrads, ParameterSnapshot.COPY_PREFIX, true, dense, rows);
         }
-        return out;
+        return into.add(dense, rows, System.nanoTime() - startNanos);
+    }
+
+    /** One tower's gradients under {@code prefix}: the word embeddings as the rows of the tower's tokens, the rest dense. */
+    private static void collect(RowSlice slice, Map<String, INDArray> towerGrads, String prefix, boolean copyTower,
+                                Map<String, float[]> dense, Map<String, SparseRows> rows) {
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        for (RowSlice.Column col : slice.columns()) {
+            if (col.copyTower() == copyTower) {
+                for (long id : col.ids()) {
+                    ids.add((int) id);
+                }
+            }
+        }
+        towerGrads.forEach((k, v) -> {
+            if (k.equals(BertTensorNames.WORD_EMBEDDINGS)) {
+                rows.put(prefix + k, SparseRows.of(v, ids.stream().mapToInt(Integer::intValue).toArray()));
+            } else {
+                dense.put(prefix + k, floats(v));
+            }
+        });
     }
 
     private static Map<String, INDArray> zeroed(Map<String, INDArray> g, EagerEncoder encoder) {
@@ -217,6 +214,6 @@ public final class TrainingWorker {
     }
 
     private static float[] floats(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return HostArrays.floats(a);
     }
 }
