@@ -144,8 +144,7 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
 
     /** The model's files with the encoder's current weights. */
     public SentenceTransformerModelFiles files() {
-        return new SentenceTransformerModelFiles(files.config(), encoder.weights(), files.tokenizerJson(), files.pooling(),
-                files.normalize(), files.maxSeqLength(), files.doLowerCase(), files.prompts());
+        return files.withWeights(encoder.weights());
     }
 
     /** Embeddings [texts, dim] in input order, with the default options (progress shown for long inputs). */

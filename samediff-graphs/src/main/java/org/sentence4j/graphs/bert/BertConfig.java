@@ -1,6 +1,9 @@
 package org.sentence4j.graphs.bert;
 
+import java.util.List;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sentence4j.graphs.pooling.DenseLayer;
 import org.sentence4j.graphs.text.TokenBatch;
 
 /**
@@ -17,16 +20,71 @@ import org.sentence4j.graphs.text.TokenBatch;
  * @param hiddenAct             {@code hidden_act} (only the exact erf {@code gelu} is supported)
  * @param hiddenDropoutProb     {@code hidden_dropout_prob}
  * @param attentionDropoutProb  {@code attention_probs_dropout_prob}
+ * @param architecture          which member of the family ({@link EncoderArchitecture}): position ids, token
+ *                              types, relative attention bias, tensor names
+ * @param padTokenId            the padding id that position ids count from (RoBERTa, XLM-R, MPNet); unused by BERT
+ * @param relativeAttentionBuckets rows of MPNet's relative-position table ({@code relative_attention_num_buckets});
+ *                              0 for the others
+ * @param dense                 the Dense modules after pooling, in order (their parameters are trained and saved
+ *                              with the encoder's; see {@link DenseLayer}); empty for most models
  */
 public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads,
                          int intermediateSize, int maxPositionEmbeddings, int typeVocabSize, double layerNormEps,
-                         String hiddenAct, double hiddenDropoutProb, double attentionDropoutProb) {
+                         String hiddenAct, double hiddenDropoutProb, double attentionDropoutProb,
+                         EncoderArchitecture architecture, int padTokenId, int relativeAttentionBuckets,
+                         List<DenseLayer> dense) {
 
     public BertConfig {
         if (hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads "
                     + numAttentionHeads);
         }
+        dense = List.copyOf(dense);
+        if (architecture == null) {
+            throw new IllegalArgumentException("architecture is required");
+        }
+        if (architecture.tokenTypes() && typeVocabSize < 1) {
+            throw new IllegalArgumentException(architecture.modelClass() + " needs type_vocab_size >= 1, not " + typeVocabSize);
+        }
+        if (architecture.relativeAttentionBias() && relativeAttentionBuckets < EncoderArchitecture.MPNET_NUM_BUCKETS) {
+            throw new IllegalArgumentException("relative_attention_num_buckets must be at least "
+                    + EncoderArchitecture.MPNET_NUM_BUCKETS + ", not " + relativeAttentionBuckets);
+        }
+        if (architecture.paddingOffsetPositions() && (padTokenId < 0 || padTokenId >= maxPositionEmbeddings)) {
+            throw new IllegalArgumentException("pad_token_id " + padTokenId + " is outside the position table of "
+                    + maxPositionEmbeddings + " rows");
+        }
+    }
+
+    /** A BERT ({@code BertModel}) configuration. */
+    public BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads, int intermediateSize,
+                      int maxPositionEmbeddings, int typeVocabSize, double layerNormEps, String hiddenAct,
+                      double hiddenDropoutProb, double attentionDropoutProb) {
+        this(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, maxPositionEmbeddings,
+                typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb, attentionDropoutProb, EncoderArchitecture.BERT,
+                0, 0, List.of());
+    }
+
+    /** The same encoder with these Dense modules after pooling. */
+    public BertConfig withDense(List<DenseLayer> layers) {
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb, attentionDropoutProb,
+                architecture, padTokenId, relativeAttentionBuckets, layers);
+    }
+
+    /** The same sizes as another architecture of the family. */
+    public BertConfig withArchitecture(EncoderArchitecture arch, int padTokenId, int relativeAttentionBuckets) {
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, arch.tokenTypes() ? Math.max(1, typeVocabSize) : 0, layerNormEps, hiddenAct,
+                hiddenDropoutProb, attentionDropoutProb, arch, padTokenId, relativeAttentionBuckets, dense);
+    }
+
+    /**
+     * The longest sequence the position table serves: all rows for absolute positions, fewer when positions start
+     * past the padding id.
+     */
+    public int maxSequenceLength() {
+        return architecture.paddingOffsetPositions() ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
     }
 
     /** Width of one attention head. */
@@ -47,12 +105,15 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
      * ND4J, or silently read another row).
      */
     public void checkBatch(TokenBatch batch) {
-        if (batch.sequenceLength() > maxPositionEmbeddings) {
-            throw new IllegalArgumentException("sequence length " + batch.sequenceLength() + " exceeds max_position_embeddings "
-                    + maxPositionEmbeddings + "; truncate when tokenising");
+        if (batch.sequenceLength() > maxSequenceLength()) {
+            throw new IllegalArgumentException("sequence length " + batch.sequenceLength() + " exceeds the "
+                    + maxSequenceLength() + " positions of max_position_embeddings " + maxPositionEmbeddings
+                    + "; truncate when tokenising");
         }
         requireInRange("token id", batch.inputIds(), vocabSize);
-        requireInRange("token type id", batch.tokenTypeIds(), typeVocabSize);
+        if (architecture.tokenTypes()) {
+            requireInRange("token type id", batch.tokenTypeIds(), typeVocabSize);
+        }
     }
 
     /** A clear error unless every id is in [0, size). */

@@ -132,6 +132,11 @@ public final class BertEncoder {
     public EncoderGraph build(String prefix, int numLayers, boolean training) {
         Objects.requireNonNull(prefix, "prefix");
         config.checkLayerCount(numLayers);
+        if (config.architecture() != EncoderArchitecture.BERT || !config.dense().isEmpty()) {
+            throw new UnsupportedOperationException("the SameDiff reference graph is built for BERT without Dense modules "
+                    + "only; a " + config.architecture().modelClass() + (config.dense().isEmpty() ? "" : " with Dense")
+                    + " runs on the eager encoder (leave -Dsentence4j.encoder.graph unset)");
+        }
         if (sd.hasVariable(prefix + "input_embeddings")) {
             throw new IllegalArgumentException("the graph already has an encoder pass with prefix '" + prefix + "'");
         }
@@ -440,7 +445,7 @@ public final class BertEncoder {
 
     /** Width of the sentence embedding. */
     public int embeddingDimension() {
-        return pooling.outputDimension();
+        return config.dense().isEmpty() ? pooling.outputDimension() : config.dense().get(config.dense().size() - 1).out();
     }
 
     /** Options of a {@link BertEncoder}. */

@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * The Hugging Face names and PyTorch shapes of a bare {@code BertModel}'s parameters (without the pooler,
- * which sentence-transformers never uses). The encoder graph names its variables with these, so weights
+ * which sentence-transformers never uses); the other architectures of the family use the same names inside
+ * sentence4j ({@link EncoderArchitecture#toCheckpointName} gives their own), without the token-type table where
+ * they have none and with MPNet's relative-position table. The encoder graph names its variables with these, so weights
  * read from a {@code model.safetensors} go in, and come back out, under the same names.
  */
 public final class BertTensorNames {
@@ -69,7 +71,9 @@ public final class BertTensorNames {
         Map<String, long[]> m = new LinkedHashMap<>();
         m.put(WORD_EMBEDDINGS, new long[] {c.vocabSize(), h});
         m.put(POSITION_EMBEDDINGS, new long[] {c.maxPositionEmbeddings(), h});
-        m.put(TOKEN_TYPE_EMBEDDINGS, new long[] {c.typeVocabSize(), h});
+        if (c.architecture().tokenTypes()) {
+            m.put(TOKEN_TYPE_EMBEDDINGS, new long[] {c.typeVocabSize(), h});
+        }
         m.put(EMBEDDINGS_LAYER_NORM_WEIGHT, new long[] {h});
         m.put(EMBEDDINGS_LAYER_NORM_BIAS, new long[] {h});
         for (int l = 0; l < c.numHiddenLayers(); l++) {
@@ -89,6 +93,15 @@ public final class BertTensorNames {
             m.put(output(l, "bias"), new long[] {h});
             m.put(outputLayerNorm(l, "weight"), new long[] {h});
             m.put(outputLayerNorm(l, "bias"), new long[] {h});
+        }
+        if (c.architecture().relativeAttentionBias()) {
+            m.put(EncoderArchitecture.RELATIVE_ATTENTION_BIAS, new long[] {c.relativeAttentionBuckets(), c.numAttentionHeads()});
+        }
+        for (org.sentence4j.graphs.pooling.DenseLayer d : c.dense()) {
+            m.put(d.weightName(), new long[] {d.out(), d.in()});
+            if (d.bias()) {
+                m.put(d.biasName(), new long[] {d.out()});
+            }
         }
         return m;
     }

@@ -21,6 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sentence4j.graphs.bert.BertConfig;
 import org.sentence4j.graphs.bert.BertTensorNames;
 import org.sentence4j.graphs.bert.DropoutMasks;
+import org.sentence4j.graphs.bert.EncoderArchitecture;
+import org.sentence4j.graphs.bert.PositionIds;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.text.TokenBatch;
 
@@ -73,7 +75,7 @@ public final class EagerEncoder {
                         DataType dataType) {
         this.config = config;
         this.param = parameter;
-        this.pooling = new EagerPooling(pooling, normalize);
+        this.pooling = new EagerPooling(pooling, normalize, config.dense(), parameter);
         this.dataType = dataType;
         this.arenas = new ArenaPool(dataType);
     }
@@ -93,8 +95,14 @@ public final class EagerEncoder {
         /** The attention mask with the prompt's positions zeroed (include_prompt = false), else the mask itself. */
         private final double[][] poolMask;
         private final DropoutMasks dropout;
-        /** Token types as one-hot rows [N, types]: their embedding is a product (forward and backward). */
+        /** Token types as one-hot rows [N, types]: their embedding is a product (forward and backward); null without types. */
         private final INDArray typeOneHot;
+        /** Position ids [N] counted past the padding id (RoBERTa, XLM-R, MPNet), or null for 0..T-1 in every row. */
+        private final long[] positionIds;
+        /** MPNet's relative-position bucket of each (query, key) pair [T·T], or null. */
+        private final int[] buckets;
+        /** MPNet's relative-position bias [heads, T, T] for this pass's length (shared by all layers), or null. */
+        private INDArray relativeBias;
         /** Attention through {@link AttentionKernel} (float32 with the vector API), else through ND4J ops. */
         private final boolean fusedAttention;
         /** Added to each key's attention score [B·T] on the fused path (else null): 0 for a token, -1e9 for padding. */
@@ -113,8 +121,13 @@ public final class EagerEncoder {
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
             this.poolMask = poolingMask(mask, tokens.promptLength());
             this.dropout = dropout;
-            this.typeOneHot = typeOneHot(types);
-            this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels();
+            this.typeOneHot = config.architecture().tokenTypes() ? typeOneHot(types) : null;
+            this.positionIds = config.architecture().paddingOffsetPositions()
+                    ? PositionIds.paddingOffset(ids, batch, seq, config.padTokenId()) : null;
+            this.buckets = config.architecture().relativeAttentionBias() ? PositionIds.relativeBuckets(seq) : null;
+            // the fused kernel has no relative-position bias: MPNet's attention runs on the ND4J route
+            this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels()
+                    && buckets == null;
             this.keyBias = fusedAttention ? keyBias(mask) : null;
         }
 
@@ -213,6 +226,10 @@ public final class EagerEncoder {
             p.pooled.add(pooling.forward(hidden(p, 0).reshape(p.batch, p.seq, h), p.poolMask));
         }
         INDArray bias = p.fusedAttention ? null : attentionBias(p); // the fused kernel reads p.keyBias
+        if (p.buckets != null) {
+            p.relativeBias = PositionIds.relativeBias(param.apply(EncoderArchitecture.RELATIVE_ATTENTION_BIAS), p.buckets,
+                    p.seq, dataType);
+        }
         for (int l = 0; l < numLayers; l++) {
             layer(p, l, bias);
             if (allLayers && l < numLayers - 1) {
@@ -231,9 +248,19 @@ public final class EagerEncoder {
         Nd4j.exec(DynamicCustomOp.builder("gather")
                 .addInputs(param.apply(WORD_EMBEDDINGS), Nd4j.createFromArray(p.ids))
                 .addOutputs(sum).addIntegerArguments(0).build());
-        INDArray positions = param.apply(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all());
-        Nd4j.exec(new BroadcastAddOp(sum.reshape(p.batch, p.seq, h), positions, sum.reshape(p.batch, p.seq, h), 1, 2));
-        Gemm.gemm(p.typeOneHot, param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
+        if (p.positionIds == null) {
+            INDArray positions = param.apply(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all());
+            Nd4j.exec(new BroadcastAddOp(sum.reshape(p.batch, p.seq, h), positions, sum.reshape(p.batch, p.seq, h), 1, 2));
+        } else {
+            INDArray rows = p.arena.get("scratch.nh", n, h);
+            Nd4j.exec(DynamicCustomOp.builder("gather")
+                    .addInputs(param.apply(POSITION_EMBEDDINGS), Nd4j.createFromArray(p.positionIds))
+                    .addOutputs(rows).addIntegerArguments(0).build());
+            sum.addi(rows);
+        }
+        if (p.typeOneHot != null) {
+            Gemm.gemm(p.typeOneHot, param.apply(TOKEN_TYPE_EMBEDDINGS), sum, false, false, 1.0, 1.0);
+        }
         INDArray out = hidden(p, 0);
         EagerOps.residualLayerNorm(sum, null, null, null, param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
                 param.apply(EMBEDDINGS_LAYER_NORM_BIAS), config.layerNormEps(), p.arena.get(slotName(p, -1, "xhat"), n, h),
@@ -316,6 +343,9 @@ public final class EagerEncoder {
         INDArray scores = p.arena.get("scratch.bhtt", p.batch, heads, p.seq, p.seq);
         Nd4j.matmul(qkv.slice(0), kvT.slice(0), scores, false, false, false);
         scores.muli(1.0 / Math.sqrt(d));
+        if (p.relativeBias != null) {
+            Nd4j.exec(new BroadcastAddOp(scores, p.relativeBias, scores, 1, 2, 3));
+        }
         Nd4j.exec(new BroadcastAddOp(scores, bias, scores, 0, 3));
         Nd4j.exec(new SoftMax(scores, probs, 3));
         SectionTimer.mark("fwd.attn.scores_softmax");
@@ -383,13 +413,13 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         INDArray dx = p.arena.zeros("grad.x", n, h);
         SectionTimer.mark("outside");
-        pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dx.reshape(p.batch, p.seq, h));
+        pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dx.reshape(p.batch, p.seq, h), grads);
         SectionTimer.mark("bwd.pooling");
         for (int l = p.numLayers - 1; l >= 0; l--) {
             dx = layerBackward(p, l, dx, grads);
             INDArray dPooled = l < dLayers.size() ? dLayers.get(l) : null;
             if (dPooled != null) {
-                pooling.backward(p.pooled.get(l), dPooled, dx.reshape(p.batch, p.seq, h));
+                pooling.backward(p.pooled.get(l), dPooled, dx.reshape(p.batch, p.seq, h), grads);
             }
         }
         embeddingsBackward(p, dx, grads);
@@ -461,7 +491,7 @@ public final class EagerEncoder {
             db = Nd4j.createFromArray(total).castTo(dataType);
             SectionTimer.mark("bwd.attn.fused");
         } else {
-            attentionBackwardNd4j(p, l, dctx, dFlat);
+            attentionBackwardNd4j(p, l, dctx, dFlat, grads);
             db = p.arena.get("grad.bqkv", 3L * h).assign(0);
             EagerOps.addColumnSums(dFlat, db);
         }
@@ -478,7 +508,7 @@ public final class EagerEncoder {
     }
 
     /** The ND4J route of the attention backward (float64, or without the vector kernels): dQ|dK|dV into dFlat. */
-    private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dFlat) {
+    private void attentionBackwardNd4j(Pass p, int l, INDArray dctx, INDArray dFlat, Map<String, INDArray> grads) {
         int heads = config.numAttentionHeads();
         int d = config.headSize();
         INDArray qkv = p.arena.get(slotName(p, l, "qkv"), 3, p.batch, heads, p.seq, d);
@@ -505,6 +535,11 @@ public final class EagerEncoder {
         }
         long rows = (long) p.batch * heads * p.seq;
         EagerOps.softmaxBackwardInPlace(dProbs.reshape(rows, p.seq), probs.reshape(rows, p.seq), scratch.reshape(rows, p.seq));
+        if (p.buckets != null) {
+            // the bias was added after scaling: its gradient is the scores' gradient, summed over the batch
+            PositionIds.addRelativeBiasGradient(dProbs.sum(0), p.buckets, p.seq,
+                    grads.get(EncoderArchitecture.RELATIVE_ATTENTION_BIAS));
+        }
         dProbs.muli(1.0 / Math.sqrt(d));
         SectionTimer.mark("bwd.attn.softmax");
         Nd4j.matmul(dProbs, qkv.slice(1), dqkv.slice(0), false, false, false);       // dQ = dS K
@@ -525,11 +560,17 @@ public final class EagerEncoder {
                 p.arena.get(slotName(p, -1, "rstd"), n, 1), param.apply(EMBEDDINGS_LAYER_NORM_WEIGHT),
                 grads.get(EMBEDDINGS_LAYER_NORM_WEIGHT), grads.get(EMBEDDINGS_LAYER_NORM_BIAS), dSum, null, null, null,
                 p.arena.get("scratch.nh", n, h));
-        INDArray dPositions = p.arena.get("grad.positions", (long) p.seq * h).assign(0);
-        EagerOps.addColumnSums(dSum.reshape(p.batch, (long) p.seq * h), dPositions);
-        grads.get(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all())
-                .addi(dPositions.reshape(p.seq, h));
-        Gemm.gemm(p.typeOneHot, dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
+        if (p.positionIds == null) {
+            INDArray dPositions = p.arena.get("grad.positions", (long) p.seq * h).assign(0);
+            EagerOps.addColumnSums(dSum.reshape(p.batch, (long) p.seq * h), dPositions);
+            grads.get(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all())
+                    .addi(dPositions.reshape(p.seq, h));
+        } else {
+            scatterAddRows(grads.get(POSITION_EMBEDDINGS), p.positionIds, dSum);
+        }
+        if (p.typeOneHot != null) {
+            Gemm.gemm(p.typeOneHot, dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
+        }
         scatterAddRows(grads.get(WORD_EMBEDDINGS), p.ids, dSum);
         SectionTimer.mark("bwd.embeddings");
     }

@@ -8,6 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import java.util.function.Function;
+
+import org.sentence4j.graphs.pooling.DenseLayer;
 import org.sentence4j.graphs.pooling.PoolingConfig;
 import org.sentence4j.graphs.pooling.PoolingMode;
 
@@ -29,19 +32,41 @@ final class EagerPooling {
     private final PoolingConfig config;
     private final List<PoolingMode> modes;
     private final boolean normalize;
+    private final List<DenseLayer> dense;
+    private final Function<String, INDArray> param;
 
     EagerPooling(PoolingConfig config, boolean normalize) {
+        this(config, normalize, List.of(), null);
+    }
+
+    /**
+     * @param dense Dense modules between pooling and Normalize (their parameters read through {@code param})
+     */
+    EagerPooling(PoolingConfig config, boolean normalize, List<DenseLayer> dense, Function<String, INDArray> param) {
         this.config = config;
         this.modes = new ArrayList<>(new TreeSet<>(config.modes()));
         this.normalize = normalize;
+        this.dense = List.copyOf(dense);
+        this.param = param;
+        int width = config.outputDimension();
+        for (DenseLayer d : dense) {
+            if (d.in() != width) {
+                throw new IllegalArgumentException("Dense " + d.path() + " takes " + d.in() + " features but receives "
+                        + width);
+            }
+            width = d.out();
+        }
     }
 
     /** What the backward pass of one pooling needs. */
     static final class State {
-        final INDArray output;
         final List<INDArray> weights = new ArrayList<>();
         final List<int[][]> argmax = new ArrayList<>();
+        /** Each Dense module's input and pre-activation. */
+        final List<INDArray> denseInputs = new ArrayList<>();
+        final List<INDArray> denseLinear = new ArrayList<>();
         double[] norms;
+        INDArray output;
 
         State(INDArray output) {
             this.output = output;
@@ -68,6 +93,23 @@ final class EagerPooling {
                 state.argmax.add(null);
             }
         }
+        for (DenseLayer layer : dense) {
+            INDArray x = out;
+            INDArray z = x.mmul(param.apply(layer.weightName()).castTo(dt).transpose());
+            if (layer.bias()) {
+                z.addiRowVector(param.apply(layer.biasName()).castTo(dt));
+            }
+            state.denseInputs.add(x);
+            state.denseLinear.add(z);
+            DenseLayer.Activation f = layer.function();
+            double[] zs = z.dup('c').data().asDouble();
+            double[] ys = new double[zs.length];
+            for (int k = 0; k < zs.length; k++) {
+                ys[k] = f.apply(zs[k]);
+            }
+            out = Nd4j.createFromArray(ys).reshape(z.shape()).castTo(dt);
+        }
+        state.output = out;
         if (normalize) {
             state.norms = new double[b];
             INDArray norms = out.norm2(1);
@@ -81,9 +123,18 @@ final class EagerPooling {
 
     /** Adds the gradient with respect to {@code hidden} [B, T, H] of a pooling whose output gradient is dOut. */
     void backward(State state, INDArray dOut, INDArray dHidden) {
+        backward(state, dOut, dHidden, null);
+    }
+
+    /**
+     * {@link #backward(State, INDArray, INDArray)}, adding the Dense modules' parameter gradients into
+     * {@code grads} (by parameter name; required when the model has Dense modules).
+     */
+    void backward(State state, INDArray dOut, INDArray dHidden, java.util.Map<String, INDArray> grads) {
         int b = (int) dHidden.size(0);
         int h = (int) dHidden.size(2);
         if (dOut.rank() != 2 || dOut.size(0) != b || dOut.size(1) != state.output.size(1)) {
+            // (state.output is the module chain's final output)
             throw new IllegalArgumentException("the gradient of the pooled embedding must have shape [" + b + ", "
                     + state.output.size(1) + "], not " + java.util.Arrays.toString(dOut.shape()));
         }
@@ -99,6 +150,24 @@ final class EagerPooling {
                 }
                 row.divi(state.norms[i]);
             }
+        }
+        for (int k = dense.size() - 1; k >= 0; k--) {
+            DenseLayer layer = dense.get(k);
+            INDArray z = state.denseLinear.get(k);
+            DenseLayer.Activation f = layer.function();
+            double[] zs = z.dup('c').data().asDouble();
+            double[] ds = d.dup('c').data().asDouble();
+            for (int q = 0; q < zs.length; q++) {
+                ds[q] *= f.slope(zs[q]);
+            }
+            INDArray dz = Nd4j.createFromArray(ds).reshape(z.shape()).castTo(d.dataType());
+            INDArray w = param.apply(layer.weightName());
+            grads.get(layer.weightName()).addi(dz.transpose().mmul(state.denseInputs.get(k)).castTo(w.dataType()));
+            if (layer.bias()) {
+                INDArray gb = grads.get(layer.biasName());
+                gb.addi(dz.sum(0).castTo(gb.dataType()));
+            }
+            d = dz.mmul(w.castTo(dz.dataType()));
         }
         for (int m = 0; m < modes.size(); m++) {
             INDArray part = d.get(NDArrayIndex.all(), NDArrayIndex.interval((long) m * h, (long) (m + 1) * h));
@@ -197,6 +266,6 @@ final class EagerPooling {
     }
 
     int outputDimension() {
-        return config.outputDimension();
+        return dense.isEmpty() ? config.outputDimension() : dense.get(dense.size() - 1).out();
     }
 }

@@ -28,7 +28,8 @@ public final class BertTensors {
     }
 
     /**
-     * Picks the encoder tensors out of a checkpoint's tensors (a {@code bert.} prefix is stripped; the pooler,
+     * Picks the encoder tensors out of a checkpoint's tensors, renamed to sentence4j's (BERT) names (a prefix such as
+     * {@code bert.} or {@code roberta.} is stripped; the pooler,
      * {@code position_ids} and task heads are dropped) and checks every expected tensor is there, in float32, with
      * the expected shape.
      *
@@ -39,8 +40,9 @@ public final class BertTensors {
             throws ModelFormatException {
         Map<String, INDArray> stripped = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : checkpoint.entrySet()) {
-            String name = e.getKey().startsWith("bert.") ? e.getKey().substring("bert.".length()) : e.getKey();
-            stripped.putIfAbsent(name, e.getValue());
+            String prefix = config.architecture().checkpointPrefix();
+            String name = e.getKey().startsWith(prefix) ? e.getKey().substring(prefix.length()) : e.getKey();
+            stripped.putIfAbsent(config.architecture().fromCheckpointName(name), e.getValue());
         }
         Map<String, long[]> expected = expectedShapes(config);
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -48,7 +50,7 @@ public final class BertTensors {
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             INDArray t = stripped.get(e.getKey());
             if (t == null) {
-                problems.add("missing " + e.getKey());
+                problems.add("missing " + config.architecture().toCheckpointName(e.getKey()));
             } else if (!Arrays.equals(t.shape(), e.getValue())) {
                 problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", expected "
                         + Arrays.toString(e.getValue()));
@@ -60,7 +62,7 @@ public final class BertTensors {
         }
         if (!problems.isEmpty()) {
             int shown = Math.min(problems.size(), 8);
-            throw new ModelFormatException(source + " does not hold the BERT encoder described by its config.json ("
+            throw new ModelFormatException(source + " does not hold the " + config.architecture().modelClass() + " encoder described by its config.json ("
                     + config.numHiddenLayers() + " layers, hidden size " + config.hiddenSize() + "): "
                     + String.join("; ", problems.subList(0, shown))
                     + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));

@@ -46,6 +46,7 @@ public final class SentenceTransformerFolder {
     public static final String TRANSFORMER_TYPE = "sentence_transformers.base.modules.transformer.Transformer";
     public static final String POOLING_TYPE = "sentence_transformers.sentence_transformer.modules.pooling.Pooling";
     public static final String NORMALIZE_TYPE = "sentence_transformers.base.modules.normalize.Normalize";
+    public static final String DENSE_TYPE = "sentence_transformers.base.modules.dense.Dense";
 
     /** The versions whose file layout {@link #save} reproduces. */
     public static final String LAYOUT_SENTENCE_TRANSFORMERS_VERSION = "6.0.1";
@@ -65,8 +66,8 @@ public final class SentenceTransformerFolder {
             Map.entry("pooling_mode_weightedmean_tokens", PoolingMode.WEIGHTED_MEAN),
             Map.entry("pooling_mode_lasttoken", PoolingMode.LAST_TOKEN));
 
-    private static final String SUPPORTED_MODULES = "supported: Transformer (a BERT model), then Pooling, then "
-            + "optionally Normalize";
+    private static final String SUPPORTED_MODULES = "supported: Transformer (BERT, RoBERTa, XLM-RoBERTa, DistilBERT, "
+            + "MPNet), then Pooling, then any number of Dense, then optionally Normalize";
 
     private SentenceTransformerFolder() {
     }
@@ -85,7 +86,7 @@ public final class SentenceTransformerFolder {
         List<Module> modules = readModules(folder);
         Module transformer = modules.get(0);
         Module pooling = modules.get(1);
-        boolean normalize = modules.size() == 3;
+        boolean normalize = modules.get(modules.size() - 1).className().equals("Normalize");
 
         Path tdir = folder.resolve(transformer.path()).normalize();
         PromptConfig prompts = readPromptConfig(folder.resolve("config_sentence_transformers.json"));
@@ -121,7 +122,20 @@ public final class SentenceTransformerFolder {
             }
         }
 
-        BertWeights weights = readWeights(tdir, config);
+        PoolingConfig poolingConfig = pooling.path() == null ? PoolingConfig.of(config.hiddenSize(), PoolingMode.MEAN)
+                : readPooling(folder.resolve(pooling.path()), config.hiddenSize());
+        List<org.sentence4j.graphs.pooling.DenseLayer> dense = new ArrayList<>();
+        Map<String, INDArray> denseTensors = new java.util.LinkedHashMap<>();
+        int width = poolingConfig.outputDimension();
+        for (Module m : modules) {
+            if (m.className().equals("Dense")) {
+                org.sentence4j.graphs.pooling.DenseLayer d = readDense(folder, m, width, denseTensors);
+                dense.add(d);
+                width = d.out();
+            }
+        }
+        config = config.withDense(dense);
+        BertWeights weights = readWeights(tdir, config, denseTensors);
         Path tokenizerFile = tdir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new ModelFormatException(tokenizerFile + " is missing: only Hugging Face fast tokenizers "
@@ -135,7 +149,7 @@ public final class SentenceTransformerFolder {
         if (sentenceMax != null) {
             maxSeqLength = sentenceMax; // becomes the tokenizer's model_max_length, uncapped
         } else {
-            maxSeqLength = config.maxPositionEmbeddings();
+            maxSeqLength = config.maxSequenceLength();
             Path tc = tdir.resolve("tokenizer_config.json");
             if (Files.isRegularFile(tc)) {
                 JsonNode mml = readJsonObject(tc).get("model_max_length");
@@ -148,10 +162,11 @@ public final class SentenceTransformerFolder {
             throw new ModelFormatException(folder + ": the maximum sequence length " + maxSeqLength + " is too small");
         }
 
-        PoolingConfig poolingConfig = pooling.path() == null ? PoolingConfig.of(config.hiddenSize(), PoolingMode.MEAN)
-                : readPooling(folder.resolve(pooling.path()), config.hiddenSize());
+        Path tokenizerConfig = tdir.resolve("tokenizer_config.json");
+        TransformerFiles originals = new TransformerFiles(Files.readAllBytes(tdir.resolve("config.json")),
+                Files.isRegularFile(tokenizerConfig) ? Files.readAllBytes(tokenizerConfig) : null);
         return new SentenceTransformerModelFiles(config, weights, tokenizerBytes, poolingConfig, normalize,
-                maxSeqLength, doLowerCase, prompts);
+                maxSeqLength, doLowerCase, prompts, originals);
     }
 
     private static List<Module> readModules(Path folder) throws IOException {
@@ -181,7 +196,7 @@ public final class SentenceTransformerFolder {
                 throw new ModelFormatException(file + ": module type '" + t + "' is custom code, which is not "
                         + "supported (" + SUPPORTED_MODULES + ")");
             }
-            if (!cls.equals("Transformer") && !cls.equals("Pooling") && !cls.equals("Normalize")) {
+            if (!cls.equals("Transformer") && !cls.equals("Pooling") && !cls.equals("Normalize") && !cls.equals("Dense")) {
                 throw new ModelFormatException(file + ": module type '" + t + "' (" + cls + ") is not supported ("
                         + SUPPORTED_MODULES + ")");
             }
@@ -192,8 +207,12 @@ public final class SentenceTransformerFolder {
             modules.add(new Module(m.path("idx").asInt(modules.size()), m.path("name").asText(""), path, t, cls));
         }
         List<String> classes = modules.stream().map(Module::className).collect(Collectors.toList());
-        boolean ok = (classes.size() == 2 || classes.size() == 3) && classes.get(0).equals("Transformer")
-                && classes.get(1).equals("Pooling") && (classes.size() == 2 || classes.get(2).equals("Normalize"));
+        int end = classes.size();
+        if (end > 2 && classes.get(end - 1).equals("Normalize")) {
+            end--;
+        }
+        boolean ok = classes.size() >= 2 && classes.get(0).equals("Transformer") && classes.get(1).equals("Pooling")
+                && classes.subList(2, end).stream().allMatch("Dense"::equals);
         if (!ok) {
             throw new ModelFormatException(file + ": the module sequence " + classes + " is not supported ("
                     + SUPPORTED_MODULES + ")");
@@ -238,23 +257,33 @@ public final class SentenceTransformerFolder {
         }
     }
 
-    /** Reads a Hugging Face {@code config.json} of a BERT model (transformers defaults for missing keys). */
+    /**
+     * Reads a Hugging Face {@code config.json} of an encoder of the BERT family (BERT, RoBERTa, XLM-RoBERTa,
+     * DistilBERT, MPNet), with transformers' defaults for missing keys and its fixed values where it ignores the
+     * file (DistilBERT's LayerNorm eps, MPNet's padding id).
+     */
     public static BertConfig readBertConfig(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(file + " is missing: the Transformer module needs the Hugging Face "
-                    + "config.json of a BERT model");
+                    + "config.json of its encoder");
         }
         JsonNode c = readJsonObject(file);
         String modelType = c.path("model_type").asText("");
-        if (!modelType.equals("bert")) {
-            throw new ModelFormatException(file + ": model_type '" + modelType + "' is not supported; supported: "
-                    + "bert (BertModel)");
-        }
-        for (JsonNode arch : c.path("architectures")) {
-            if (!arch.asText().startsWith("Bert")) {
-                throw new ModelFormatException(file + ": architecture '" + arch.asText() + "' is not supported; "
-                        + "supported: BertModel (and Bert* checkpoints whose encoder is stored under bert.)");
+        org.sentence4j.graphs.bert.EncoderArchitecture arch = org.sentence4j.graphs.bert.EncoderArchitecture
+                .ofModelType(modelType).orElseThrow(() -> new ModelFormatException(file + ": model_type '" + modelType
+                        + "' is not supported; supported: " + String.join(", ",
+                        org.sentence4j.graphs.bert.EncoderArchitecture.modelTypes())
+                        + (modelType.equals("modernbert") ? " (ModernBERT's pre-LayerNorm rotary layers are not implemented yet)" : "")));
+        String classPrefix = arch.modelClass().substring(0, arch.modelClass().length() - "Model".length());
+        for (JsonNode a : c.path("architectures")) {
+            if (!a.asText().startsWith(classPrefix)) {
+                throw new ModelFormatException(file + ": architecture '" + a.asText() + "' does not match model_type '"
+                        + modelType + "'; supported: " + arch.modelClass() + " (and " + classPrefix
+                        + "* checkpoints whose encoder is stored under " + arch.checkpointPrefix() + ")");
             }
+        }
+        if (arch == org.sentence4j.graphs.bert.EncoderArchitecture.DISTILBERT) {
+            return readDistilBertConfig(file, c);
         }
         String act = c.path("hidden_act").asText("gelu");
         if (!act.equals("gelu")) {
@@ -267,11 +296,36 @@ public final class SentenceTransformerFolder {
                     + "supported: absolute");
         }
         try {
+            // MPNet always pads with id 1 and buckets with 32 (transformers hard-codes both)
+            int pad = arch == org.sentence4j.graphs.bert.EncoderArchitecture.MPNET ? 1 : intOf(c, "pad_token_id", 1);
             return new BertConfig(intOf(c, "vocab_size", 30522), intOf(c, "hidden_size", 768),
                     intOf(c, "num_hidden_layers", 12), intOf(c, "num_attention_heads", 12),
                     intOf(c, "intermediate_size", 3072), intOf(c, "max_position_embeddings", 512),
-                    intOf(c, "type_vocab_size", 2), c.path("layer_norm_eps").asDouble(1e-12), act,
-                    c.path("hidden_dropout_prob").asDouble(0.1), c.path("attention_probs_dropout_prob").asDouble(0.1));
+                    arch.tokenTypes() ? intOf(c, "type_vocab_size", 2) : 0, c.path("layer_norm_eps").asDouble(1e-12), act,
+                    c.path("hidden_dropout_prob").asDouble(0.1), c.path("attention_probs_dropout_prob").asDouble(0.1),
+                    arch, arch.paddingOffsetPositions() ? pad : 0,
+                    arch.relativeAttentionBias() ? intOf(c, "relative_attention_num_buckets", 32) : 0, List.of());
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** DistilBERT's config.json: its own key names, LayerNorm eps fixed at 1e-12, learned positions only. */
+    private static BertConfig readDistilBertConfig(Path file, JsonNode c) throws IOException {
+        String act = c.path("activation").asText("gelu");
+        if (!act.equals("gelu")) {
+            throw new ModelFormatException(file + ": activation '" + act + "' is not supported; supported: gelu "
+                    + "(the exact erf form)");
+        }
+        if (c.path("sinusoidal_pos_embds").asBoolean(false)) {
+            throw new ModelFormatException(file + ": sinusoidal_pos_embds true (fixed sinusoidal positions) is not "
+                    + "supported; supported: learned position embeddings (false)");
+        }
+        try {
+            return new BertConfig(intOf(c, "vocab_size", 30522), intOf(c, "dim", 768), intOf(c, "n_layers", 6),
+                    intOf(c, "n_heads", 12), intOf(c, "hidden_dim", 3072), intOf(c, "max_position_embeddings", 512), 0,
+                    1e-12, act, c.path("dropout").asDouble(0.1), c.path("attention_dropout").asDouble(0.1),
+                    org.sentence4j.graphs.bert.EncoderArchitecture.DISTILBERT, 0, 0, List.of());
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": " + e.getMessage(), e);
         }
@@ -282,7 +336,46 @@ public final class SentenceTransformerFolder {
         return v == null || v.isNull() ? dflt : v.asInt(dflt);
     }
 
-    private static BertWeights readWeights(Path tdir, BertConfig config) throws IOException {
+    /** A Dense module's config.json and weights (its model.safetensors, or the legacy pytorch_model.bin refused). */
+    private static org.sentence4j.graphs.pooling.DenseLayer readDense(Path folder, Module m, int width,
+                                                                      Map<String, INDArray> tensors) throws IOException {
+        Path dir = folder.resolve(m.path()).normalize();
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException(file + " is missing: a Dense module needs its config.json");
+        }
+        JsonNode c = readJsonObject(file);
+        org.sentence4j.graphs.pooling.DenseLayer d;
+        try {
+            d = new org.sentence4j.graphs.pooling.DenseLayer(m.path(), c.path("in_features").asInt(-1),
+                    c.path("out_features").asInt(-1), c.path("bias").asBoolean(true),
+                    c.path("activation_function").asText("torch.nn.modules.activation.Tanh"));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": " + e.getMessage(), e);
+        }
+        if (d.in() != width) {
+            throw new ModelFormatException(file + ": in_features " + d.in() + " differs from the " + width
+                    + " features the module before it gives");
+        }
+        for (String key : List.of("module_input_name", "module_output_name")) {
+            JsonNode v = c.get(key);
+            if (v != null && !v.isNull() && !v.asText().equals("sentence_embedding")) {
+                throw new ModelFormatException(file + ": " + key + " '" + v.asText() + "' is not supported; supported: "
+                        + "sentence_embedding (a Dense on the pooled embedding)");
+            }
+        }
+        Path st = dir.resolve("model.safetensors");
+        if (!Files.isRegularFile(st)) {
+            throw new ModelFormatException(st + " is missing" + (Files.exists(dir.resolve("pytorch_model.bin"))
+                    ? " (the folder has pytorch_model.bin, which is not supported: re-save it with sentence-transformers >= 3)"
+                    : "") + ": a Dense module's weights must be in model.safetensors");
+        }
+        SafeTensors.read(st).forEach((k, v) -> tensors.put(m.path() + "/" + k, v));
+        return d;
+    }
+
+    private static BertWeights readWeights(Path tdir, BertConfig config, Map<String, INDArray> moduleTensors)
+            throws IOException {
         Path st = tdir.resolve("model.safetensors");
         if (!Files.isRegularFile(st)) {
             List<String> present = new ArrayList<>();
@@ -298,7 +391,8 @@ public final class SentenceTransformerFolder {
                     + "file is supported; convert PyTorch .bin checkpoints with the safetensors library "
                     + "(e.g. model.save_pretrained(dir, safe_serialization=True))");
         }
-        Map<String, INDArray> tensors = SafeTensors.read(st);
+        Map<String, INDArray> tensors = new java.util.LinkedHashMap<>(SafeTensors.read(st));
+        tensors.putAll(moduleTensors);
         return BertTensors.select(config, tensors, st.toString());
     }
 
@@ -384,8 +478,12 @@ public final class SentenceTransformerFolder {
         ArrayNode modules = PyJson.MAPPER.createArrayNode();
         addModule(modules, 0, "", TRANSFORMER_TYPE);
         addModule(modules, 1, "1_Pooling", POOLING_TYPE);
+        List<org.sentence4j.graphs.pooling.DenseLayer> dense = cfg.dense();
+        for (int k = 0; k < dense.size(); k++) {
+            addModule(modules, 2 + k, denseFolder(2 + k), DENSE_TYPE);
+        }
         if (model.normalize()) {
-            addModule(modules, 2, "2_Normalize", NORMALIZE_TYPE);
+            addModule(modules, 2 + dense.size(), (2 + dense.size()) + "_Normalize", NORMALIZE_TYPE);
         }
         writeText(folder.resolve("modules.json"), PyJson.dumps(modules, 2, false, true));
 
@@ -414,7 +512,7 @@ public final class SentenceTransformerFolder {
         text.put("method", "forward");
         text.put("method_output_name", "last_hidden_state");
         sb.put("module_output_name", "token_embeddings");
-        if (model.maxSeqLength() > cfg.maxPositionEmbeddings()) {
+        if (model.maxSeqLength() > cfg.maxSequenceLength()) {
             sb.put("max_seq_length", model.maxSeqLength());
         }
         if (model.doLowerCase()) {
@@ -423,11 +521,56 @@ public final class SentenceTransformerFolder {
         writeText(folder.resolve("sentence_bert_config.json"), PyJson.dumps(sb, 4, false, true));
 
         // transformers' files: indent 2, sorted keys, trailing newline
-        writeText(folder.resolve("config.json"), PyJson.dumps(bertConfigJson(cfg, tokenizer), 2, true, true) + "\n");
-        writeText(folder.resolve("tokenizer_config.json"),
-                PyJson.dumps(tokenizerConfigJson(tokenizer, model.maxSeqLength()), 2, true, false) + "\n");
+        TransformerFiles originals = model.originals();
+        if (originals.configJson() != null) {
+            Files.write(folder.resolve("config.json"), originals.configJson());
+        } else if (cfg.architecture() == org.sentence4j.graphs.bert.EncoderArchitecture.BERT) {
+            writeText(folder.resolve("config.json"), PyJson.dumps(bertConfigJson(cfg, tokenizer), 2, true, true) + "\n");
+        } else {
+            throw new ModelFormatException("cannot save a " + cfg.architecture().modelClass() + " without the config.json "
+                    + "it was loaded with");
+        }
+        if (originals.tokenizerConfigJson() != null) {
+            // as read, with the length this model truncates at
+            ObjectNode tc = (ObjectNode) PyJson.MAPPER.readTree(originals.tokenizerConfigJson());
+            tc.put("model_max_length", model.maxSeqLength());
+            writeText(folder.resolve("tokenizer_config.json"), PyJson.dumps(tc, 2, true, false) + "\n");
+        } else {
+            writeText(folder.resolve("tokenizer_config.json"),
+                    PyJson.dumps(tokenizerConfigJson(tokenizer, model.maxSeqLength()), 2, true, false) + "\n");
+        }
         Files.write(folder.resolve("tokenizer.json"), tokenizer.withoutTruncationAndPadding());
-        SafeTensors.write(folder.resolve("model.safetensors"), model.weights().asMap(), Map.of("format", "pt"));
+        Map<String, INDArray> named = new java.util.LinkedHashMap<>();
+        java.util.Set<String> moduleTensors = new java.util.HashSet<>();
+        for (org.sentence4j.graphs.pooling.DenseLayer d : dense) {
+            moduleTensors.add(d.weightName());
+            moduleTensors.add(d.biasName());
+        }
+        model.weights().asMap().forEach((k, v) -> {
+            if (!moduleTensors.contains(k)) {
+                named.put(cfg.architecture().toCheckpointName(k), v);
+            }
+        });
+        SafeTensors.write(folder.resolve("model.safetensors"), named, Map.of("format", "pt"));
+        for (int k = 0; k < dense.size(); k++) {
+            org.sentence4j.graphs.pooling.DenseLayer d = dense.get(k);
+            Path dir = folder.resolve(denseFolder(2 + k));
+            Files.createDirectories(dir);
+            ObjectNode dc = PyJson.object();
+            dc.put("in_features", d.in());
+            dc.put("out_features", d.out());
+            dc.put("bias", d.bias());
+            dc.put("activation_function", d.activation());
+            dc.put("module_input_name", "sentence_embedding");
+            dc.put("module_output_name", "sentence_embedding");
+            writeText(dir.resolve("config.json"), PyJson.dumps(dc, 4, false, true));
+            Map<String, INDArray> linear = new java.util.LinkedHashMap<>();
+            linear.put("linear.weight", model.weights().get(d.weightName()));
+            if (d.bias()) {
+                linear.put("linear.bias", model.weights().get(d.biasName()));
+            }
+            SafeTensors.write(dir.resolve("model.safetensors"), linear, Map.of("format", "pt"));
+        }
 
         ObjectNode pool = PyJson.object();
         pool.put("embedding_dimension", model.pooling().embeddingDimension());
@@ -446,9 +589,14 @@ public final class SentenceTransformerFolder {
             ObjectNode norm = PyJson.object();
             norm.put("module_input_name", "sentence_embedding");
             norm.put("module_output_name", "sentence_embedding");
-            Files.createDirectories(folder.resolve("2_Normalize"));
-            writeText(folder.resolve("2_Normalize").resolve("config.json"), PyJson.dumps(norm, 4, false, true));
+            Path dir = folder.resolve((2 + dense.size()) + "_Normalize");
+            Files.createDirectories(dir);
+            writeText(dir.resolve("config.json"), PyJson.dumps(norm, 4, false, true));
         }
+    }
+
+    private static String denseFolder(int idx) {
+        return idx + "_Dense";
     }
 
     private static void addModule(ArrayNode modules, int idx, String path, String type) {

@@ -22,10 +22,18 @@ import org.sentence4j.graphs.text.SentenceTokenizer;
  *                      whatever the tokenizer's normalizer does)
  * @param prompts       the prompts, default prompt name and similarity function of
  *                      {@code config_sentence_transformers.json}
+ * @param originals     the Transformer module's {@code config.json} and {@code tokenizer_config.json} as read
+ *                      (written back on save), or {@link TransformerFiles#NONE} for a model that came without them
  */
 public record SentenceTransformerModelFiles(BertConfig config, BertWeights weights, byte[] tokenizerJson,
                                             PoolingConfig pooling, boolean normalize, int maxSeqLength,
-                                            boolean doLowerCase, PromptConfig prompts) {
+                                            boolean doLowerCase, PromptConfig prompts, TransformerFiles originals) {
+
+    /** A model with prompts and no original transformer files (a BERT model: they are generated on save). */
+    public SentenceTransformerModelFiles(BertConfig config, BertWeights weights, byte[] tokenizerJson, PoolingConfig pooling,
+                                         boolean normalize, int maxSeqLength, boolean doLowerCase, PromptConfig prompts) {
+        this(config, weights, tokenizerJson, pooling, normalize, maxSeqLength, doLowerCase, prompts, TransformerFiles.NONE);
+    }
 
     /** A model without prompts of its own ({@link PromptConfig#defaults()}). */
     public SentenceTransformerModelFiles(BertConfig config, BertWeights weights, byte[] tokenizerJson, PoolingConfig pooling,
@@ -35,6 +43,7 @@ public record SentenceTransformerModelFiles(BertConfig config, BertWeights weigh
 
     public SentenceTransformerModelFiles {
         Objects.requireNonNull(prompts, "prompts");
+        Objects.requireNonNull(originals, "originals");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(tokenizerJson, "tokenizerJson");
@@ -49,6 +58,12 @@ public record SentenceTransformerModelFiles(BertConfig config, BertWeights weigh
         }
     }
 
+    /** The same model with other encoder weights (e.g. after training). */
+    public SentenceTransformerModelFiles withWeights(BertWeights newWeights) {
+        return new SentenceTransformerModelFiles(config, newWeights, tokenizerJson, pooling, normalize, maxSeqLength,
+                doLowerCase, prompts, originals);
+    }
+
     /** A copy of the tokenizer.json bytes. */
     @Override
     public byte[] tokenizerJson() {
@@ -57,11 +72,12 @@ public record SentenceTransformerModelFiles(BertConfig config, BertWeights weigh
 
     /** A new tokenizer for this model (truncation at {@link #maxSeqLength()}, {@link #doLowerCase()}); close it. */
     public SentenceTokenizer newTokenizer() throws IOException {
-        return SentenceTokenizer.fromBytes(tokenizerJson, "tokenizer.json", maxSeqLength, doLowerCase);
+        return SentenceTokenizer.fromBytes(tokenizerJson, "tokenizer.json", maxSeqLength, doLowerCase,
+                originals.padToken().orElse(null));
     }
 
     /** Width of the sentence embedding. */
     public int embeddingDimension() {
-        return pooling.outputDimension();
+        return config.dense().isEmpty() ? pooling.outputDimension() : config.dense().get(config.dense().size() - 1).out();
     }
 }

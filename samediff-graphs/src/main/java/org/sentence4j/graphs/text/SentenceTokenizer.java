@@ -76,6 +76,17 @@ public final class SentenceTokenizer implements AutoCloseable {
      */
     public static SentenceTokenizer fromBytes(byte[] tokenizerJson, String source, int maxSeqLength,
                                               boolean doLowerCase) throws IOException {
+        return fromBytes(tokenizerJson, source, maxSeqLength, doLowerCase, null);
+    }
+
+    /**
+     * From the bytes of a tokenizer.json, padding with the given token (tokenizer_config.json's {@code pad_token});
+     * null to take the file's own padding id, {@code [PAD]} or {@code <pad>}.
+     *
+     * @param source named in error messages
+     */
+    public static SentenceTokenizer fromBytes(byte[] tokenizerJson, String source, int maxSeqLength,
+                                              boolean doLowerCase, String padToken) throws IOException {
         if (maxSeqLength < 2) {
             throw new IllegalArgumentException("maxSeqLength must leave room for [CLS] and [SEP]: " + maxSeqLength);
         }
@@ -94,7 +105,12 @@ public final class SentenceTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IOException(source + " could not be loaded by the tokenizers library: " + e.getMessage(), e);
         }
-        return new SentenceTokenizer(hf, maxSeqLength, doLowerCase, json.padId(), json.vocabulary());
+        long padId = json.padId();
+        if (padToken != null) {
+            padId = json.tokenId(padToken).orElseThrow(() -> new IOException(source + ": the padding token '" + padToken
+                    + "' of tokenizer_config.json is not in the vocabulary"));
+        }
+        return new SentenceTokenizer(hf, maxSeqLength, doLowerCase, padId, json.vocabulary());
     }
 
     static byte[] readResource(String resource) throws IOException {

@@ -192,14 +192,14 @@ public final class TokenizerJson {
 
     /**
      * The id used to pad: the file's padding {@code pad_id} if padding is configured, else the id of {@code [PAD]},
-     * else 0 (padding positions are masked out, so the value only has to be a valid id).
+     * else of {@code <pad>}, else 0 (padding positions are masked out, so the value only has to be a valid id).
      */
     public long padId() {
         JsonNode padding = root.get("padding");
         if (!isNull(padding) && padding.has("pad_id")) {
             return padding.get("pad_id").asLong();
         }
-        return tokenId("[PAD]").orElse(0L);
+        return tokenId("[PAD]").or(() -> tokenId("<pad>")).orElse(0L);
     }
 
     private static boolean isNull(JsonNode n) {
