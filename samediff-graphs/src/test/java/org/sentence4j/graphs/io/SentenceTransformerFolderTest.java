@@ -292,8 +292,11 @@ class SentenceTransformerFolderTest {
     void unsupportedArchitecture() throws Exception {
         Path dir = copy("tiny-bert-mean");
         write(dir.resolve("config.json"), Files.readString(dir.resolve("config.json"))
+                .replace("\"model_type\": \"bert\"", "\"model_type\": \"albert\""));
+        loadFails(dir, "config.json", "albert", "supported: bert, roberta, xlm-roberta, distilbert, mpnet");
+        write(dir.resolve("config.json"), Files.readString(reference("tiny-bert-mean").resolve("config.json"))
                 .replace("\"model_type\": \"bert\"", "\"model_type\": \"roberta\""));
-        loadFails(dir, "config.json", "roberta", "supported: bert");
+        loadFails(dir, "config.json", "BertModel", "does not match model_type 'roberta'");
         write(dir.resolve("config.json"), Files.readString(reference("tiny-bert-mean").resolve("config.json"))
                 .replace("\"BertModel\"", "\"RobertaModel\""));
         loadFails(dir, "config.json", "RobertaModel", "BertModel");
@@ -315,8 +318,12 @@ class SentenceTransformerFolderTest {
         Path modules = dir.resolve("modules.json");
         String original = Files.readString(modules);
         write(modules, original.replace("sentence_transformers.base.modules.normalize.Normalize",
+                "sentence_transformers.models.CNN"));
+        loadFails(dir, "modules.json", "sentence_transformers.models.CNN", "CNN", "supported: Transformer");
+        // a Dense module whose folder holds no Dense config
+        write(modules, original.replace("sentence_transformers.base.modules.normalize.Normalize",
                 "sentence_transformers.models.Dense"));
-        loadFails(dir, "modules.json", "sentence_transformers.models.Dense", "Dense", "supported: Transformer");
+        loadFails(dir, "2_Normalize", "in_features");
         write(modules, original.replace("sentence_transformers.base.modules.normalize.Normalize", "my_code.Normalize"));
         loadFails(dir, "modules.json", "my_code.Normalize", "custom");
         write(modules, "[{\"idx\": 0, \"name\": \"0\", \"path\": \"\", \"type\": "

@@ -1,0 +1,106 @@
+package org.sentence4j.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sentence4j.graphs.EncodeOptions;
+import org.sentence4j.graphs.SentenceEncoder;
+import org.sentence4j.losses.LossRegistry;
+import org.sentence4j.losses.LossSpec;
+import org.sentence4j.trainer.data.BatchSamplers;
+import org.sentence4j.trainer.data.Dataset;
+
+/**
+ * Each architecture trains through the one trainer: MultipleNegativesRankingLoss steps on STS Benchmark pairs
+ * change every parameter tensor (MPNet's relative-position table and Dense modules included), the saved folder
+ * keeps the architecture's own files (config.json byte for byte, its tensor names, the Dense folder) and loads
+ * back to the same embeddings; AdaptiveLayerLoss (per-layer inputs) runs on each as well.
+ */
+class ArchitectureTrainingTest {
+
+    private static final List<String> FOLDERS = List.of("tiny-xlm-roberta-mean", "tiny-roberta-cls", "tiny-mpnet-mean",
+            "tiny-distilbert-mean", "tiny-bert-dense");
+
+    private static Path folder(String name) {
+        return org.sentence4j.graphs.TestData.fixtures("st-architectures").resolve(name);
+    }
+
+    private static Dataset stsPairs(int n) throws Exception {
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+        for (String line : Files.readAllLines(TestData.datasets("stsbenchmark").resolve("sts-train.csv"))) {
+            String[] f = line.split("\t");
+            if (f.length >= 7 && Double.parseDouble(f[4]) >= 4.0 && a.size() < n) {
+                a.add(f[5]);
+                b.add(f[6]);
+            }
+        }
+        return Dataset.builder("sts-pairs").column("anchor", a).column("positive", b).build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-xlm-roberta-mean", "tiny-roberta-cls", "tiny-mpnet-mean", "tiny-distilbert-mean",
+            "tiny-bert-dense"})
+    void trainsSavesAndLoadsBack(String name, @TempDir Path dir) throws Exception {
+        Dataset pairs = stsPairs(16);
+        List<String> probe = List.of("A man is playing a guitar.", "Ein Hund läuft im Park.", "");
+        Path out = dir.resolve("out");
+        INDArray trained;
+        try (SentenceEncoder model = SentenceEncoder.load(folder(name))) {
+            Map<String, INDArray> before = new LinkedHashMap<>();
+            model.encoder().weights().asMap().forEach((k, v) -> before.put(k, v.dup()));
+            TrainingArguments args = TrainingArguments.builder(out).maxSteps(3).batchSize(4).learningRate(1e-3)
+                    .loggingSteps(1).saveSteps(0).seed(5).batchSampler(BatchSamplers.NO_DUPLICATES)
+                    .evalBeforeTraining(false).build();
+            TrainingResult r = SentenceTransformerTrainer.builder(model, args)
+                    .train(pairs, LossRegistry.defaults().create(LossSpec.of("MultipleNegativesRankingLoss"))).build().train();
+            assertTrue(r.log().stream().allMatch(h -> Double.isFinite(h.loss())), name + ": finite losses");
+            model.encoder().weights().asMap().forEach((k, v) -> {
+                if (!k.startsWith("embeddings.word_embeddings") && !k.startsWith("embeddings.position_embeddings")) {
+                    // every tensor moves (word and position tables move only in the rows used: checked below)
+                    assertTrue(v.sub(before.get(k)).amaxNumber().doubleValue() > 0, name + ": " + k + " was trained");
+                }
+            });
+            assertTrue(model.encoder().weights().get("embeddings.word_embeddings.weight")
+                    .sub(before.get("embeddings.word_embeddings.weight")).amaxNumber().doubleValue() > 0);
+            trained = model.encode(probe, EncodeOptions.defaults());
+        }
+        // the saved folder: the architecture's own config.json, and the same embeddings
+        assertArrayEquals(Files.readAllBytes(folder(name).resolve("config.json")), Files.readAllBytes(out.resolve("config.json")),
+                name + ": config.json written back unchanged");
+        if (name.contains("dense")) {
+            assertTrue(Files.isRegularFile(out.resolve("2_Dense/model.safetensors")) && Files.isRegularFile(out.resolve("3_Normalize/config.json")));
+        }
+        try (SentenceEncoder reloaded = SentenceEncoder.load(out)) {
+            INDArray again = reloaded.encode(probe, EncodeOptions.defaults());
+            double diff = again.sub(trained).amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-6, name + ": saved and reloaded model gives the trained embeddings: " + diff);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-mpnet-mean", "tiny-distilbert-mean", "tiny-bert-dense"})
+    void layerLossesRunOnEachArchitecture(String name, @TempDir Path dir) throws Exception {
+        Dataset pairs = stsPairs(8);
+        try (SentenceEncoder model = SentenceEncoder.load(folder(name))) {
+            TrainingArguments args = TrainingArguments.builder(dir).maxSteps(2).batchSize(4).learningRate(1e-3)
+                    .loggingSteps(1).saveSteps(0).seed(5).batchSampler(BatchSamplers.NO_DUPLICATES)
+                    .evalBeforeTraining(false).build();
+            TrainingResult r = SentenceTransformerTrainer.builder(model, args).train(pairs, LossRegistry.defaults().create(
+                    new LossSpec("AdaptiveLayerLoss", Map.of("n_layers_per_step", -1), LossSpec.of("MultipleNegativesRankingLoss"))))
+                    .build().train();
+            assertTrue(r.log().stream().allMatch(h -> Double.isFinite(h.loss())), name + ": finite losses");
+        }
+    }
+}
