@@ -66,6 +66,38 @@ class EncodeCommandTest {
         assertTrue(unknown.getMessage().contains("unknown option --modle"), unknown.getMessage());
     }
 
+    /** {@code encode --model <folder>} for each architecture folder of st-architectures: the library's embeddings. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"tiny-xlm-roberta-mean", "tiny-roberta-cls", "tiny-mpnet-mean",
+            "tiny-distilbert-mean", "tiny-bert-dense"})
+    void eachArchitectureFolderEncodesAsTheLibrary(String folder, @TempDir Path dir) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path arch = TestData.fixtures("st-architectures");
+        List<JsonNode> rows = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(arch.resolve("expected/" + folder + ".jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode n = json.readTree(l);
+            if (n.get("kind").asText().equals("text") && !n.get("text").asText().contains("\n")
+                    && !n.get("text").asText().contains("\r")) {
+                rows.add(n);
+            }
+        }
+        Path input = dir.resolve("texts.txt");
+        Files.write(input, rows.stream().map(n -> n.get("text").asText()).toList(), StandardCharsets.UTF_8);
+        Path output = dir.resolve("out.jsonl");
+        EncodeCommand.run(new String[] {"--model", arch.resolve(folder).toString(), "--input", input.toString(),
+                "--output", output.toString(), "--batch-size", "8"});
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertEquals(rows.size(), lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode got = json.readTree(lines.get(i)).get("embedding");
+            JsonNode want = rows.get(i).get("embedding_f32");
+            assertEquals(want.size(), got.size());
+            for (int d = 0; d < want.size(); d++) {
+                assertEquals(want.get(d).asDouble(), got.get(d).asDouble(), 1e-5, folder + " text " + i + " dim " + d);
+            }
+        }
+    }
+
     /** {@code --prompt-name} with the prompts folder written by sentence-transformers: the library's prompted embeddings. */
     @Test
     void promptNameGivesTheLibrarysPromptedEmbeddings(@TempDir Path dir) throws Exception {
