@@ -69,7 +69,7 @@ class EncodeCommandTest {
     /** {@code encode --model <folder>} for each architecture folder of st-architectures: the library's embeddings. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"tiny-xlm-roberta-mean", "tiny-roberta-cls", "tiny-mpnet-mean",
-            "tiny-distilbert-mean", "tiny-bert-dense"})
+            "tiny-distilbert-mean", "tiny-modernbert-mean", "tiny-bert-dense"})
     void eachArchitectureFolderEncodesAsTheLibrary(String folder, @TempDir Path dir) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Path arch = TestData.fixtures("st-architectures");

@@ -51,7 +51,7 @@ class ArchitectureTrainingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tiny-xlm-roberta-mean", "tiny-roberta-cls", "tiny-mpnet-mean", "tiny-distilbert-mean",
-            "tiny-bert-dense"})
+            "tiny-modernbert-mean", "tiny-bert-dense"})
     void trainsSavesAndLoadsBack(String name, @TempDir Path dir) throws Exception {
         Dataset pairs = stsPairs(16);
         List<String> probe = List.of("A man is playing a guitar.", "Ein Hund läuft im Park.", "");
@@ -90,7 +90,7 @@ class ArchitectureTrainingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-mpnet-mean", "tiny-distilbert-mean", "tiny-bert-dense"})
+    @ValueSource(strings = {"tiny-mpnet-mean", "tiny-distilbert-mean", "tiny-modernbert-mean", "tiny-bert-dense"})
     void layerLossesRunOnEachArchitecture(String name, @TempDir Path dir) throws Exception {
         Dataset pairs = stsPairs(8);
         try (SentenceEncoder model = SentenceEncoder.load(folder(name))) {

@@ -27,12 +27,13 @@ import org.sentence4j.graphs.text.TokenBatch;
  *                              0 for the others
  * @param dense                 the Dense modules after pooling, in order (their parameters are trained and saved
  *                              with the encoder's; see {@link DenseLayer}); empty for most models
+ * @param modern                ModernBERT's layer kinds and rotary bases; null for the post-LayerNorm family
  */
 public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads,
                          int intermediateSize, int maxPositionEmbeddings, int typeVocabSize, double layerNormEps,
                          String hiddenAct, double hiddenDropoutProb, double attentionDropoutProb,
                          EncoderArchitecture architecture, int padTokenId, int relativeAttentionBuckets,
-                         List<DenseLayer> dense) {
+                         List<DenseLayer> dense, ModernBertSettings modern) {
 
     public BertConfig {
         if (hiddenSize % numAttentionHeads != 0) {
@@ -42,6 +43,14 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
         dense = List.copyOf(dense);
         if (architecture == null) {
             throw new IllegalArgumentException("architecture is required");
+        }
+        if (architecture.modernBlock() != (modern != null)) {
+            throw new IllegalArgumentException(architecture.modelClass() + (modern == null ? " needs" : " takes no")
+                    + " ModernBERT settings");
+        }
+        if (modern != null && modern.globalLayers().size() != numHiddenLayers) {
+            throw new IllegalArgumentException("layer_types names " + modern.globalLayers().size() + " layers, but there are "
+                    + numHiddenLayers);
         }
         if (architecture.tokenTypes() && typeVocabSize < 1) {
             throw new IllegalArgumentException(architecture.modelClass() + " needs type_vocab_size >= 1, not " + typeVocabSize);
@@ -62,21 +71,21 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
                       double hiddenDropoutProb, double attentionDropoutProb) {
         this(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, maxPositionEmbeddings,
                 typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb, attentionDropoutProb, EncoderArchitecture.BERT,
-                0, 0, List.of());
+                0, 0, List.of(), null);
     }
 
     /** The same encoder with these Dense modules after pooling. */
     public BertConfig withDense(List<DenseLayer> layers) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 maxPositionEmbeddings, typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb, attentionDropoutProb,
-                architecture, padTokenId, relativeAttentionBuckets, layers);
+                architecture, padTokenId, relativeAttentionBuckets, layers, modern);
     }
 
     /** The same sizes as another architecture of the family. */
     public BertConfig withArchitecture(EncoderArchitecture arch, int padTokenId, int relativeAttentionBuckets) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 maxPositionEmbeddings, arch.tokenTypes() ? Math.max(1, typeVocabSize) : 0, layerNormEps, hiddenAct,
-                hiddenDropoutProb, attentionDropoutProb, arch, padTokenId, relativeAttentionBuckets, dense);
+                hiddenDropoutProb, attentionDropoutProb, arch, padTokenId, relativeAttentionBuckets, dense, modern);
     }
 
     /**

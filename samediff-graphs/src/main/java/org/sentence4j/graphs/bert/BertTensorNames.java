@@ -69,6 +69,11 @@ public final class BertTensorNames {
         long h = c.hiddenSize();
         long i = c.intermediateSize();
         Map<String, long[]> m = new LinkedHashMap<>();
+        if (c.architecture().modernBlock()) {
+            modernBertShapes(c, m);
+            addDense(c, m);
+            return m;
+        }
         m.put(WORD_EMBEDDINGS, new long[] {c.vocabSize(), h});
         m.put(POSITION_EMBEDDINGS, new long[] {c.maxPositionEmbeddings(), h});
         if (c.architecture().tokenTypes()) {
@@ -97,13 +102,43 @@ public final class BertTensorNames {
         if (c.architecture().relativeAttentionBias()) {
             m.put(EncoderArchitecture.RELATIVE_ATTENTION_BIAS, new long[] {c.relativeAttentionBuckets(), c.numAttentionHeads()});
         }
+        addDense(c, m);
+        return m;
+    }
+
+    private static void addDense(BertConfig c, Map<String, long[]> m) {
         for (org.sentence4j.graphs.pooling.DenseLayer d : c.dense()) {
             m.put(d.weightName(), new long[] {d.out(), d.in()});
             if (d.bias()) {
                 m.put(d.biasName(), new long[] {d.out()});
             }
         }
-        return m;
+    }
+
+    // ModernBERT's tensors (no biases): its own names, except the word embeddings (WORD_EMBEDDINGS)
+    public static final String MODERN_EMBEDDINGS_NORM = "embeddings.norm.weight";
+    public static final String MODERN_FINAL_NORM = "final_norm.weight";
+
+    public static String modern(int layer, String suffix) {
+        return "layers." + layer + "." + suffix;
+    }
+
+    private static void modernBertShapes(BertConfig c, Map<String, long[]> m) {
+        long h = c.hiddenSize();
+        long f = c.intermediateSize();
+        m.put(WORD_EMBEDDINGS, new long[] {c.vocabSize(), h});
+        m.put(MODERN_EMBEDDINGS_NORM, new long[] {h});
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            if (l > 0) {
+                m.put(modern(l, "attn_norm.weight"), new long[] {h}); // layer 0 has none (identity)
+            }
+            m.put(modern(l, "attn.Wqkv.weight"), new long[] {3 * h, h});
+            m.put(modern(l, "attn.Wo.weight"), new long[] {h, h});
+            m.put(modern(l, "mlp_norm.weight"), new long[] {h});
+            m.put(modern(l, "mlp.Wi.weight"), new long[] {2 * f, h});
+            m.put(modern(l, "mlp.Wo.weight"), new long[] {h, f});
+        }
+        m.put(MODERN_FINAL_NORM, new long[] {h});
     }
 
     /** The parameter names of {@link #shapes}, in order. */
@@ -113,6 +148,6 @@ public final class BertTensorNames {
 
     /** True for the gains and biases of LayerNorms (initialised to 1 and 0). */
     static boolean isLayerNorm(String name) {
-        return name.contains("LayerNorm");
+        return name.contains("LayerNorm") || name.endsWith("norm.weight");
     }
 }

@@ -32,7 +32,13 @@ public enum EncoderArchitecture {
      * {@code MPNetModel}: positions offset past padding id 1 (fixed in transformers), no token types, and a
      * relative-position bias shared by every layer's attention scores.
      */
-    MPNET("mpnet", "MPNetModel", "mpnet.", false, true, true);
+    MPNET("mpnet", "MPNetModel", "mpnet.", false, true, true),
+    /**
+     * {@code ModernBertModel}: a different block (pre-LayerNorm, rotary positions with a theta per layer type,
+     * alternating global and sliding-window attention, gated GELU feed-forward, no biases, a final LayerNorm);
+     * its tensors keep their own names inside sentence4j, except the word embeddings.
+     */
+    MODERNBERT("modernbert", "ModernBertModel", "model.", false, false, false);
 
     /** MPNet's bucketing of relative distances; transformers fixes both, whatever the config says. */
     public static final int MPNET_NUM_BUCKETS = 32;
@@ -100,10 +106,16 @@ public enum EncoderArchitecture {
         return Arrays.stream(values()).map(EncoderArchitecture::modelType).toList();
     }
 
+    /** Whether this is the pre-LayerNorm rotary block (ModernBERT) rather than the post-LayerNorm BERT block. */
+    public boolean modernBlock() {
+        return this == MODERNBERT;
+    }
+
     /** The name a checkpoint of this architecture gives the parameter sentence4j calls {@code internal}. */
     public String toCheckpointName(String internal) {
         return switch (this) {
             case BERT, ROBERTA, XLM_ROBERTA -> internal;
+            case MODERNBERT -> internal.equals(BertTensorNames.WORD_EMBEDDINGS) ? MODERNBERT_WORD_EMBEDDINGS : internal;
             case DISTILBERT -> distilBertName(internal);
             case MPNET -> mpnetName(internal);
         };
@@ -113,10 +125,14 @@ public enum EncoderArchitecture {
     public String fromCheckpointName(String checkpoint) {
         return switch (this) {
             case BERT, ROBERTA, XLM_ROBERTA -> checkpoint;
+            case MODERNBERT -> checkpoint.equals(MODERNBERT_WORD_EMBEDDINGS) ? BertTensorNames.WORD_EMBEDDINGS : checkpoint;
             case DISTILBERT -> reverse(checkpoint, DISTIL);
             case MPNET -> reverse(checkpoint, MPNET_NAMES);
         };
     }
+
+    /** ModernBERT's name of the word-embedding table. */
+    static final String MODERNBERT_WORD_EMBEDDINGS = "embeddings.tok_embeddings.weight";
 
     /** Layer-relative suffix pairs: BERT's name, the architecture's name. */
     private static final String[][] DISTIL = {

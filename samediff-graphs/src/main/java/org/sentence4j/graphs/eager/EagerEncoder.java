@@ -63,6 +63,8 @@ public final class EagerEncoder {
     private final DataType dataType;
     /** Buffers of the passes: one arena per pass running at the time ({@link ArenaPool}). */
     private final ArenaPool arenas;
+    /** ModernBERT's block, or null for the post-LayerNorm BERT family. */
+    private final ModernBertBlock modernBlock;
 
     /**
      * @param config    the architecture
@@ -78,6 +80,7 @@ public final class EagerEncoder {
         this.pooling = new EagerPooling(pooling, normalize, config.dense(), parameter);
         this.dataType = dataType;
         this.arenas = new ArenaPool(dataType);
+        this.modernBlock = config.architecture().modernBlock() ? new ModernBertBlock(config, parameter, dataType) : null;
     }
 
     /** One forward pass: its outputs, and (when kept) what its backward pass needs. */
@@ -108,6 +111,8 @@ public final class EagerEncoder {
         /** Added to each key's attention score [B·T] on the fused path (else null): 0 for a token, -1e9 for padding. */
         private final float[] keyBias;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
+        /** A ModernBERT pass's activations (its hidden states live here, not in the arena), else null. */
+        private ModernBertBlock.Activations modern;
 
         private Pass(Arena arena, String slot, TokenBatch tokens, int numLayers, boolean kept, DropoutMasks dropout) {
             this.arena = arena;
@@ -127,7 +132,7 @@ public final class EagerEncoder {
             this.buckets = config.architecture().relativeAttentionBias() ? PositionIds.relativeBuckets(seq) : null;
             // the fused kernel has no relative-position bias: MPNet's attention runs on the ND4J route
             this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels()
-                    && buckets == null;
+                    && buckets == null && !config.architecture().modernBlock();
             this.keyBias = fusedAttention ? keyBias(mask) : null;
         }
 
@@ -154,6 +159,9 @@ public final class EagerEncoder {
             if (!kept) {
                 throw new IllegalStateException("an inference pass keeps no hidden state; use EagerEncoder.tokenEmbeddings(batch)"
                         + " or forward with keep=true");
+            }
+            if (modern != null) {
+                return modern.output.reshape(batch, seq, config.hiddenSize());
             }
             return hidden(this, numLayers).reshape(batch, seq, config.hiddenSize());
         }
@@ -210,6 +218,9 @@ public final class EagerEncoder {
         try {
             Pass p = new Pass(arena, "inference", tokens, config.numHiddenLayers(), false, DropoutMasks.none());
             run(p, false);
+            if (p.modern != null) {
+                return p.modern.output.reshape(p.batch, p.seq, config.hiddenSize()).dup();
+            }
             return hidden(p, p.numLayers).reshape(p.batch, p.seq, config.hiddenSize()).dup();
         } finally {
             arenas.release(arena);
@@ -221,6 +232,19 @@ public final class EagerEncoder {
         int numLayers = p.numLayers;
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
+        if (modernBlock != null) {
+            p.modern = modernBlock.forward(p.ids, p.mask, p.batch, p.seq, numLayers);
+            if (allLayers) {
+                for (int l = 0; l < numLayers; l++) {
+                    p.pooled.add(pooling.forward(p.modern.hidden.get(l).reshape(p.batch, p.seq, h), p.poolMask));
+                }
+            }
+            if (!allLayers || numLayers > 0) {
+                p.pooled.add(pooling.forward(p.modern.output.reshape(p.batch, p.seq, h), p.poolMask));
+            }
+            SectionTimer.mark("fwd.modernbert");
+            return;
+        }
         embeddings(p, n, h);
         if (allLayers) {
             p.pooled.add(pooling.forward(hidden(p, 0).reshape(p.batch, p.seq, h), p.poolMask));
@@ -411,6 +435,18 @@ public final class EagerEncoder {
     private void backwardLocked(Pass p, INDArray dSentence, List<INDArray> dLayers, Map<String, INDArray> grads) {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
+        if (p.modern != null) {
+            INDArray dOut = Nd4j.zeros(dataType, n, h);
+            pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dOut.reshape(p.batch, p.seq, h), grads);
+            modernBlock.backward(p.modern, dOut, (l, dx) -> {
+                INDArray dPooled = l < dLayers.size() ? dLayers.get(l) : null;
+                if (dPooled != null) {
+                    pooling.backward(p.pooled.get(l), dPooled, dx.reshape(p.batch, p.seq, h), grads);
+                }
+            }, grads);
+            SectionTimer.mark("bwd.modernbert");
+            return;
+        }
         INDArray dx = p.arena.zeros("grad.x", n, h);
         SectionTimer.mark("outside");
         pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dx.reshape(p.batch, p.seq, h), grads);

@@ -273,7 +273,7 @@ public final class SentenceTransformerFolder {
                 .ofModelType(modelType).orElseThrow(() -> new ModelFormatException(file + ": model_type '" + modelType
                         + "' is not supported; supported: " + String.join(", ",
                         org.sentence4j.graphs.bert.EncoderArchitecture.modelTypes())
-                        + (modelType.equals("modernbert") ? " (ModernBERT's pre-LayerNorm rotary layers are not implemented yet)" : "")));
+));
         String classPrefix = arch.modelClass().substring(0, arch.modelClass().length() - "Model".length());
         for (JsonNode a : c.path("architectures")) {
             if (!a.asText().startsWith(classPrefix)) {
@@ -284,6 +284,9 @@ public final class SentenceTransformerFolder {
         }
         if (arch == org.sentence4j.graphs.bert.EncoderArchitecture.DISTILBERT) {
             return readDistilBertConfig(file, c);
+        }
+        if (arch == org.sentence4j.graphs.bert.EncoderArchitecture.MODERNBERT) {
+            return readModernBertConfig(file, c);
         }
         String act = c.path("hidden_act").asText("gelu");
         if (!act.equals("gelu")) {
@@ -304,7 +307,61 @@ public final class SentenceTransformerFolder {
                     arch.tokenTypes() ? intOf(c, "type_vocab_size", 2) : 0, c.path("layer_norm_eps").asDouble(1e-12), act,
                     c.path("hidden_dropout_prob").asDouble(0.1), c.path("attention_probs_dropout_prob").asDouble(0.1),
                     arch, arch.paddingOffsetPositions() ? pad : 0,
-                    arch.relativeAttentionBias() ? intOf(c, "relative_attention_num_buckets", 32) : 0, List.of());
+                    arch.relativeAttentionBias() ? intOf(c, "relative_attention_num_buckets", 32) : 0, List.of(), null);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * ModernBERT's config.json: sizes, {@code norm_eps}, {@code layer_types} (or {@code global_attn_every_n_layers}),
+     * {@code local_attention}, the rotary bases ({@code rope_parameters}, or the older {@code global_rope_theta} /
+     * {@code local_rope_theta}). What is not implemented is refused by name: biases, dropout, other activations.
+     */
+    private static BertConfig readModernBertConfig(Path file, JsonNode c) throws IOException {
+        String act = c.path("hidden_activation").asText("gelu");
+        if (!act.equals("gelu")) {
+            throw new ModelFormatException(file + ": hidden_activation '" + act + "' is not supported; supported: gelu "
+                    + "(the exact erf form)");
+        }
+        for (String key : List.of("attention_bias", "mlp_bias", "norm_bias")) {
+            if (c.path(key).asBoolean(false)) {
+                throw new ModelFormatException(file + ": " + key + " true is not supported; supported: ModernBERT "
+                        + "without biases (false, as every released ModernBERT)");
+            }
+        }
+        for (String key : List.of("embedding_dropout", "attention_dropout", "mlp_dropout")) {
+            if (c.path(key).asDouble(0.0) != 0.0) {
+                throw new ModelFormatException(file + ": " + key + " " + c.path(key).asDouble() + " is not supported; "
+                        + "supported: 0.0 (as every released ModernBERT)");
+            }
+        }
+        int layers = intOf(c, "num_hidden_layers", 22);
+        List<Boolean> global = new ArrayList<>();
+        JsonNode types = c.get("layer_types");
+        if (types != null && types.isArray()) {
+            for (JsonNode t : types) {
+                switch (t.asText()) {
+                    case "full_attention" -> global.add(true);
+                    case "sliding_attention" -> global.add(false);
+                    default -> throw new ModelFormatException(file + ": layer type '" + t.asText() + "' is not "
+                            + "supported; supported: full_attention, sliding_attention");
+                }
+            }
+        } else {
+            global.addAll(org.sentence4j.graphs.bert.ModernBertSettings.everyNth(layers,
+                    intOf(c, "global_attn_every_n_layers", 3)));
+        }
+        JsonNode rope = c.path("rope_parameters");
+        double globalTheta = rope.path("full_attention").path("rope_theta").asDouble(c.path("global_rope_theta").asDouble(160000.0));
+        double localTheta = rope.path("sliding_attention").path("rope_theta").asDouble(c.path("local_rope_theta").asDouble(10000.0));
+        try {
+            return new BertConfig(intOf(c, "vocab_size", 50368), intOf(c, "hidden_size", 768), layers,
+                    intOf(c, "num_attention_heads", 12), intOf(c, "intermediate_size", 1152),
+                    intOf(c, "max_position_embeddings", 8192), 0, c.path("norm_eps").asDouble(1e-5), act, 0.0, 0.0,
+                    org.sentence4j.graphs.bert.EncoderArchitecture.MODERNBERT, intOf(c, "pad_token_id", 50283), 0,
+                    List.of(), new org.sentence4j.graphs.bert.ModernBertSettings(global, intOf(c, "local_attention", 128),
+                    globalTheta, localTheta));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": " + e.getMessage(), e);
         }
@@ -325,7 +382,7 @@ public final class SentenceTransformerFolder {
             return new BertConfig(intOf(c, "vocab_size", 30522), intOf(c, "dim", 768), intOf(c, "n_layers", 6),
                     intOf(c, "n_heads", 12), intOf(c, "hidden_dim", 3072), intOf(c, "max_position_embeddings", 512), 0,
                     1e-12, act, c.path("dropout").asDouble(0.1), c.path("attention_dropout").asDouble(0.1),
-                    org.sentence4j.graphs.bert.EncoderArchitecture.DISTILBERT, 0, 0, List.of());
+                    org.sentence4j.graphs.bert.EncoderArchitecture.DISTILBERT, 0, 0, List.of(), null);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": " + e.getMessage(), e);
         }

@@ -20,7 +20,7 @@ public final class ArchitectureFixtures {
 
     /** The folders of the encoder architectures beyond BERT, and BERT with a Dense module. */
     public static final List<String> FOLDERS = List.of("tiny-xlm-roberta-mean", "tiny-roberta-cls", "tiny-mpnet-mean",
-            "tiny-distilbert-mean", "tiny-bert-dense");
+            "tiny-distilbert-mean", "tiny-modernbert-mean", "tiny-bert-dense");
 
     private ArchitectureFixtures() {
     }

@@ -47,6 +47,9 @@ class ArchitectureGradientTest {
                 Arguments.of("XLM-RoBERTa", base.withArchitecture(EncoderArchitecture.XLM_ROBERTA, 1, 0)),
                 Arguments.of("DistilBERT", base.withArchitecture(EncoderArchitecture.DISTILBERT, 0, 0)),
                 Arguments.of("MPNet", base.withArchitecture(EncoderArchitecture.MPNET, 1, 32)),
+                Arguments.of("ModernBERT (global, sliding, global)", new BertConfig(24, 8, 3, 2, 6, 32, 0, 1e-5, "gelu", 0.0, 0.0,
+                        EncoderArchitecture.MODERNBERT, 0, 0, List.of(), new org.sentence4j.graphs.bert.ModernBertSettings(
+                        List.of(true, false, true), 4, 160000.0, 10000.0))),
                 Arguments.of("MPNet + Dense(ReLU)", base.withArchitecture(EncoderArchitecture.MPNET, 1, 32).withDense(List.of(
                         new DenseLayer("2_Dense", 16, 4, true, "torch.nn.modules.activation.ReLU")))));
     }

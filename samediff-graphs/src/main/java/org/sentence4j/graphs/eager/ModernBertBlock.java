@@ -1,0 +1,333 @@
+package org.sentence4j.graphs.eager;
+
+import static org.sentence4j.graphs.bert.BertTensorNames.MODERN_EMBEDDINGS_NORM;
+import static org.sentence4j.graphs.bert.BertTensorNames.MODERN_FINAL_NORM;
+import static org.sentence4j.graphs.bert.BertTensorNames.WORD_EMBEDDINGS;
+import static org.sentence4j.graphs.bert.BertTensorNames.modern;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sentence4j.graphs.bert.BertConfig;
+import org.sentence4j.graphs.bert.ModernBertSettings;
+
+/**
+ * ModernBERT's encoder, forward and backward, as direct ND4J calls: the block the eager encoder runs for
+ * {@code ModernBertModel} in place of the post-LayerNorm BERT layer (embeddings, pooling, Dense, Normalize, the
+ * optimizer and the trainer are shared).
+ *
+ * <p>The computation (transformers 5.18's {@code ModernBertModel}, no biases anywhere): word embeddings, LayerNorm;
+ * per layer {@code x += Wo · attention(attn_norm(x))} (layer 0 has no attn_norm) with rotary positions on queries
+ * and keys (the "rotate half" form, base per layer kind) and, in sliding layers, keys within half the local window
+ * of the query; then {@code x += mlp.Wo · (gelu(a) * g)} with {@code [a | g] = mlp.Wi · mlp_norm(x)}; a final
+ * LayerNorm after the last layer. Hidden state k of a pass over fewer layers is the un-normed output of layer k, as
+ * transformers' {@code hidden_states}.
+ *
+ * <p>Why ND4J ops here rather than the fused float32 kernels of the BERT block: correctness first (checked against
+ * sentence-transformers and finite differences); the products, which dominate, run in OpenBLAS either way.
+ */
+final class ModernBertBlock {
+
+    private static final double MASKED_SCORE = -1e9;
+
+    private final BertConfig config;
+    private final ModernBertSettings settings;
+    private final Function<String, INDArray> param;
+    private final DataType dt;
+
+    ModernBertBlock(BertConfig config, Function<String, INDArray> param, DataType dt) {
+        this.config = config;
+        this.settings = config.modern();
+        this.param = param;
+        this.dt = dt;
+    }
+
+    /** What one layer's backward pass needs. */
+    static final class Layer {
+        INDArray a;          // attention input (normed, or the layer input for layer 0) [N, H]
+        INDArray aXhat;
+        INDArray aRstd;
+        INDArray q;          // rotated queries [B, heads, T, d]
+        INDArray k;          // rotated keys
+        INDArray v;
+        INDArray probs;      // [B, heads, T, T]
+        INDArray ctx;        // [N, H]
+        INDArray m;          // mlp input (normed) [N, H]
+        INDArray mXhat;
+        INDArray mRstd;
+        INDArray gate;       // [N, F]
+        INDArray act;        // gelu(a) [N, F]
+        INDArray slope;      // gelu'(a)
+    }
+
+    /** A pass's activations: hidden states 0..k (un-normed, flat [N, H]), the output, and per-layer state. */
+    static final class Activations {
+        final int batch;
+        final int seq;
+        final long[] ids;
+        final List<INDArray> hidden = new ArrayList<>();
+        final List<Layer> layers = new ArrayList<>();
+        INDArray embXhat;
+        INDArray embRstd;
+        /** The final LayerNorm's state when the pass ran every layer, else null. */
+        INDArray finXhat;
+        INDArray finRstd;
+        INDArray output;
+        /** Added to the scores [B, T(query), T(key)]: padding keys masked; for sliding layers also keys out of reach. */
+        INDArray globalBias;
+        INDArray slidingBias;
+
+        Activations(int batch, int seq, long[] ids) {
+            this.batch = batch;
+            this.seq = seq;
+            this.ids = ids;
+        }
+    }
+
+    Activations forward(long[] ids, double[][] mask, int batch, int seq, int numLayers) {
+        int n = batch * seq;
+        int h = config.hiddenSize();
+        Activations s = new Activations(batch, seq, ids);
+        INDArray rows = Nd4j.create(dt, n, h);
+        Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(param.apply(WORD_EMBEDDINGS), Nd4j.createFromArray(ids))
+                .addOutputs(rows).addIntegerArguments(0).build());
+        s.embXhat = Nd4j.create(dt, n, h);
+        s.embRstd = Nd4j.create(dt, n, 1);
+        INDArray h0 = Nd4j.create(dt, n, h);
+        EagerOps.layerNorm(rows, p(MODERN_EMBEDDINGS_NORM), zeros(h), config.layerNormEps(), s.embXhat, s.embRstd, h0);
+        s.hidden.add(h0);
+        int reach = settings.localWindow() / 2;
+        double[] global = new double[batch * seq * seq];
+        double[] sliding = new double[batch * seq * seq];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < seq; i++) {
+                for (int j = 0; j < seq; j++) {
+                    int at = (b * seq + i) * seq + j;
+                    global[at] = mask[b][j] == 0 ? MASKED_SCORE : 0;
+                    // a padding query sees what a global layer's would: otherwise its window may hold only padding,
+                    // a row with every key masked, which libnd4j's softmax turns into NaN (and NaN then reaches real
+                    // tokens through the keys of the next layer); padding rows never reach a pooled output
+                    sliding[at] = mask[b][j] == 0 || (mask[b][i] != 0 && Math.abs(i - j) > reach) ? MASKED_SCORE : 0;
+                }
+            }
+        }
+        s.globalBias = Nd4j.createFromArray(global).reshape(batch, seq, seq).castTo(dt);
+        s.slidingBias = Nd4j.createFromArray(sliding).reshape(batch, seq, seq).castTo(dt);
+        for (int l = 0; l < numLayers; l++) {
+            s.hidden.add(layer(s, l, s.hidden.get(l)));
+        }
+        INDArray last = s.hidden.get(numLayers);
+        if (numLayers == config.numHiddenLayers()) {
+            s.finXhat = Nd4j.create(dt, n, h);
+            s.finRstd = Nd4j.create(dt, n, 1);
+            s.output = Nd4j.create(dt, n, h);
+            EagerOps.layerNorm(last.dup(), p(MODERN_FINAL_NORM), zeros(h), config.layerNormEps(), s.finXhat, s.finRstd, s.output);
+        } else {
+            s.output = last;
+        }
+        return s;
+    }
+
+    private INDArray layer(Activations s, int l, INDArray x) {
+        int n = s.batch * s.seq;
+        int h = config.hiddenSize();
+        int heads = config.numAttentionHeads();
+        int d = config.headSize();
+        int f = config.intermediateSize();
+        Layer st = new Layer();
+        s.layers.add(st);
+        if (l == 0) {
+            st.a = x;
+        } else {
+            st.aXhat = Nd4j.create(dt, n, h);
+            st.aRstd = Nd4j.create(dt, n, 1);
+            st.a = Nd4j.create(dt, n, h);
+            EagerOps.layerNorm(x.dup(), p(modern(l, "attn_norm.weight")), zeros(h), config.layerNormEps(), st.aXhat, st.aRstd, st.a);
+        }
+        INDArray qkv = Nd4j.create(dt, n, 3L * h);
+        Gemm.gemm(st.a, p(modern(l, "attn.Wqkv.weight")), qkv, false, true, 1.0, 0.0);
+        INDArray split = qkv.reshape(s.batch, s.seq, 3, heads, d).permute(2, 0, 3, 1, 4);
+        INDArray[] cs = rotary(s.seq, d, settings.theta(l));
+        st.q = rotate(split.slice(0).dup('c'), cs[0], cs[1], false);
+        st.k = rotate(split.slice(1).dup('c'), cs[0], cs[1], false);
+        st.v = split.slice(2).dup('c');
+        INDArray scores = Nd4j.matmul(st.q, st.k.permute(0, 1, 3, 2).dup('c'));
+        scores.muli(1.0 / Math.sqrt(d));
+        Nd4j.exec(new BroadcastAddOp(scores, settings.global(l) ? s.globalBias : s.slidingBias, scores, 0, 2, 3));
+        st.probs = Nd4j.create(dt, s.batch, heads, s.seq, s.seq);
+        Nd4j.exec(new SoftMax(scores, st.probs, 3));
+        INDArray context = Nd4j.matmul(st.probs, st.v);
+        st.ctx = context.permute(0, 2, 1, 3).dup('c').reshape(n, h);
+        INDArray mid = x.dup();
+        Gemm.gemm(st.ctx, p(modern(l, "attn.Wo.weight")), mid, false, true, 1.0, 1.0);
+
+        st.mXhat = Nd4j.create(dt, n, h);
+        st.mRstd = Nd4j.create(dt, n, 1);
+        st.m = Nd4j.create(dt, n, h);
+        EagerOps.layerNorm(mid.dup(), p(modern(l, "mlp_norm.weight")), zeros(h), config.layerNormEps(), st.mXhat, st.mRstd, st.m);
+        INDArray ag = Nd4j.create(dt, n, 2L * f);
+        Gemm.gemm(st.m, p(modern(l, "mlp.Wi.weight")), ag, false, true, 1.0, 0.0);
+        INDArray a = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).dup('c');
+        st.gate = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)).dup('c');
+        st.act = Nd4j.create(dt, n, f);
+        st.slope = Nd4j.create(dt, n, f);
+        EagerOps.gelu(a, Nd4j.create(dt, n, f), st.act, st.slope);
+        INDArray y = st.act.mul(st.gate);
+        INDArray out = mid;
+        Gemm.gemm(y, p(modern(l, "mlp.Wo.weight")), out, false, true, 1.0, 1.0);
+        return out;
+    }
+
+    /**
+     * Backward of a pass: parameter gradients added into {@code grads}; {@code dOutput} is the gradient of the
+     * pass's output [N, H]; {@code layerGradient} adds the gradient of pooled hidden state l (l below the number of
+     * layers run) to the gradient of hidden state l.
+     */
+    void backward(Activations s, INDArray dOutput, java.util.function.BiConsumer<Integer, INDArray> layerGradient,
+                  Map<String, INDArray> grads) {
+        int n = s.batch * s.seq;
+        int h = config.hiddenSize();
+        int numLayers = s.layers.size();
+        INDArray dx;
+        if (s.finXhat != null) {
+            dx = Nd4j.create(dt, n, h);
+            EagerOps.layerNormBackward(dOutput, s.finXhat, s.finRstd, p(MODERN_FINAL_NORM), grads.get(MODERN_FINAL_NORM),
+                    Nd4j.create(dt, h), dx, Nd4j.create(dt, n, h));
+        } else {
+            dx = dOutput.dup();
+        }
+        for (int l = numLayers - 1; l >= 0; l--) {
+            dx = layerBackward(s, l, dx, grads);
+            layerGradient.accept(l, dx);
+        }
+        INDArray dRows = Nd4j.create(dt, n, h);
+        EagerOps.layerNormBackward(dx, s.embXhat, s.embRstd, p(MODERN_EMBEDDINGS_NORM), grads.get(MODERN_EMBEDDINGS_NORM),
+                Nd4j.create(dt, h), dRows, Nd4j.create(dt, n, h));
+        EagerEncoder.scatterAddRows(grads.get(WORD_EMBEDDINGS), s.ids, dRows);
+    }
+
+    /** Given the gradient of layer l's output, adds its parameter gradients and returns the gradient of its input. */
+    private INDArray layerBackward(Activations s, int l, INDArray dOut, Map<String, INDArray> grads) {
+        Layer st = s.layers.get(l);
+        int n = s.batch * s.seq;
+        int h = config.hiddenSize();
+        int heads = config.numAttentionHeads();
+        int d = config.headSize();
+        int f = config.intermediateSize();
+        // out = mid + (act * gate) Wo2^T
+        INDArray y = st.act.mul(st.gate);
+        Gemm.gemm(dOut, y, grads.get(modern(l, "mlp.Wo.weight")), true, false, 1.0, 1.0);
+        INDArray dy = Nd4j.create(dt, n, f);
+        Gemm.gemm(dOut, p(modern(l, "mlp.Wo.weight")), dy, false, false, 1.0, 0.0);
+        INDArray dag = Nd4j.create(dt, n, 2L * f);
+        dag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).assign(dy.mul(st.gate).muli(st.slope));
+        dag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)).assign(dy.mul(st.act));
+        Gemm.gemm(dag, st.m, grads.get(modern(l, "mlp.Wi.weight")), true, false, 1.0, 1.0);
+        INDArray dm = Nd4j.create(dt, n, h);
+        Gemm.gemm(dag, p(modern(l, "mlp.Wi.weight")), dm, false, false, 1.0, 0.0);
+        INDArray dMid = Nd4j.create(dt, n, h);
+        EagerOps.layerNormBackward(dm, st.mXhat, st.mRstd, p(modern(l, "mlp_norm.weight")),
+                grads.get(modern(l, "mlp_norm.weight")), Nd4j.create(dt, h), dMid, Nd4j.create(dt, n, h));
+        dMid.addi(dOut);
+
+        // mid = x + ctx Wo^T
+        Gemm.gemm(dMid, st.ctx, grads.get(modern(l, "attn.Wo.weight")), true, false, 1.0, 1.0);
+        INDArray dctx = Nd4j.create(dt, n, h);
+        Gemm.gemm(dMid, p(modern(l, "attn.Wo.weight")), dctx, false, false, 1.0, 0.0);
+        INDArray dContext = dctx.reshape(s.batch, s.seq, heads, d).permute(0, 2, 1, 3).dup('c');
+        INDArray dv = Nd4j.matmul(st.probs.permute(0, 1, 3, 2).dup('c'), dContext);
+        INDArray dProbs = Nd4j.matmul(dContext, st.v.permute(0, 1, 3, 2).dup('c'));
+        long rows = (long) s.batch * heads * s.seq;
+        EagerOps.softmaxBackwardInPlace(dProbs.reshape(rows, s.seq), st.probs.reshape(rows, s.seq),
+                Nd4j.create(dt, rows, s.seq));
+        dProbs.muli(1.0 / Math.sqrt(d));
+        INDArray dq = Nd4j.matmul(dProbs, st.k);
+        INDArray dk = Nd4j.matmul(dProbs.permute(0, 1, 3, 2).dup('c'), st.q);
+        INDArray[] cs = rotary(s.seq, d, settings.theta(l));
+        dq = rotate(dq, cs[0], cs[1], true);
+        dk = rotate(dk, cs[0], cs[1], true);
+        INDArray dqkv = Nd4j.create(dt, n, 3L * h);
+        INDArray view = dqkv.reshape(s.batch, s.seq, 3, heads, d);
+        view.get(all(), all(), NDArrayIndex.point(0), all(), all()).assign(dq.permute(0, 2, 1, 3));
+        view.get(all(), all(), NDArrayIndex.point(1), all(), all()).assign(dk.permute(0, 2, 1, 3));
+        view.get(all(), all(), NDArrayIndex.point(2), all(), all()).assign(dv.permute(0, 2, 1, 3));
+        Gemm.gemm(dqkv, st.a, grads.get(modern(l, "attn.Wqkv.weight")), true, false, 1.0, 1.0);
+        INDArray da = Nd4j.create(dt, n, h);
+        Gemm.gemm(dqkv, p(modern(l, "attn.Wqkv.weight")), da, false, false, 1.0, 0.0);
+        if (l == 0) {
+            dMid.addi(da);
+        } else {
+            INDArray dx = Nd4j.create(dt, n, h);
+            EagerOps.layerNormBackward(da, st.aXhat, st.aRstd, p(modern(l, "attn_norm.weight")),
+                    grads.get(modern(l, "attn_norm.weight")), Nd4j.create(dt, h), dx, Nd4j.create(dt, n, h));
+            dMid.addi(dx);
+        }
+        return dMid;
+    }
+
+    private static INDArrayIndex all() {
+        return NDArrayIndex.all();
+    }
+
+    /**
+     * Rotary embedding on x [B, heads, T, d]: {@code x·cos + rotate_half(x)·sin} with {@code rotate_half([x1, x2]) =
+     * [-x2, x1]}; with {@code transpose}, its transpose (the backward pass): {@code g·cos + R^T(g·sin)},
+     * {@code R^T([a, b]) = [b, -a]}.
+     */
+    private INDArray rotate(INDArray x, INDArray cos, INDArray sin, boolean transpose) {
+        long d = x.size(3);
+        long half = d / 2;
+        INDArray out = Nd4j.create(dt, x.shape());
+        Nd4j.exec(new BroadcastMulOp(x, cos, out, 2, 3));
+        INDArray xs = Nd4j.create(dt, x.shape());
+        Nd4j.exec(new BroadcastMulOp(x, sin, xs, 2, 3));
+        INDArray lo = xs.get(all(), all(), all(), NDArrayIndex.interval(0, half));
+        INDArray hi = xs.get(all(), all(), all(), NDArrayIndex.interval(half, d));
+        INDArray outLo = out.get(all(), all(), all(), NDArrayIndex.interval(0, half));
+        INDArray outHi = out.get(all(), all(), all(), NDArrayIndex.interval(half, d));
+        if (!transpose) {
+            // rotate_half(x)·sin: first half -x2·sin, second half x1·sin (sin is the same in both halves)
+            outLo.subi(hi);
+            outHi.addi(lo);
+        } else {
+            outLo.addi(hi);
+            outHi.subi(lo);
+        }
+        return out;
+    }
+
+    /** cos and sin [T, d] of the angles pos · theta^(-2i/d), each frequency used in both halves. */
+    private INDArray[] rotary(int seq, int d, double theta) {
+        int half = d / 2;
+        double[][] cos = new double[seq][d];
+        double[][] sin = new double[seq][d];
+        for (int i = 0; i < half; i++) {
+            double inv = 1.0 / Math.pow(theta, (2.0 * i) / d);
+            for (int t = 0; t < seq; t++) {
+                double angle = t * inv;
+                cos[t][i] = cos[t][i + half] = Math.cos(angle);
+                sin[t][i] = sin[t][i + half] = Math.sin(angle);
+            }
+        }
+        return new INDArray[] {Nd4j.createFromArray(cos).castTo(dt), Nd4j.createFromArray(sin).castTo(dt)};
+    }
+
+    private INDArray p(String name) {
+        return param.apply(name);
+    }
+
+    private INDArray zeros(long h) {
+        return Nd4j.zeros(dt, h);
+    }
+}
