@@ -45,7 +45,7 @@ import org.sentence4j.trainer.step.TrainingGraph;
 final class BenchCommand {
 
     static final Set<String> OPTIONS = Set.of("mode", "batch", "seq", "iters", "warmup", "threads", "callers", "model", "loss",
-            "dim");
+            "dim", "architecture");
 
     private BenchCommand() {
     }
@@ -77,14 +77,18 @@ final class BenchCommand {
             lossOnly(o.get("loss", "MultipleNegativesRankingLoss"), batch, o.getInt("dim", 384), iters, warmup, threads);
             return;
         }
-        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(o.get("model", null)) : SentenceEncoder.defaultModel()) {
+        if (o.has("architecture") && o.has("model")) {
+            throw new Options.UsageException("bench: give --model or --architecture, not both");
+        }
+        try (SentenceEncoder model = o.has("architecture") ? BenchModels.miniLmSized(o.get("architecture", null))
+                : o.has("model") ? SentenceEncoder.load(o.get("model", null)) : SentenceEncoder.defaultModel()) {
             BertConfig cfg = model.encoder().config();
             if (TRACE) {
                 System.err.printf("model loaded: rss %.0f MB, peak rss %.0f MB, java heap used %d MB%n", statusMb("VmRSS:"),
                         statusMb("VmHWM:"), (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
             }
-            if (seq > cfg.maxPositionEmbeddings()) {
-                throw new Options.UsageException("bench: --seq exceeds the model's " + cfg.maxPositionEmbeddings() + " positions");
+            if (seq > cfg.maxSequenceLength()) {
+                throw new Options.UsageException("bench: --seq exceeds the model's " + cfg.maxSequenceLength() + " positions");
             }
             Random rng = new Random(7);
             double[] ms;
@@ -224,7 +228,9 @@ final class BenchCommand {
     /** Matrix-product FLOPs of one forward pass: per token and layer Q, K, V, output, two FFN products, and attention. */
     static double forwardFlops(BertConfig c, int batch, int seq) {
         double h = c.hiddenSize();
-        double perTokenLayer = 2 * (4 * h * h + 2 * h * c.intermediateSize() + 2.0 * seq * h);
+        // ModernBERT's gated feed-forward multiplies by [2F, H] and [H, F]: 3·H·F against BERT's 2·H·F
+        double ffn = (c.architecture().modernBlock() ? 3 : 2) * h * c.intermediateSize();
+        double perTokenLayer = 2 * (4 * h * h + ffn + 2.0 * seq * h);
         return perTokenLayer * c.numHiddenLayers() * batch * seq;
     }
 

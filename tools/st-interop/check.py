@@ -1,0 +1,81 @@
+"""Checks that model folders trained and saved by sentence4j load in the real sentence-transformers and give the
+embeddings sentence4j computes for them.
+
+For each architecture folder of testdata/fixtures/st-architectures (and the embedded all-MiniLM-L6-v2 when asked),
+this script:
+  1. trains it with `./sentence4j train` (MultipleNegativesRankingLoss, a few steps on STS Benchmark pairs),
+  2. encodes probe texts with `./sentence4j encode --model <saved folder>`,
+  3. loads the saved folder with sentence_transformers.SentenceTransformer and encodes the same texts,
+  4. prints the largest absolute difference per folder (float32; < 1e-5 is the project's parity bar), and checks
+     the saved weights differ from the original (the training step reached the file).
+
+Usage (repository root, after `mvn -B install -DskipTests`; a virtual environment with torch CPU and
+sentence-transformers 6.0.1):
+    python tools/st-interop/check.py [work dir]
+Runs offline; nothing is downloaded. Not part of the test suite (CI has no Python).
+"""
+import csv, json, os, subprocess, sys, tempfile
+
+import numpy as np
+from safetensors.numpy import load_file
+from sentence_transformers import SentenceTransformer
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+ARCH = os.path.join(ROOT, 'testdata', 'fixtures', 'st-architectures')
+FOLDERS = ['tiny-xlm-roberta-mean', 'tiny-roberta-cls', 'tiny-mpnet-mean', 'tiny-distilbert-mean',
+           'tiny-modernbert-mean', 'tiny-bert-dense', 'tiny-bert-prompts']
+PROBES = ['A man is playing a guitar.', 'Ein Mann spielt Gitarre.', 'Un homme joue de la guitare.',
+          'The weather is lovely today!', 'naïve café résumé', '東京は日本の首都です。', 'x', '']
+
+work = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix='st-interop-')
+os.makedirs(work, exist_ok=True)
+
+pairs = os.path.join(work, 'pairs.jsonl')
+with open(os.path.join(ROOT, 'testdata', 'datasets', 'stsbenchmark', 'sts-train.csv'), encoding='utf-8') as f, \
+        open(pairs, 'w', encoding='utf-8') as out:
+    n = 0
+    for row in csv.reader(f, delimiter='\t', quoting=csv.QUOTE_NONE):
+        if len(row) >= 7 and float(row[4]) >= 4.0 and n < 64:
+            out.write(json.dumps({'anchor': row[5], 'positive': row[6]}) + '\n')
+            n += 1
+probe_file = os.path.join(work, 'probes.txt')
+with open(probe_file, 'w', encoding='utf-8') as f:
+    f.write('\n'.join(PROBES) + '\n')
+
+
+def run(*args):
+    r = subprocess.run([os.path.join(ROOT, 'sentence4j'), *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit('sentence4j ' + ' '.join(args) + ' failed:\n' + r.stdout[-3000:] + r.stderr[-3000:])
+
+
+def tensors(folder):
+    out = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if name == 'model.safetensors':
+                prefix = os.path.relpath(root, folder)
+                for k, v in load_file(os.path.join(root, name)).items():
+                    out[prefix + '/' + k] = v
+    return out
+
+
+worst_all = 0.0
+for name in FOLDERS:
+    src = os.path.join(ARCH, name)
+    saved = os.path.join(work, name)
+    run('train', '--model', src, '--data', pairs, '--loss', 'MultipleNegativesRankingLoss', '--max-steps', '3',
+        '--batch-size', '8', '--lr', '1e-3', '--save-steps', '0', '--output', saved)
+    java_out = os.path.join(work, name + '.jsonl')
+    run('encode', '--model', saved, '--input', probe_file, '--output', java_out)
+    java = np.array([json.loads(l)['embedding'] for l in open(java_out, encoding='utf-8')], dtype=np.float32)
+    model = SentenceTransformer(saved, device='cpu')
+    py = model.encode(PROBES, convert_to_numpy=True)
+    diff = float(np.abs(py - java).max())
+    before, after = tensors(src), tensors(saved)
+    moved = max(float(np.abs(after[k] - before[k]).max()) for k in before if k in after)
+    worst_all = max(worst_all, diff)
+    print(f'{name:24s} {type(model[0].auto_model).__name__:18s} modules={[type(m).__name__ for m in model]} '
+          f'max|python - java| = {diff:.2e}  weights moved by up to {moved:.2e}')
+print(f'worst {worst_all:.2e}')
+sys.exit(0 if worst_all < 1e-5 else 1)
