@@ -60,9 +60,22 @@ def tensors(folder):
     return out
 
 
+# a Normalize between Pooling and Dense (sentence-transformers allows Normalize anywhere after Pooling)
+import shutil
+variant = os.path.join(work, 'src-tiny-bert-normalize-dense')
+if not os.path.isdir(variant):
+    shutil.copytree(os.path.join(ARCH, 'tiny-bert-dense'), variant)
+    os.makedirs(os.path.join(variant, '1b_Normalize'), exist_ok=True)
+    mods = json.load(open(os.path.join(variant, 'modules.json')))
+    mods.insert(2, {'idx': 2, 'name': '2', 'path': '1b_Normalize',
+                    'type': 'sentence_transformers.base.modules.normalize.Normalize'})
+    for i, m in enumerate(mods):
+        m['idx'], m['name'] = i, str(i)
+    json.dump(mods, open(os.path.join(variant, 'modules.json'), 'w'), indent=2)
+
 worst_all = 0.0
-for name in FOLDERS:
-    src = os.path.join(ARCH, name)
+for name in FOLDERS + ['tiny-bert-normalize-dense']:
+    src = variant if name == 'tiny-bert-normalize-dense' else os.path.join(ARCH, name)
     saved = os.path.join(work, name)
     run('train', '--model', src, '--data', pairs, '--loss', 'MultipleNegativesRankingLoss', '--max-steps', '3',
         '--batch-size', '8', '--lr', '1e-3', '--save-steps', '0', '--output', saved)

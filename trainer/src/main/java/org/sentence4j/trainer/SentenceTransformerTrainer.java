@@ -315,9 +315,12 @@ public final class SentenceTransformerTrainer {
     private String architecture() {
         var c = model.encoder().config();
         var p = model.encoder().pooling();
-        return "BertModel, " + c.numHiddenLayers() + " layers, hidden " + c.hiddenSize() + ", " + c.numAttentionHeads()
-                + " heads, max " + model.maxSeqLength() + " tokens, " + p.modes().stream().map(m -> m.configName()).toList()
-                + " pooling" + (model.encoder().normalize() ? ", normalized" : "") + ", " + model.embeddingDimension() + " dimensions";
+        String dense = c.dense().stream().map(d -> "Dense " + d.in() + "→" + d.out() + " " + d.function().name())
+                .reduce("", (x, y) -> x + ", " + y);
+        return c.architecture().modelClass() + ", " + c.numHiddenLayers() + " layers, hidden " + c.hiddenSize() + ", "
+                + c.numAttentionHeads() + " heads, max " + model.maxSeqLength() + " tokens, "
+                + p.modes().stream().map(m -> m.configName()).toList() + " pooling" + dense
+                + (model.encoder().normalize() ? ", normalized" : "") + ", " + model.embeddingDimension() + " dimensions";
     }
 
     /** Each held-out dataset's evaluation through its training dataset's computation, set up by {@link #run}. */

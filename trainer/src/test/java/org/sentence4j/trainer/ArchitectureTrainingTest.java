@@ -79,7 +79,12 @@ class ArchitectureTrainingTest {
         // the saved folder: the architecture's own config.json, and the same embeddings
         assertArrayEquals(Files.readAllBytes(folder(name).resolve("config.json")), Files.readAllBytes(out.resolve("config.json")),
                 name + ": config.json written back unchanged");
+        String card = Files.readString(out.resolve("README.md"));
+        String modelClass = new com.fasterxml.jackson.databind.ObjectMapper().readTree(folder(name).resolve("config.json").toFile())
+                .get("architectures").get(0).asText();
+        assertTrue(card.contains("**Architecture:** " + modelClass), name + ": the card names " + modelClass);
         if (name.contains("dense")) {
+            assertTrue(card.contains("Dense 24→12 Tanh"), "the card lists the Dense module");
             assertTrue(Files.isRegularFile(out.resolve("2_Dense/model.safetensors")) && Files.isRegularFile(out.resolve("3_Normalize/config.json")));
         }
         try (SentenceEncoder reloaded = SentenceEncoder.load(out)) {
@@ -101,6 +106,72 @@ class ArchitectureTrainingTest {
                     new LossSpec("AdaptiveLayerLoss", Map.of("n_layers_per_step", -1), LossSpec.of("MultipleNegativesRankingLoss"))))
                     .build().train();
             assertTrue(r.log().stream().allMatch(h -> Double.isFinite(h.loss())), name + ": finite losses");
+        }
+    }
+
+    /**
+     * GradCache on each architecture: one CachedMultipleNegativesRankingLoss step in mini-batches of 3 (not dividing
+     * the 8 rows) gives the plain loss's value and gradients, dropout on (the chunks draw the plain step's masks).
+     * Compared per step, not after AdamW: Adam turns the rounding noise of gradients that are zero in exact
+     * arithmetic (the attention key bias) into full-size updates.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-mpnet-mean", "tiny-distilbert-mean", "tiny-modernbert-mean", "tiny-xlm-roberta-mean",
+            "tiny-bert-dense"})
+    void gradCacheEqualsThePlainLoss(String name) throws Exception {
+        Dataset pairs = stsPairs(8);
+        try (SentenceEncoder model = SentenceEncoder.load(folder(name))) {
+            List<org.sentence4j.graphs.text.TokenBatch> columns = List.of(
+                    model.tokenizer().tokenize(pairs.column("anchor")), model.tokenizer().tokenize(pairs.column("positive")));
+            org.sentence4j.trainer.step.StepResult plain = step(model, LossSpec.of("MultipleNegativesRankingLoss"), columns);
+            org.sentence4j.trainer.step.StepResult cached = step(model,
+                    LossSpec.of("CachedMultipleNegativesRankingLoss", Map.of("mini_batch_size", 3)), columns);
+            double largest = plain.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElse(0);
+            double worst = 0;
+            String where = null;
+            for (String k : plain.gradients().keySet()) {
+                INDArray g = plain.gradients().get(k);
+                if (k.endsWith("attention.self.key.bias")) {
+                    // 0 in exact arithmetic (softmax ignores a shift shared by all keys): both are rounding noise
+                    assertTrue(g.amaxNumber().doubleValue() <= 1e-6 * largest
+                            && cached.gradients().get(k).amaxNumber().doubleValue() <= 1e-6 * largest, k + " is noise");
+                    continue;
+                }
+                double scale = Math.max(1e-6 * largest, g.amaxNumber().doubleValue());
+                double d = g.sub(cached.gradients().get(k)).amaxNumber().doubleValue() / scale;
+                if (d > worst) {
+                    worst = d;
+                    where = k;
+                }
+            }
+            System.out.printf("%s: GradCache vs plain MNRL, max relative gradient difference %.2e (%s), loss %.8f vs %.8f%n",
+                    name, worst, where, plain.loss(), cached.loss());
+            org.junit.jupiter.api.Assertions.assertEquals(plain.loss(), cached.loss(), 1e-5 * Math.abs(plain.loss()), name);
+            assertTrue(worst <= 5e-5, name + ": GradCache gradients = plain gradients, max relative difference " + worst);
+        }
+    }
+
+    private static org.sentence4j.trainer.step.StepResult step(SentenceEncoder model, LossSpec spec,
+                                                               List<org.sentence4j.graphs.text.TokenBatch> columns) {
+        org.sentence4j.trainer.step.TrainingGraph graph = new org.sentence4j.trainer.step.TrainingGraph(model.encoder(),
+                LossRegistry.defaults().create(spec), spec.name(), columns.size(), null, 0);
+        org.sentence4j.trainer.step.StepResult r = graph.step(columns, null, null, 7, new java.util.Random(1));
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        r.gradients().forEach((k, v) -> copy.put(k, v.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup()));
+        return new org.sentence4j.trainer.step.StepResult(r.loss(), r.components(), copy);
+    }
+
+    /** TSDAE's decoder exists for BERT only: another architecture is refused by name before training starts. */
+    @org.junit.jupiter.api.Test
+    void tsdaeNamesTheArchitectureItCannotDecode(@TempDir Path dir) throws Exception {
+        Dataset sentences = Dataset.builder("s").column("text", List.of("a first sentence here", "and a second one",
+                "the third sentence", "number four")).build();
+        try (SentenceEncoder model = SentenceEncoder.load(folder("tiny-roberta-cls"))) {
+            TrainingArguments args = TrainingArguments.builder(dir).maxSteps(1).batchSize(2).saveSteps(0).build();
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> SentenceTransformerTrainer.builder(model, args).train(sentences,
+                            LossRegistry.defaults().create(LossSpec.of("DenoisingAutoEncoderLoss"))).build().train());
+            assertTrue(e.getMessage().contains("RobertaModel") && e.getMessage().contains("BERT"), e.getMessage());
         }
     }
 }

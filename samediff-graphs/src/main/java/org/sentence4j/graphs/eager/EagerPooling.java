@@ -65,6 +65,9 @@ final class EagerPooling {
         /** Each Dense module's input and pre-activation. */
         final List<INDArray> denseInputs = new ArrayList<>();
         final List<INDArray> denseLinear = new ArrayList<>();
+        /** Per Dense module: the norms of the Normalize before it (null when it has none) and that Normalize's output. */
+        final List<double[]> denseNorms = new ArrayList<>();
+        final List<INDArray> denseNormalized = new ArrayList<>();
         double[] norms;
         INDArray output;
 
@@ -94,6 +97,14 @@ final class EagerPooling {
             }
         }
         for (DenseLayer layer : dense) {
+            if (layer.normalizeBefore()) {
+                out = out.dup();
+                state.denseNorms.add(normalizeRows(out));
+                state.denseNormalized.add(out);
+            } else {
+                state.denseNorms.add(null);
+                state.denseNormalized.add(null);
+            }
             INDArray x = out;
             INDArray z = x.mmul(param.apply(layer.weightName()).castTo(dt).transpose());
             if (layer.bias()) {
@@ -111,14 +122,34 @@ final class EagerPooling {
         }
         state.output = out;
         if (normalize) {
-            state.norms = new double[b];
-            INDArray norms = out.norm2(1);
-            for (int i = 0; i < b; i++) {
-                state.norms[i] = Math.max(norms.getDouble(i), NORM_EPS);
-                out.getRow(i).divi(state.norms[i]);
-            }
+            state.norms = normalizeRows(out);
         }
         return state;
+    }
+
+    /** Divides each row by max(|row|, eps) in place; returns the divisors. */
+    private static double[] normalizeRows(INDArray out) {
+        int b = (int) out.size(0);
+        double[] divisors = new double[b];
+        INDArray norms = out.norm2(1);
+        for (int i = 0; i < b; i++) {
+            divisors[i] = Math.max(norms.getDouble(i), NORM_EPS);
+            out.getRow(i).divi(divisors[i]);
+        }
+        return divisors;
+    }
+
+    /** Backward of {@link #normalizeRows} in place on d, given the output y and the divisors. */
+    private static void normalizeBackward(INDArray d, INDArray y, double[] divisors) {
+        INDArray dot = d.mul(y).sum(1);
+        for (int i = 0; i < divisors.length; i++) {
+            // y = p / max(|p|, eps): below eps the scale is a constant
+            INDArray row = d.getRow(i);
+            if (divisors[i] > NORM_EPS) {
+                row.subi(y.getRow(i).mul(dot.getDouble(i)));
+            }
+            row.divi(divisors[i]);
+        }
     }
 
     /** Adds the gradient with respect to {@code hidden} [B, T, H] of a pooling whose output gradient is dOut. */
@@ -140,16 +171,7 @@ final class EagerPooling {
         }
         INDArray d = dOut.castTo(dHidden.dataType()).dup();
         if (normalize) {
-            INDArray y = state.output;
-            INDArray dot = d.mul(y).sum(1);
-            for (int i = 0; i < b; i++) {
-                // y = p / max(|p|, eps): below eps the scale is a constant
-                INDArray row = d.getRow(i);
-                if (state.norms[i] > NORM_EPS) {
-                    row.subi(y.getRow(i).mul(dot.getDouble(i)));
-                }
-                row.divi(state.norms[i]);
-            }
+            normalizeBackward(d, state.output, state.norms);
         }
         for (int k = dense.size() - 1; k >= 0; k--) {
             DenseLayer layer = dense.get(k);
@@ -168,6 +190,9 @@ final class EagerPooling {
                 gb.addi(dz.sum(0).castTo(gb.dataType()));
             }
             d = dz.mmul(w.castTo(dz.dataType()));
+            if (state.denseNorms.get(k) != null) {
+                normalizeBackward(d, state.denseNormalized.get(k), state.denseNorms.get(k));
+            }
         }
         for (int m = 0; m < modes.size(); m++) {
             INDArray part = d.get(NDArrayIndex.all(), NDArrayIndex.interval((long) m * h, (long) (m + 1) * h));

@@ -127,9 +127,13 @@ public final class SentenceTransformerFolder {
         List<org.sentence4j.graphs.pooling.DenseLayer> dense = new ArrayList<>();
         Map<String, INDArray> denseTensors = new java.util.LinkedHashMap<>();
         int width = poolingConfig.outputDimension();
-        for (Module m : modules) {
-            if (m.className().equals("Dense")) {
-                org.sentence4j.graphs.pooling.DenseLayer d = readDense(folder, m, width, denseTensors);
+        boolean pendingNormalize = false;
+        for (Module m : modules.subList(2, modules.size())) {
+            if (m.className().equals("Normalize")) {
+                pendingNormalize = true;
+            } else if (m.className().equals("Dense")) {
+                org.sentence4j.graphs.pooling.DenseLayer d = readDense(folder, m, width, denseTensors, pendingNormalize);
+                pendingNormalize = false;
                 dense.add(d);
                 width = d.out();
             }
@@ -207,12 +211,9 @@ public final class SentenceTransformerFolder {
             modules.add(new Module(m.path("idx").asInt(modules.size()), m.path("name").asText(""), path, t, cls));
         }
         List<String> classes = modules.stream().map(Module::className).collect(Collectors.toList());
-        int end = classes.size();
-        if (end > 2 && classes.get(end - 1).equals("Normalize")) {
-            end--;
-        }
+        // after Pooling: Dense and Normalize modules in any order (a Normalize applies to what precedes it)
         boolean ok = classes.size() >= 2 && classes.get(0).equals("Transformer") && classes.get(1).equals("Pooling")
-                && classes.subList(2, end).stream().allMatch("Dense"::equals);
+                && classes.subList(2, classes.size()).stream().allMatch(c -> c.equals("Dense") || c.equals("Normalize"));
         if (!ok) {
             throw new ModelFormatException(file + ": the module sequence " + classes + " is not supported ("
                     + SUPPORTED_MODULES + ")");
@@ -395,7 +396,8 @@ public final class SentenceTransformerFolder {
 
     /** A Dense module's config.json and weights (its model.safetensors, or the legacy pytorch_model.bin refused). */
     private static org.sentence4j.graphs.pooling.DenseLayer readDense(Path folder, Module m, int width,
-                                                                      Map<String, INDArray> tensors) throws IOException {
+                                                                      Map<String, INDArray> tensors,
+                                                                      boolean normalizeBefore) throws IOException {
         Path dir = folder.resolve(m.path()).normalize();
         Path file = dir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
@@ -406,7 +408,7 @@ public final class SentenceTransformerFolder {
         try {
             d = new org.sentence4j.graphs.pooling.DenseLayer(m.path(), c.path("in_features").asInt(-1),
                     c.path("out_features").asInt(-1), c.path("bias").asBoolean(true),
-                    c.path("activation_function").asText("torch.nn.modules.activation.Tanh"));
+                    c.path("activation_function").asText("torch.nn.modules.activation.Tanh"), normalizeBefore);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": " + e.getMessage(), e);
         }
@@ -536,11 +538,22 @@ public final class SentenceTransformerFolder {
         addModule(modules, 0, "", TRANSFORMER_TYPE);
         addModule(modules, 1, "1_Pooling", POOLING_TYPE);
         List<org.sentence4j.graphs.pooling.DenseLayer> dense = cfg.dense();
-        for (int k = 0; k < dense.size(); k++) {
-            addModule(modules, 2 + k, denseFolder(2 + k), DENSE_TYPE);
+        List<String> denseFolders = new ArrayList<>();
+        List<String> normalizeFolders = new ArrayList<>();
+        int idx = 2;
+        for (org.sentence4j.graphs.pooling.DenseLayer d : dense) {
+            if (d.normalizeBefore()) {
+                normalizeFolders.add(idx + "_Normalize");
+                addModule(modules, idx, idx + "_Normalize", NORMALIZE_TYPE);
+                idx++;
+            }
+            denseFolders.add(denseFolder(idx));
+            addModule(modules, idx, denseFolder(idx), DENSE_TYPE);
+            idx++;
         }
         if (model.normalize()) {
-            addModule(modules, 2 + dense.size(), (2 + dense.size()) + "_Normalize", NORMALIZE_TYPE);
+            normalizeFolders.add(idx + "_Normalize");
+            addModule(modules, idx, idx + "_Normalize", NORMALIZE_TYPE);
         }
         writeText(folder.resolve("modules.json"), PyJson.dumps(modules, 2, false, true));
 
@@ -611,7 +624,7 @@ public final class SentenceTransformerFolder {
         SafeTensors.write(folder.resolve("model.safetensors"), named, Map.of("format", "pt"));
         for (int k = 0; k < dense.size(); k++) {
             org.sentence4j.graphs.pooling.DenseLayer d = dense.get(k);
-            Path dir = folder.resolve(denseFolder(2 + k));
+            Path dir = folder.resolve(denseFolders.get(k));
             Files.createDirectories(dir);
             ObjectNode dc = PyJson.object();
             dc.put("in_features", d.in());
@@ -642,11 +655,11 @@ public final class SentenceTransformerFolder {
         Files.createDirectories(folder.resolve("1_Pooling"));
         writeText(folder.resolve("1_Pooling").resolve("config.json"), PyJson.dumps(pool, 4, false, true));
 
-        if (model.normalize()) {
+        for (String normalizeFolder : normalizeFolders) {
             ObjectNode norm = PyJson.object();
             norm.put("module_input_name", "sentence_embedding");
             norm.put("module_output_name", "sentence_embedding");
-            Path dir = folder.resolve((2 + dense.size()) + "_Normalize");
+            Path dir = folder.resolve(normalizeFolder);
             Files.createDirectories(dir);
             writeText(dir.resolve("config.json"), PyJson.dumps(norm, 4, false, true));
         }

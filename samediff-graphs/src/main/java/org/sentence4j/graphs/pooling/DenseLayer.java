@@ -15,8 +15,15 @@ import java.util.List;
  * @param bias       whether it adds a bias
  * @param activation the activation's class name as the config stores it, e.g.
  *                   {@code torch.nn.modules.activation.Tanh}
+ * @param normalizeBefore whether a Normalize module comes directly before this one (sentence-transformers allows
+ *                   Normalize anywhere after Pooling; the last one is the model's {@code normalize} flag)
  */
-public record DenseLayer(String path, int in, int out, boolean bias, String activation) {
+public record DenseLayer(String path, int in, int out, boolean bias, String activation, boolean normalizeBefore) {
+
+    /** A Dense module with no Normalize directly before it. */
+    public DenseLayer(String path, int in, int out, boolean bias, String activation) {
+        this(path, in, out, bias, activation, false);
+    }
 
     /** The activations implemented, by the last component of their PyTorch class name. */
     public enum Activation {

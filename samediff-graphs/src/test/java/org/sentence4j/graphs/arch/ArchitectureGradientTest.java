@@ -43,6 +43,9 @@ class ArchitectureGradientTest {
                 Arguments.of("BERT + Dense(tanh) + Dense(identity)", base.withDense(List.of(
                         new DenseLayer("2_Dense", 16, 6, true, "torch.nn.modules.activation.Tanh"),
                         new DenseLayer("3_Dense", 6, 5, false, "torch.nn.modules.linear.Identity")))),
+                Arguments.of("BERT + Normalize + Dense(sigmoid) + Normalize + Dense(SiLU)", base.withDense(List.of(
+                        new DenseLayer("3_Dense", 16, 6, true, "torch.nn.modules.activation.Sigmoid", true),
+                        new DenseLayer("5_Dense", 6, 5, true, "torch.nn.modules.activation.SiLU", true)))),
                 Arguments.of("RoBERTa", base.withArchitecture(EncoderArchitecture.ROBERTA, 1, 0)),
                 Arguments.of("XLM-RoBERTa", base.withArchitecture(EncoderArchitecture.XLM_ROBERTA, 1, 0)),
                 Arguments.of("DistilBERT", base.withArchitecture(EncoderArchitecture.DISTILBERT, 0, 0)),

@@ -258,6 +258,47 @@ class DistributedTrainingTest {
         }
     }
 
+    /**
+     * Every architecture through the distributed step: one MNRL step on SNLI triplets (12 rows in 3 tasks) of each
+     * st-architectures folder gives the in-process loss and gradients (the model ships to the executors as its saved
+     * folder, so each architecture's own files and tensor names travel).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tiny-xlm-roberta-mean", "tiny-roberta-cls", "tiny-mpnet-mean", "tiny-distilbert-mean",
+            "tiny-modernbert-mean", "tiny-bert-dense"})
+    void eachArchitecturesStepEqualsTheInProcessStep(String folder) throws IOException {
+        int n = 12;
+        Dataset dataset = snliTriplets(n);
+        try (SentenceEncoder model = SentenceEncoder.load(TestData.root().resolve("fixtures/st-architectures").resolve(folder));
+             SparkStepRunner runner = SparkStepRunner.builder(SparkCluster.context(), model).tasks(3).build()) {
+            SentenceLoss loss = LossRegistry.defaults().create(LossSpec.of("MultipleNegativesRankingLoss"));
+            org.sentence4j.trainer.step.DatasetStep step = new org.sentence4j.trainer.step.DatasetStep(model, dataset, loss,
+                    null, "train");
+            int[] rows = java.util.stream.IntStream.range(0, n).toArray();
+            org.sentence4j.trainer.step.StepResult in = StepRunner.LOCAL.run(step, rows, 0, 11L, new java.util.Random(3));
+            Map<String, INDArray> local = new LinkedHashMap<>();
+            in.gradients().forEach((k, v) -> local.put(k, v.dup()));
+            runner.parametersChanged(0);
+            org.sentence4j.trainer.step.StepResult out = runner.run(step, rows, 0, 11L, new java.util.Random(3));
+            assertEquals(in.loss(), out.loss(), 1e-5 * Math.max(1, Math.abs(in.loss())), folder + " loss");
+            assertEquals(local.keySet(), out.gradients().keySet());
+            double global = local.values().stream().mapToDouble(a -> a.amaxNumber().doubleValue()).max().orElse(1);
+            double worst = 0;
+            String where = null;
+            for (Map.Entry<String, INDArray> e : local.entrySet()) {
+                double scale = Math.max(e.getValue().amaxNumber().doubleValue(), 1e-4 * global);
+                double d = e.getValue().sub(out.gradients().get(e.getKey())).amaxNumber().doubleValue() / scale;
+                if (d > worst) {
+                    worst = d;
+                    where = e.getKey();
+                }
+            }
+            System.out.printf("%s: one MNRL step in 3 tasks: loss %.7f vs %.7f, worst gradient difference %.3g (%s)%n",
+                    folder, in.loss(), out.loss(), worst, where);
+            assertTrue(worst < 1e-4, folder + ": " + worst + " in " + where);
+        }
+    }
+
     /** The executor JVMs of the test cluster, by executor id. */
     private static Map<String, ProcessHandle> executors() {
         Map<String, ProcessHandle> out = new LinkedHashMap<>();

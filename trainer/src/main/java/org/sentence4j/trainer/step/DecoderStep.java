@@ -60,6 +60,12 @@ final class DecoderStep {
         }
         BertConfig ec = encoder.config();
         DataType dt = encoder.dataType();
+        if (ec.architecture() != org.sentence4j.graphs.bert.EncoderArchitecture.BERT) {
+            // upstream loads <Architecture>ForCausalLM as the decoder; only BERT's (BertLMHeadModel) exists here
+            throw new LossInputException(loss.name() + "'s decoder is implemented for BERT encoders only; this model is a "
+                    + ec.architecture().modelClass() + " (sentence-transformers would build its "
+                    + ec.architecture().modelClass().replace("Model", "ForCausalLM") + " as the decoder)");
+        }
         if (loss.tieEncoderDecoder()) {
             decoderConfig = ec;
             own.putAll(EagerDecoder.initDecoderOnly(ec, 0.02, loss.initSeed(), dt));
