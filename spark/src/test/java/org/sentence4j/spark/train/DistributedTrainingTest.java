@@ -286,7 +286,13 @@ class DistributedTrainingTest {
             double worst = 0;
             String where = null;
             for (Map.Entry<String, INDArray> e : local.entrySet()) {
-                double scale = Math.max(e.getValue().amaxNumber().doubleValue(), 1e-4 * global);
+                if (e.getKey().endsWith("attention.self.key.bias")) {
+                    // 0 in exact arithmetic (softmax ignores a shift shared by all keys): both sides are rounding noise
+                    assertTrue(e.getValue().amaxNumber().doubleValue() <= 1e-6 * global
+                            && out.gradients().get(e.getKey()).amaxNumber().doubleValue() <= 1e-6 * global, e.getKey());
+                    continue;
+                }
+                double scale = Math.max(e.getValue().amaxNumber().doubleValue(), 1e-6 * global);
                 double d = e.getValue().sub(out.gradients().get(e.getKey())).amaxNumber().doubleValue() / scale;
                 if (d > worst) {
                     worst = d;
