@@ -198,6 +198,9 @@ public final class EagerEncoder {
         try {
             Pass p = new Pass(arena, keep ? slot : "inference", tokens, numLayers, keep, dropout);
             run(p, allLayers);
+            if (!keep && p.modern != null) {
+                p.modern.releaseAll(); // the pooled outputs are copies; free the native memory now, not at some GC
+            }
             return p;
         } finally {
             if (keep) {
@@ -219,7 +222,9 @@ public final class EagerEncoder {
             Pass p = new Pass(arena, "inference", tokens, config.numHiddenLayers(), false, DropoutMasks.none());
             run(p, false);
             if (p.modern != null) {
-                return p.modern.output.reshape(p.batch, p.seq, config.hiddenSize()).dup();
+                INDArray out = p.modern.output.reshape(p.batch, p.seq, config.hiddenSize()).dup();
+                p.modern.releaseAll();
+                return out;
             }
             return hidden(p, p.numLayers).reshape(p.batch, p.seq, config.hiddenSize()).dup();
         } finally {
@@ -233,7 +238,7 @@ public final class EagerEncoder {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         if (modernBlock != null) {
-            p.modern = modernBlock.forward(p.ids, p.mask, p.batch, p.seq, numLayers);
+            p.modern = modernBlock.forward(p.ids, p.mask, p.batch, p.seq, numLayers, p.kept);
             if (allLayers) {
                 for (int l = 0; l < numLayers; l++) {
                     p.pooled.add(pooling.forward(p.modern.hidden.get(l).reshape(p.batch, p.seq, h), p.poolMask));

@@ -69,6 +69,14 @@ final class ModernBertBlock {
         INDArray gate;       // [N, F]
         INDArray act;        // gelu(a) [N, F]
         INDArray slope;      // gelu'(a)
+
+        /** Frees the native memory of every array held (not {@code a} of layer 0: it is the layer input). */
+        void release(boolean ownsInput) {
+            ModernBertBlock.release(aXhat, aRstd, q, k, v, probs, ctx, m, mXhat, mRstd, gate, act, slope);
+            if (ownsInput) {
+                ModernBertBlock.release(a);
+            }
+        }
     }
 
     /** A pass's activations: hidden states 0..k (un-normed, flat [N, H]), the output, and per-layer state. */
@@ -87,6 +95,20 @@ final class ModernBertBlock {
         /** Added to the scores [B, T(query), T(key)]: padding keys masked; for sliding layers also keys out of reach. */
         INDArray globalBias;
         INDArray slidingBias;
+        /** cos and sin [T, d] per rotary base, computed once per pass. */
+        final Map<Double, INDArray[]> rotary = new java.util.HashMap<>();
+
+        /** Frees everything the pass holds (an inference pass, once its outputs were read). */
+        void releaseAll() {
+            for (Layer l : layers) {
+                if (l != null) {
+                    l.release(false);
+                }
+            }
+            hidden.forEach(ModernBertBlock::release);
+            release(output, embXhat, embRstd, finXhat, finRstd, globalBias, slidingBias);
+            rotary.values().forEach(ModernBertBlock::release);
+        }
 
         Activations(int batch, int seq, long[] ids) {
             this.batch = batch;
@@ -95,7 +117,11 @@ final class ModernBertBlock {
         }
     }
 
-    Activations forward(long[] ids, double[][] mask, int batch, int seq, int numLayers) {
+    /**
+     * Runs the first {@code numLayers} layers; with {@code keep}, retains what {@link #backward} needs, else frees
+     * each layer's intermediates as soon as the layer is done (an inference pass).
+     */
+    Activations forward(long[] ids, double[][] mask, int batch, int seq, int numLayers, boolean keep) {
         int n = batch * seq;
         int h = config.hiddenSize();
         Activations s = new Activations(batch, seq, ids);
@@ -105,7 +131,8 @@ final class ModernBertBlock {
         s.embXhat = Nd4j.create(dt, n, h);
         s.embRstd = Nd4j.create(dt, n, 1);
         INDArray h0 = Nd4j.create(dt, n, h);
-        EagerOps.layerNorm(rows, p(MODERN_EMBEDDINGS_NORM), zeros(h), config.layerNormEps(), s.embXhat, s.embRstd, h0);
+        norm(rows, MODERN_EMBEDDINGS_NORM, s.embXhat, s.embRstd, h0);
+        release(rows);
         s.hidden.add(h0);
         int reach = settings.localWindow() / 2;
         double[] global = new double[batch * seq * seq];
@@ -125,21 +152,23 @@ final class ModernBertBlock {
         s.globalBias = Nd4j.createFromArray(global).reshape(batch, seq, seq).castTo(dt);
         s.slidingBias = Nd4j.createFromArray(sliding).reshape(batch, seq, seq).castTo(dt);
         for (int l = 0; l < numLayers; l++) {
-            s.hidden.add(layer(s, l, s.hidden.get(l)));
+            s.hidden.add(layer(s, l, s.hidden.get(l), keep));
         }
         INDArray last = s.hidden.get(numLayers);
         if (numLayers == config.numHiddenLayers()) {
             s.finXhat = Nd4j.create(dt, n, h);
             s.finRstd = Nd4j.create(dt, n, 1);
             s.output = Nd4j.create(dt, n, h);
-            EagerOps.layerNorm(last.dup(), p(MODERN_FINAL_NORM), zeros(h), config.layerNormEps(), s.finXhat, s.finRstd, s.output);
+            INDArray copy = last.dup();
+            norm(copy, MODERN_FINAL_NORM, s.finXhat, s.finRstd, s.output);
+            release(copy);
         } else {
             s.output = last;
         }
         return s;
     }
 
-    private INDArray layer(Activations s, int l, INDArray x) {
+    private INDArray layer(Activations s, int l, INDArray x, boolean keep) {
         int n = s.batch * s.seq;
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
@@ -153,39 +182,58 @@ final class ModernBertBlock {
             st.aXhat = Nd4j.create(dt, n, h);
             st.aRstd = Nd4j.create(dt, n, 1);
             st.a = Nd4j.create(dt, n, h);
-            EagerOps.layerNorm(x.dup(), p(modern(l, "attn_norm.weight")), zeros(h), config.layerNormEps(), st.aXhat, st.aRstd, st.a);
+            INDArray copy = x.dup();
+            norm(copy, modern(l, "attn_norm.weight"), st.aXhat, st.aRstd, st.a);
+            release(copy);
         }
         INDArray qkv = Nd4j.create(dt, n, 3L * h);
         Gemm.gemm(st.a, p(modern(l, "attn.Wqkv.weight")), qkv, false, true, 1.0, 0.0);
         INDArray split = qkv.reshape(s.batch, s.seq, 3, heads, d).permute(2, 0, 3, 1, 4);
-        INDArray[] cs = rotary(s.seq, d, settings.theta(l));
-        st.q = rotate(split.slice(0).dup('c'), cs[0], cs[1], false);
-        st.k = rotate(split.slice(1).dup('c'), cs[0], cs[1], false);
+        INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
+        INDArray q = split.slice(0).dup('c');
+        INDArray k = split.slice(1).dup('c');
+        st.q = rotate(q, cs[0], cs[1], false);
+        st.k = rotate(k, cs[0], cs[1], false);
         st.v = split.slice(2).dup('c');
-        INDArray scores = Nd4j.matmul(st.q, st.k.permute(0, 1, 3, 2).dup('c'));
+        release(q, k, qkv);
+        INDArray kT = st.k.permute(0, 1, 3, 2).dup('c');
+        INDArray scores = Nd4j.matmul(st.q, kT);
+        release(kT);
         scores.muli(1.0 / Math.sqrt(d));
         Nd4j.exec(new BroadcastAddOp(scores, settings.global(l) ? s.globalBias : s.slidingBias, scores, 0, 2, 3));
         st.probs = Nd4j.create(dt, s.batch, heads, s.seq, s.seq);
         Nd4j.exec(new SoftMax(scores, st.probs, 3));
+        release(scores);
         INDArray context = Nd4j.matmul(st.probs, st.v);
-        st.ctx = context.permute(0, 2, 1, 3).dup('c').reshape(n, h);
+        st.ctx = Nd4j.create(dt, n, h);
+        st.ctx.reshape(s.batch, s.seq, heads, d).assign(context.permute(0, 2, 1, 3));
+        release(context);
         INDArray mid = x.dup();
         Gemm.gemm(st.ctx, p(modern(l, "attn.Wo.weight")), mid, false, true, 1.0, 1.0);
 
         st.mXhat = Nd4j.create(dt, n, h);
         st.mRstd = Nd4j.create(dt, n, 1);
         st.m = Nd4j.create(dt, n, h);
-        EagerOps.layerNorm(mid.dup(), p(modern(l, "mlp_norm.weight")), zeros(h), config.layerNormEps(), st.mXhat, st.mRstd, st.m);
+        INDArray midCopy = mid.dup();
+        norm(midCopy, modern(l, "mlp_norm.weight"), st.mXhat, st.mRstd, st.m);
+        release(midCopy);
         INDArray ag = Nd4j.create(dt, n, 2L * f);
         Gemm.gemm(st.m, p(modern(l, "mlp.Wi.weight")), ag, false, true, 1.0, 0.0);
         INDArray a = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).dup('c');
         st.gate = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)).dup('c');
         st.act = Nd4j.create(dt, n, f);
-        st.slope = Nd4j.create(dt, n, f);
-        EagerOps.gelu(a, Nd4j.create(dt, n, f), st.act, st.slope);
+        st.slope = keep ? Nd4j.create(dt, n, f) : null;
+        INDArray density = Nd4j.create(dt, n, f);
+        EagerOps.gelu(a, density, st.act, st.slope);
         INDArray y = st.act.mul(st.gate);
         INDArray out = mid;
         Gemm.gemm(y, p(modern(l, "mlp.Wo.weight")), out, false, true, 1.0, 1.0);
+        release(ag, a, density, y);
+        if (!keep) {
+            // an inference pass needs none of it again: give the native memory back now rather than at some GC
+            st.release(l > 0);
+            s.layers.set(l, null);
+        }
         return out;
     }
 
@@ -202,19 +250,21 @@ final class ModernBertBlock {
         INDArray dx;
         if (s.finXhat != null) {
             dx = Nd4j.create(dt, n, h);
-            EagerOps.layerNormBackward(dOutput, s.finXhat, s.finRstd, p(MODERN_FINAL_NORM), grads.get(MODERN_FINAL_NORM),
-                    Nd4j.create(dt, h), dx, Nd4j.create(dt, n, h));
+            normBackward(dOutput, s.finXhat, s.finRstd, MODERN_FINAL_NORM, grads, dx);
         } else {
             dx = dOutput.dup();
         }
         for (int l = numLayers - 1; l >= 0; l--) {
-            dx = layerBackward(s, l, dx, grads);
+            INDArray next = layerBackward(s, l, dx, grads);
+            release(dx);
+            dx = next;
+            s.layers.get(l).release(l > 0);
             layerGradient.accept(l, dx);
         }
         INDArray dRows = Nd4j.create(dt, n, h);
-        EagerOps.layerNormBackward(dx, s.embXhat, s.embRstd, p(MODERN_EMBEDDINGS_NORM), grads.get(MODERN_EMBEDDINGS_NORM),
-                Nd4j.create(dt, h), dRows, Nd4j.create(dt, n, h));
+        normBackward(dx, s.embXhat, s.embRstd, MODERN_EMBEDDINGS_NORM, grads, dRows);
         EagerEncoder.scatterAddRows(grads.get(WORD_EMBEDDINGS), s.ids, dRows);
+        release(dx, dRows);
     }
 
     /** Given the gradient of layer l's output, adds its parameter gradients and returns the gradient of its input. */
@@ -237,9 +287,9 @@ final class ModernBertBlock {
         INDArray dm = Nd4j.create(dt, n, h);
         Gemm.gemm(dag, p(modern(l, "mlp.Wi.weight")), dm, false, false, 1.0, 0.0);
         INDArray dMid = Nd4j.create(dt, n, h);
-        EagerOps.layerNormBackward(dm, st.mXhat, st.mRstd, p(modern(l, "mlp_norm.weight")),
-                grads.get(modern(l, "mlp_norm.weight")), Nd4j.create(dt, h), dMid, Nd4j.create(dt, n, h));
+        normBackward(dm, st.mXhat, st.mRstd, modern(l, "mlp_norm.weight"), grads, dMid);
         dMid.addi(dOut);
+        release(y, dy, dag, dm);
 
         // mid = x + ctx Wo^T
         Gemm.gemm(dMid, st.ctx, grads.get(modern(l, "attn.Wo.weight")), true, false, 1.0, 1.0);
@@ -254,9 +304,12 @@ final class ModernBertBlock {
         dProbs.muli(1.0 / Math.sqrt(d));
         INDArray dq = Nd4j.matmul(dProbs, st.k);
         INDArray dk = Nd4j.matmul(dProbs.permute(0, 1, 3, 2).dup('c'), st.q);
-        INDArray[] cs = rotary(s.seq, d, settings.theta(l));
-        dq = rotate(dq, cs[0], cs[1], true);
-        dk = rotate(dk, cs[0], cs[1], true);
+        INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
+        INDArray dqRotated = dq;
+        INDArray dkRotated = dk;
+        dq = rotate(dqRotated, cs[0], cs[1], true);
+        dk = rotate(dkRotated, cs[0], cs[1], true);
+        release(dqRotated, dkRotated, dProbs, dContext, dctx);
         INDArray dqkv = Nd4j.create(dt, n, 3L * h);
         INDArray view = dqkv.reshape(s.batch, s.seq, 3, heads, d);
         view.get(all(), all(), NDArrayIndex.point(0), all(), all()).assign(dq.permute(0, 2, 1, 3));
@@ -265,14 +318,16 @@ final class ModernBertBlock {
         Gemm.gemm(dqkv, st.a, grads.get(modern(l, "attn.Wqkv.weight")), true, false, 1.0, 1.0);
         INDArray da = Nd4j.create(dt, n, h);
         Gemm.gemm(dqkv, p(modern(l, "attn.Wqkv.weight")), da, false, false, 1.0, 0.0);
+        release(dq, dk, dv, dqkv);
         if (l == 0) {
             dMid.addi(da);
         } else {
             INDArray dx = Nd4j.create(dt, n, h);
-            EagerOps.layerNormBackward(da, st.aXhat, st.aRstd, p(modern(l, "attn_norm.weight")),
-                    grads.get(modern(l, "attn_norm.weight")), Nd4j.create(dt, h), dx, Nd4j.create(dt, n, h));
+            normBackward(da, st.aXhat, st.aRstd, modern(l, "attn_norm.weight"), grads, dx);
             dMid.addi(dx);
+            release(dx);
         }
+        release(da);
         return dMid;
     }
 
@@ -321,6 +376,29 @@ final class ModernBertBlock {
             }
         }
         return new INDArray[] {Nd4j.createFromArray(cos).castTo(dt), Nd4j.createFromArray(sin).castTo(dt)};
+    }
+
+    /** LayerNorm without bias of {@code y} (overwritten) into {@code out}: the Java row kernels in float32. */
+    private void norm(INDArray y, String gamma, INDArray xhat, INDArray rstd, INDArray out) {
+        EagerOps.residualLayerNorm(y, null, null, null, p(gamma), zeros(y.size(1)), config.layerNormEps(), xhat, rstd, out);
+    }
+
+    /** Backward of {@link #norm}: the weight's gradient added to {@code grads}, the input's written to {@code dz}. */
+    private void normBackward(INDArray dOut, INDArray xhat, INDArray rstd, String gamma, Map<String, INDArray> grads,
+                              INDArray dz) {
+        INDArray scratch = Nd4j.create(dt, dOut.shape());
+        EagerOps.residualLayerNormBackward(dOut, xhat, rstd, p(gamma), grads.get(gamma), Nd4j.zeros(dt, dOut.size(1)), dz,
+                null, null, null, scratch);
+        release(scratch);
+    }
+
+    /** Frees arrays that own their memory now (views and nulls are skipped). */
+    static void release(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a != null && !a.wasClosed() && a.closeable()) {
+                a.close();
+            }
+        }
     }
 
     private INDArray p(String name) {
