@@ -186,30 +186,46 @@ final class ModernBertBlock {
             norm(copy, modern(l, "attn_norm.weight"), st.aXhat, st.aRstd, st.a);
             release(copy);
         }
+        SectionTimer.mark("fwd.modern.norm");
         INDArray qkv = Nd4j.create(dt, n, 3L * h);
         Gemm.gemm(st.a, p(modern(l, "attn.Wqkv.weight")), qkv, false, true, 1.0, 0.0);
-        INDArray split = qkv.reshape(s.batch, s.seq, 3, heads, d).permute(2, 0, 3, 1, 4);
+        SectionTimer.mark("fwd.modern.dense.qkv");
         INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
-        INDArray q = split.slice(0).dup('c');
-        INDArray k = split.slice(1).dup('c');
-        st.q = rotate(q, cs[0], cs[1], false);
-        st.k = rotate(k, cs[0], cs[1], false);
-        st.v = split.slice(2).dup('c');
-        release(q, k, qkv);
+        if (fast(qkv)) {
+            st.q = Nd4j.create(dt, s.batch, heads, s.seq, d);
+            st.k = Nd4j.create(dt, s.batch, heads, s.seq, d);
+            st.v = Nd4j.create(dt, s.batch, heads, s.seq, d);
+            ModernBertKernels.splitRotate(FastRoute.floats(qkv), floats(cs[0]), floats(cs[1]), s.batch, s.seq, heads, d,
+                    FastRoute.floats(st.q), FastRoute.floats(st.k), FastRoute.floats(st.v));
+            release(qkv);
+        } else {
+            INDArray split = qkv.reshape(s.batch, s.seq, 3, heads, d).permute(2, 0, 3, 1, 4);
+            INDArray q = split.slice(0).dup('c');
+            INDArray k = split.slice(1).dup('c');
+            st.q = rotate(q, cs[0], cs[1], false);
+            st.k = rotate(k, cs[0], cs[1], false);
+            st.v = split.slice(2).dup('c');
+            release(q, k, qkv);
+        }
+        SectionTimer.mark("fwd.modern.split_rotary");
         INDArray kT = st.k.permute(0, 1, 3, 2).dup('c');
         INDArray scores = Nd4j.matmul(st.q, kT);
         release(kT);
         scores.muli(1.0 / Math.sqrt(d));
         Nd4j.exec(new BroadcastAddOp(scores, settings.global(l) ? s.globalBias : s.slidingBias, scores, 0, 2, 3));
         st.probs = Nd4j.create(dt, s.batch, heads, s.seq, s.seq);
+        SectionTimer.mark("fwd.modern.scores");
         Nd4j.exec(new SoftMax(scores, st.probs, 3));
         release(scores);
+        SectionTimer.mark("fwd.modern.softmax");
         INDArray context = Nd4j.matmul(st.probs, st.v);
         st.ctx = Nd4j.create(dt, n, h);
         st.ctx.reshape(s.batch, s.seq, heads, d).assign(context.permute(0, 2, 1, 3));
         release(context);
+        SectionTimer.mark("fwd.modern.context");
         INDArray mid = x.dup();
         Gemm.gemm(st.ctx, p(modern(l, "attn.Wo.weight")), mid, false, true, 1.0, 1.0);
+        SectionTimer.mark("fwd.modern.dense.out");
 
         st.mXhat = Nd4j.create(dt, n, h);
         st.mRstd = Nd4j.create(dt, n, 1);
@@ -218,16 +234,30 @@ final class ModernBertBlock {
         norm(midCopy, modern(l, "mlp_norm.weight"), st.mXhat, st.mRstd, st.m);
         release(midCopy);
         INDArray ag = Nd4j.create(dt, n, 2L * f);
+        SectionTimer.mark("fwd.modern.norm");
         Gemm.gemm(st.m, p(modern(l, "mlp.Wi.weight")), ag, false, true, 1.0, 0.0);
-        INDArray a = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).dup('c');
-        st.gate = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)).dup('c');
+        SectionTimer.mark("fwd.modern.dense.wi");
         st.act = Nd4j.create(dt, n, f);
         st.slope = keep ? Nd4j.create(dt, n, f) : null;
-        INDArray density = Nd4j.create(dt, n, f);
-        EagerOps.gelu(a, density, st.act, st.slope);
-        INDArray y = st.act.mul(st.gate);
+        st.gate = Nd4j.create(dt, n, f);
+        INDArray y;
+        INDArray a = null;
+        INDArray density = null;
+        if (fast(ag)) {
+            y = Nd4j.create(dt, n, f);
+            ModernBertKernels.gatedGelu(FastRoute.floats(ag), n, f, FastRoute.floats(st.act), FastRoute.floats(st.gate),
+                    st.slope == null ? null : FastRoute.floats(st.slope), FastRoute.floats(y));
+        } else {
+            a = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).dup('c');
+            st.gate.assign(ag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)));
+            density = Nd4j.create(dt, n, f);
+            EagerOps.gelu(a, density, st.act, st.slope);
+            y = st.act.mul(st.gate);
+        }
+        SectionTimer.mark("fwd.modern.gelu_gate");
         INDArray out = mid;
         Gemm.gemm(y, p(modern(l, "mlp.Wo.weight")), out, false, true, 1.0, 1.0);
+        SectionTimer.mark("fwd.modern.dense.wo");
         release(ag, a, density, y);
         if (!keep) {
             // an inference pass needs none of it again: give the native memory back now rather than at some GC
@@ -281,8 +311,13 @@ final class ModernBertBlock {
         INDArray dy = Nd4j.create(dt, n, f);
         Gemm.gemm(dOut, p(modern(l, "mlp.Wo.weight")), dy, false, false, 1.0, 0.0);
         INDArray dag = Nd4j.create(dt, n, 2L * f);
-        dag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).assign(dy.mul(st.gate).muli(st.slope));
-        dag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)).assign(dy.mul(st.act));
+        if (fast(dy, st.act, st.gate, st.slope, dag)) {
+            ModernBertKernels.gatedGeluBackward(FastRoute.floats(dy), FastRoute.floats(st.act), FastRoute.floats(st.gate),
+                    FastRoute.floats(st.slope), n, f, FastRoute.floats(dag));
+        } else {
+            dag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).assign(dy.mul(st.gate).muli(st.slope));
+            dag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)).assign(dy.mul(st.act));
+        }
         Gemm.gemm(dag, st.m, grads.get(modern(l, "mlp.Wi.weight")), true, false, 1.0, 1.0);
         INDArray dm = Nd4j.create(dt, n, h);
         Gemm.gemm(dag, p(modern(l, "mlp.Wi.weight")), dm, false, false, 1.0, 0.0);
@@ -305,16 +340,22 @@ final class ModernBertBlock {
         INDArray dq = Nd4j.matmul(dProbs, st.k);
         INDArray dk = Nd4j.matmul(dProbs.permute(0, 1, 3, 2).dup('c'), st.q);
         INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
-        INDArray dqRotated = dq;
-        INDArray dkRotated = dk;
-        dq = rotate(dqRotated, cs[0], cs[1], true);
-        dk = rotate(dkRotated, cs[0], cs[1], true);
-        release(dqRotated, dkRotated, dProbs, dContext, dctx);
         INDArray dqkv = Nd4j.create(dt, n, 3L * h);
-        INDArray view = dqkv.reshape(s.batch, s.seq, 3, heads, d);
-        view.get(all(), all(), NDArrayIndex.point(0), all(), all()).assign(dq.permute(0, 2, 1, 3));
-        view.get(all(), all(), NDArrayIndex.point(1), all(), all()).assign(dk.permute(0, 2, 1, 3));
-        view.get(all(), all(), NDArrayIndex.point(2), all(), all()).assign(dv.permute(0, 2, 1, 3));
+        release(dProbs, dContext, dctx);
+        if (fast(dq, dk, dv, dqkv)) {
+            ModernBertKernels.mergeRotateBackward(FastRoute.floats(dq), FastRoute.floats(dk), FastRoute.floats(dv),
+                    floats(cs[0]), floats(cs[1]), s.batch, s.seq, heads, d, FastRoute.floats(dqkv));
+        } else {
+            INDArray dqRotated = dq;
+            INDArray dkRotated = dk;
+            dq = rotate(dqRotated, cs[0], cs[1], true);
+            dk = rotate(dkRotated, cs[0], cs[1], true);
+            release(dqRotated, dkRotated);
+            INDArray view = dqkv.reshape(s.batch, s.seq, 3, heads, d);
+            view.get(all(), all(), NDArrayIndex.point(0), all(), all()).assign(dq.permute(0, 2, 1, 3));
+            view.get(all(), all(), NDArrayIndex.point(1), all(), all()).assign(dk.permute(0, 2, 1, 3));
+            view.get(all(), all(), NDArrayIndex.point(2), all(), all()).assign(dv.permute(0, 2, 1, 3));
+        }
         Gemm.gemm(dqkv, st.a, grads.get(modern(l, "attn.Wqkv.weight")), true, false, 1.0, 1.0);
         INDArray da = Nd4j.create(dt, n, h);
         Gemm.gemm(dqkv, p(modern(l, "attn.Wqkv.weight")), da, false, false, 1.0, 0.0);
@@ -376,6 +417,15 @@ final class ModernBertBlock {
             }
         }
         return new INDArray[] {Nd4j.createFromArray(cos).castTo(dt), Nd4j.createFromArray(sin).castTo(dt)};
+    }
+
+    /** The float32 loops apply: float32 and every array directly readable. */
+    private boolean fast(INDArray... arrays) {
+        return dt == DataType.FLOAT && ModernBertKernels.supports(arrays);
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.data().asFloat();
     }
 
     /** LayerNorm without bias of {@code y} (overwritten) into {@code out}: the Java row kernels in float32. */

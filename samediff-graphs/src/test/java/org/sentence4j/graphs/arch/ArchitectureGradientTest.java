@@ -131,6 +131,53 @@ class ArchitectureGradientTest {
         System.out.printf("%s: %d entries of %d tensors, worst relative error %.2e%n", name, checked, grads.size(), worst);
     }
 
+    /**
+     * ModernBERT's float32 loops (gated GELU, rotary split and merge) against the float64 ND4J formulation that the
+     * finite differences check: same pooled states and gradients, at MiniLM-like head size 32 with a sliding layer.
+     */
+    @org.junit.jupiter.api.Test
+    void modernBertFloat32KernelsAgreeWithFloat64() {
+        BertConfig config = new BertConfig(40, 64, 3, 2, 48, 64, 0, 1e-5, "gelu", 0.0, 0.0, EncoderArchitecture.MODERNBERT,
+                0, 0, List.of(), new org.sentence4j.graphs.bert.ModernBertSettings(List.of(true, false, true), 6, 160000.0, 10000.0));
+        org.sentence4j.graphs.bert.BertWeights w = BertInitializer.gaussian(config, 5, 0.3);
+        TokenBatch batch = batch();
+        List<Map<String, INDArray>> grads = new ArrayList<>();
+        List<List<INDArray>> pooled = new ArrayList<>();
+        Nd4j.getRandom().setSeed(4);
+        List<INDArray> r = new ArrayList<>();
+        for (int i = 0; i <= 3; i++) {
+            r.add(Nd4j.randn(DataType.DOUBLE, 3, 64));
+        }
+        for (DataType dt : List.of(DataType.DOUBLE, DataType.FLOAT)) {
+            BertEncoder enc = BertEncoder.builder(config).weights(w).normalize(true).dataType(dt).build();
+            EagerEncoder eager = enc.eager();
+            EagerEncoder.Pass pass = eager.forward("x", batch, 3, DropoutMasks.none(), true, true);
+            List<INDArray> dLayers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                dLayers.add(r.get(i).castTo(dt));
+            }
+            Map<String, INDArray> g = eager.zeroGradients();
+            eager.backward(pass, r.get(3).castTo(dt), dLayers, g);
+            grads.add(g);
+            List<INDArray> p = new ArrayList<>();
+            pass.layerEmbeddings().forEach(x -> p.add(x.castTo(DataType.DOUBLE)));
+            pooled.add(p);
+        }
+        for (int i = 0; i < pooled.get(0).size(); i++) {
+            double d = pooled.get(0).get(i).sub(pooled.get(1).get(i)).amaxNumber().doubleValue();
+            assertTrue(d < 1e-5, "pooled state " + i + ": " + d);
+        }
+        double worst = 0;
+        for (String k : grads.get(0).keySet()) {
+            INDArray a = grads.get(0).get(k);
+            double scale = Math.max(a.amaxNumber().doubleValue(), 1e-12);
+            double d = a.sub(grads.get(1).get(k).castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
+            worst = Math.max(worst, d);
+            assertTrue(d < 1e-3, k + ": float32 vs float64 " + d);
+        }
+        System.out.printf("ModernBERT float32 kernels vs float64: worst relative gradient difference %.2e%n", worst);
+    }
+
     private static long argAbsMax(INDArray flat) {
         double[] v = flat.dup().data().asDouble();
         int best = 0;
