@@ -64,7 +64,7 @@ final class GeluKernel {
     }
 
     /** One row: g = GELU(x + bias), s = its slope (when s is not null). */
-    private static void row(float[] x, float[] bias, float[] g, float[] s, int width) {
+    static void row(float[] x, float[] bias, float[] g, float[] s, int width) {
         int j = 0;
         for (; j + L <= width; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, j);

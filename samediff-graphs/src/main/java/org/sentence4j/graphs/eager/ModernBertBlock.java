@@ -125,12 +125,12 @@ final class ModernBertBlock {
         int n = batch * seq;
         int h = config.hiddenSize();
         Activations s = new Activations(batch, seq, ids);
-        INDArray rows = Nd4j.create(dt, n, h);
+        INDArray rows = Nd4j.createUninitialized(dt, n, h);
         Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(param.apply(WORD_EMBEDDINGS), Nd4j.createFromArray(ids))
                 .addOutputs(rows).addIntegerArguments(0).build());
-        s.embXhat = Nd4j.create(dt, n, h);
-        s.embRstd = Nd4j.create(dt, n, 1);
-        INDArray h0 = Nd4j.create(dt, n, h);
+        s.embXhat = Nd4j.createUninitialized(dt, n, h);
+        s.embRstd = Nd4j.createUninitialized(dt, n, 1);
+        INDArray h0 = Nd4j.createUninitialized(dt, n, h);
         norm(rows, MODERN_EMBEDDINGS_NORM, s.embXhat, s.embRstd, h0);
         release(rows);
         s.hidden.add(h0);
@@ -156,9 +156,9 @@ final class ModernBertBlock {
         }
         INDArray last = s.hidden.get(numLayers);
         if (numLayers == config.numHiddenLayers()) {
-            s.finXhat = Nd4j.create(dt, n, h);
-            s.finRstd = Nd4j.create(dt, n, 1);
-            s.output = Nd4j.create(dt, n, h);
+            s.finXhat = Nd4j.createUninitialized(dt, n, h);
+            s.finRstd = Nd4j.createUninitialized(dt, n, 1);
+            s.output = Nd4j.createUninitialized(dt, n, h);
             INDArray copy = last.dup();
             norm(copy, MODERN_FINAL_NORM, s.finXhat, s.finRstd, s.output);
             release(copy);
@@ -179,22 +179,22 @@ final class ModernBertBlock {
         if (l == 0) {
             st.a = x;
         } else {
-            st.aXhat = Nd4j.create(dt, n, h);
-            st.aRstd = Nd4j.create(dt, n, 1);
-            st.a = Nd4j.create(dt, n, h);
+            st.aXhat = Nd4j.createUninitialized(dt, n, h);
+            st.aRstd = Nd4j.createUninitialized(dt, n, 1);
+            st.a = Nd4j.createUninitialized(dt, n, h);
             INDArray copy = x.dup();
             norm(copy, modern(l, "attn_norm.weight"), st.aXhat, st.aRstd, st.a);
             release(copy);
         }
         SectionTimer.mark("fwd.modern.norm");
-        INDArray qkv = Nd4j.create(dt, n, 3L * h);
+        INDArray qkv = Nd4j.createUninitialized(dt, n, 3L * h);
         Gemm.gemm(st.a, p(modern(l, "attn.Wqkv.weight")), qkv, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.modern.dense.qkv");
         INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
         if (fast(qkv)) {
-            st.q = Nd4j.create(dt, s.batch, heads, s.seq, d);
-            st.k = Nd4j.create(dt, s.batch, heads, s.seq, d);
-            st.v = Nd4j.create(dt, s.batch, heads, s.seq, d);
+            st.q = Nd4j.createUninitialized(dt, s.batch, heads, s.seq, d);
+            st.k = Nd4j.createUninitialized(dt, s.batch, heads, s.seq, d);
+            st.v = Nd4j.createUninitialized(dt, s.batch, heads, s.seq, d);
             ModernBertKernels.splitRotate(FastRoute.floats(qkv), floats(cs[0]), floats(cs[1]), s.batch, s.seq, heads, d,
                     FastRoute.floats(st.q), FastRoute.floats(st.k), FastRoute.floats(st.v));
             release(qkv);
@@ -213,13 +213,13 @@ final class ModernBertBlock {
         release(kT);
         scores.muli(1.0 / Math.sqrt(d));
         Nd4j.exec(new BroadcastAddOp(scores, settings.global(l) ? s.globalBias : s.slidingBias, scores, 0, 2, 3));
-        st.probs = Nd4j.create(dt, s.batch, heads, s.seq, s.seq);
+        st.probs = Nd4j.createUninitialized(dt, s.batch, heads, s.seq, s.seq);
         SectionTimer.mark("fwd.modern.scores");
         Nd4j.exec(new SoftMax(scores, st.probs, 3));
         release(scores);
         SectionTimer.mark("fwd.modern.softmax");
         INDArray context = Nd4j.matmul(st.probs, st.v);
-        st.ctx = Nd4j.create(dt, n, h);
+        st.ctx = Nd4j.createUninitialized(dt, n, h);
         st.ctx.reshape(s.batch, s.seq, heads, d).assign(context.permute(0, 2, 1, 3));
         release(context);
         SectionTimer.mark("fwd.modern.context");
@@ -227,30 +227,30 @@ final class ModernBertBlock {
         Gemm.gemm(st.ctx, p(modern(l, "attn.Wo.weight")), mid, false, true, 1.0, 1.0);
         SectionTimer.mark("fwd.modern.dense.out");
 
-        st.mXhat = Nd4j.create(dt, n, h);
-        st.mRstd = Nd4j.create(dt, n, 1);
-        st.m = Nd4j.create(dt, n, h);
+        st.mXhat = Nd4j.createUninitialized(dt, n, h);
+        st.mRstd = Nd4j.createUninitialized(dt, n, 1);
+        st.m = Nd4j.createUninitialized(dt, n, h);
         INDArray midCopy = mid.dup();
         norm(midCopy, modern(l, "mlp_norm.weight"), st.mXhat, st.mRstd, st.m);
         release(midCopy);
-        INDArray ag = Nd4j.create(dt, n, 2L * f);
+        INDArray ag = Nd4j.createUninitialized(dt, n, 2L * f);
         SectionTimer.mark("fwd.modern.norm");
         Gemm.gemm(st.m, p(modern(l, "mlp.Wi.weight")), ag, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.modern.dense.wi");
-        st.act = Nd4j.create(dt, n, f);
-        st.slope = keep ? Nd4j.create(dt, n, f) : null;
-        st.gate = Nd4j.create(dt, n, f);
+        st.act = Nd4j.createUninitialized(dt, n, f);
+        st.slope = keep ? Nd4j.createUninitialized(dt, n, f) : null;
+        st.gate = Nd4j.createUninitialized(dt, n, f);
         INDArray y;
         INDArray a = null;
         INDArray density = null;
         if (fast(ag)) {
-            y = Nd4j.create(dt, n, f);
+            y = Nd4j.createUninitialized(dt, n, f);
             ModernBertKernels.gatedGelu(FastRoute.floats(ag), n, f, FastRoute.floats(st.act), FastRoute.floats(st.gate),
                     st.slope == null ? null : FastRoute.floats(st.slope), FastRoute.floats(y));
         } else {
             a = ag.get(NDArrayIndex.all(), NDArrayIndex.interval(0, f)).dup('c');
             st.gate.assign(ag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)));
-            density = Nd4j.create(dt, n, f);
+            density = Nd4j.createUninitialized(dt, n, f);
             EagerOps.gelu(a, density, st.act, st.slope);
             y = st.act.mul(st.gate);
         }
@@ -279,7 +279,7 @@ final class ModernBertBlock {
         int numLayers = s.layers.size();
         INDArray dx;
         if (s.finXhat != null) {
-            dx = Nd4j.create(dt, n, h);
+            dx = Nd4j.createUninitialized(dt, n, h);
             normBackward(dOutput, s.finXhat, s.finRstd, MODERN_FINAL_NORM, grads, dx);
         } else {
             dx = dOutput.dup();
@@ -291,7 +291,7 @@ final class ModernBertBlock {
             s.layers.get(l).release(l > 0);
             layerGradient.accept(l, dx);
         }
-        INDArray dRows = Nd4j.create(dt, n, h);
+        INDArray dRows = Nd4j.createUninitialized(dt, n, h);
         normBackward(dx, s.embXhat, s.embRstd, MODERN_EMBEDDINGS_NORM, grads, dRows);
         EagerEncoder.scatterAddRows(grads.get(WORD_EMBEDDINGS), s.ids, dRows);
         release(dx, dRows);
@@ -308,9 +308,9 @@ final class ModernBertBlock {
         // out = mid + (act * gate) Wo2^T
         INDArray y = st.act.mul(st.gate);
         Gemm.gemm(dOut, y, grads.get(modern(l, "mlp.Wo.weight")), true, false, 1.0, 1.0);
-        INDArray dy = Nd4j.create(dt, n, f);
+        INDArray dy = Nd4j.createUninitialized(dt, n, f);
         Gemm.gemm(dOut, p(modern(l, "mlp.Wo.weight")), dy, false, false, 1.0, 0.0);
-        INDArray dag = Nd4j.create(dt, n, 2L * f);
+        INDArray dag = Nd4j.createUninitialized(dt, n, 2L * f);
         if (fast(dy, st.act, st.gate, st.slope, dag)) {
             ModernBertKernels.gatedGeluBackward(FastRoute.floats(dy), FastRoute.floats(st.act), FastRoute.floats(st.gate),
                     FastRoute.floats(st.slope), n, f, FastRoute.floats(dag));
@@ -319,28 +319,28 @@ final class ModernBertBlock {
             dag.get(NDArrayIndex.all(), NDArrayIndex.interval(f, 2L * f)).assign(dy.mul(st.act));
         }
         Gemm.gemm(dag, st.m, grads.get(modern(l, "mlp.Wi.weight")), true, false, 1.0, 1.0);
-        INDArray dm = Nd4j.create(dt, n, h);
+        INDArray dm = Nd4j.createUninitialized(dt, n, h);
         Gemm.gemm(dag, p(modern(l, "mlp.Wi.weight")), dm, false, false, 1.0, 0.0);
-        INDArray dMid = Nd4j.create(dt, n, h);
+        INDArray dMid = Nd4j.createUninitialized(dt, n, h);
         normBackward(dm, st.mXhat, st.mRstd, modern(l, "mlp_norm.weight"), grads, dMid);
         dMid.addi(dOut);
         release(y, dy, dag, dm);
 
         // mid = x + ctx Wo^T
         Gemm.gemm(dMid, st.ctx, grads.get(modern(l, "attn.Wo.weight")), true, false, 1.0, 1.0);
-        INDArray dctx = Nd4j.create(dt, n, h);
+        INDArray dctx = Nd4j.createUninitialized(dt, n, h);
         Gemm.gemm(dMid, p(modern(l, "attn.Wo.weight")), dctx, false, false, 1.0, 0.0);
         INDArray dContext = dctx.reshape(s.batch, s.seq, heads, d).permute(0, 2, 1, 3).dup('c');
         INDArray dv = Nd4j.matmul(st.probs.permute(0, 1, 3, 2).dup('c'), dContext);
         INDArray dProbs = Nd4j.matmul(dContext, st.v.permute(0, 1, 3, 2).dup('c'));
         long rows = (long) s.batch * heads * s.seq;
         EagerOps.softmaxBackwardInPlace(dProbs.reshape(rows, s.seq), st.probs.reshape(rows, s.seq),
-                Nd4j.create(dt, rows, s.seq));
+                Nd4j.createUninitialized(dt, rows, s.seq));
         dProbs.muli(1.0 / Math.sqrt(d));
         INDArray dq = Nd4j.matmul(dProbs, st.k);
         INDArray dk = Nd4j.matmul(dProbs.permute(0, 1, 3, 2).dup('c'), st.q);
         INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
-        INDArray dqkv = Nd4j.create(dt, n, 3L * h);
+        INDArray dqkv = Nd4j.createUninitialized(dt, n, 3L * h);
         release(dProbs, dContext, dctx);
         if (fast(dq, dk, dv, dqkv)) {
             ModernBertKernels.mergeRotateBackward(FastRoute.floats(dq), FastRoute.floats(dk), FastRoute.floats(dv),
@@ -357,13 +357,13 @@ final class ModernBertBlock {
             view.get(all(), all(), NDArrayIndex.point(2), all(), all()).assign(dv.permute(0, 2, 1, 3));
         }
         Gemm.gemm(dqkv, st.a, grads.get(modern(l, "attn.Wqkv.weight")), true, false, 1.0, 1.0);
-        INDArray da = Nd4j.create(dt, n, h);
+        INDArray da = Nd4j.createUninitialized(dt, n, h);
         Gemm.gemm(dqkv, p(modern(l, "attn.Wqkv.weight")), da, false, false, 1.0, 0.0);
         release(dq, dk, dv, dqkv);
         if (l == 0) {
             dMid.addi(da);
         } else {
-            INDArray dx = Nd4j.create(dt, n, h);
+            INDArray dx = Nd4j.createUninitialized(dt, n, h);
             normBackward(da, st.aXhat, st.aRstd, modern(l, "attn_norm.weight"), grads, dx);
             dMid.addi(dx);
             release(dx);
@@ -436,7 +436,7 @@ final class ModernBertBlock {
     /** Backward of {@link #norm}: the weight's gradient added to {@code grads}, the input's written to {@code dz}. */
     private void normBackward(INDArray dOut, INDArray xhat, INDArray rstd, String gamma, Map<String, INDArray> grads,
                               INDArray dz) {
-        INDArray scratch = Nd4j.create(dt, dOut.shape());
+        INDArray scratch = Nd4j.createUninitialized(dt, dOut.shape());
         EagerOps.residualLayerNormBackward(dOut, xhat, rstd, p(gamma), grads.get(gamma), Nd4j.zeros(dt, dOut.size(1)), dz,
                 null, null, null, scratch);
         release(scratch);

@@ -37,23 +37,35 @@ final class ModernBertKernels {
      */
     static void gatedGelu(FloatBuffer ag, int rows, int f, FloatBuffer act, FloatBuffer gate, FloatBuffer slope,
                           FloatBuffer y) {
-        IntStream.range(0, rows).parallel().forEach(r -> {
-            int in = r * 2 * f;
-            int out = r * f;
-            for (int j = 0; j < f; j++) {
-                float u = ag.get(in + j);
-                float g = ag.get(in + f + j);
-                float density = (float) Math.exp(-0.5f * u * u);
-                float phi = RowKernels.normalCdf(u, density);
-                float gelu = u * phi;
-                act.put(out + j, gelu);
-                if (gate != null) {
-                    gate.put(out + j, g);
+        boolean vector = FastRoute.vectorKernels();
+        IntStream.range(0, RowKernels.CHUNKS).parallel().forEach(c -> {
+            float[] a = new float[f];
+            float[] g = new float[f];
+            float[] out = new float[f];
+            float[] s = new float[f];
+            for (int r = RowKernels.start(c, rows); r < RowKernels.start(c + 1, rows); r++) {
+                ag.get(r * 2 * f, a, 0, f);
+                ag.get(r * 2 * f + f, g, 0, f);
+                if (vector) {
+                    GeluKernel.row(a, null, out, slope == null ? null : s, f); // the vector-API GELU of the BERT block
+                } else {
+                    for (int j = 0; j < f; j++) {
+                        float density = (float) Math.exp(-0.5f * a[j] * a[j]);
+                        float phi = RowKernels.normalCdf(a[j], density);
+                        out[j] = a[j] * phi;
+                        s[j] = phi + a[j] * density * RowKernels.INV_SQRT_2PI;
+                    }
                 }
+                int o = r * f;
+                act.put(o, out, 0, f);
+                gate.put(o, g, 0, f);
                 if (slope != null) {
-                    slope.put(out + j, phi + u * density * RowKernels.INV_SQRT_2PI);
+                    slope.put(o, s, 0, f);
                 }
-                y.put(out + j, gelu * g);
+                for (int j = 0; j < f; j++) {
+                    out[j] *= g[j];
+                }
+                y.put(o, out, 0, f);
             }
         });
     }
@@ -61,13 +73,23 @@ final class ModernBertKernels {
     /** Backward of {@link #gatedGelu}: {@code dag = [dy * g * slope | dy * act]}. */
     static void gatedGeluBackward(FloatBuffer dy, FloatBuffer act, FloatBuffer gate, FloatBuffer slope, int rows, int f,
                                   FloatBuffer dag) {
-        IntStream.range(0, rows).parallel().forEach(r -> {
-            int in = r * f;
-            int out = r * 2 * f;
-            for (int j = 0; j < f; j++) {
-                float d = dy.get(in + j);
-                dag.put(out + j, d * gate.get(in + j) * slope.get(in + j));
-                dag.put(out + f + j, d * act.get(in + j));
+        IntStream.range(0, RowKernels.CHUNKS).parallel().forEach(c -> {
+            float[] d = new float[f];
+            float[] a = new float[f];
+            float[] g = new float[f];
+            float[] s = new float[f];
+            for (int r = RowKernels.start(c, rows); r < RowKernels.start(c + 1, rows); r++) {
+                int o = r * f;
+                dy.get(o, d, 0, f);
+                act.get(o, a, 0, f);
+                gate.get(o, g, 0, f);
+                slope.get(o, s, 0, f);
+                for (int j = 0; j < f; j++) {
+                    g[j] *= d[j] * s[j];
+                    a[j] *= d[j];
+                }
+                dag.put(r * 2 * f, g, 0, f);
+                dag.put(r * 2 * f + f, a, 0, f);
             }
         });
     }
