@@ -32,6 +32,12 @@ class ArchitectureParityTest {
         return ArchitectureFixtures.FOLDERS;
     }
 
+    /** The folders whose per-layer states are the pooling of hidden states alone (no Dense module after it). */
+    static List<String> foldersWithoutDense() {
+        return ArchitectureFixtures.FOLDERS.stream()
+                .filter(f -> !records(f, "meta").get(0).get("modules").toString().contains("Dense")).toList();
+    }
+
     private static List<String> texts(String folder) {
         List<String> out = new ArrayList<>();
         for (JsonNode r : records(folder, "text")) {
@@ -128,6 +134,52 @@ class ArchitectureParityTest {
                 }
             }
             assertTrue(worst <= 1e-4, folder + " last hidden state within 1e-4: " + worst);
+        }
+    }
+
+    /**
+     * Every hidden state, as the per-layer losses read it: the pooled (and normalised) embedding of each layer's
+     * output against the same pooling of transformers' {@code hidden_states} (ModernBERT: un-normed layer outputs,
+     * the last one final-normed), float64, one text.
+     */
+    @ParameterizedTest
+    @MethodSource("foldersWithoutDense")
+    void everyLayersPooledStateMatches(String folder) throws IOException {
+        JsonNode meta = records(folder, "meta").get(0);
+        JsonNode hs = records(folder, "hidden_states").get(0);
+        JsonNode states = hs.get("f64").get("hidden_states");
+        boolean cls = meta.get("pooling_mode").asText().equals("cls");
+        boolean normalize = meta.get("normalize").asBoolean();
+        try (SentenceEncoder model = SentenceEncoder.of(
+                org.sentence4j.graphs.io.SentenceTransformerFolder.load(ArchitectureFixtures.folder(folder)), DataType.DOUBLE)) {
+            TokenBatch tokens = model.tokenizer().tokenize(List.of(hs.get("text").asText()));
+            int layers = model.encoder().config().numHiddenLayers();
+            org.sentence4j.graphs.eager.EagerEncoder.Pass pass = model.encoder().eager().forward("layers", tokens, layers,
+                    org.sentence4j.graphs.bert.DropoutMasks.none(), false, true);
+            List<INDArray> pooled = pass.layerEmbeddings();
+            assertEquals(states.size(), pooled.size(), "one pooled state per hidden state");
+            double worst = 0;
+            for (int l = 0; l < states.size(); l++) {
+                JsonNode st = states.get(l);
+                int h = st.get(0).size();
+                double[] want = new double[h];
+                for (int t = 0; t < st.size(); t++) {
+                    for (int k = 0; k < h; k++) {
+                        if (!cls || t == 0) {
+                            want[k] += st.get(t).get(k).asDouble() / (cls ? 1 : st.size());
+                        }
+                    }
+                }
+                double norm = 0;
+                for (double v : want) {
+                    norm += v * v;
+                }
+                norm = normalize ? Math.max(Math.sqrt(norm), 1e-12) : 1;
+                for (int k = 0; k < h; k++) {
+                    worst = Math.max(worst, Math.abs(pooled.get(l).getDouble(0, k) - want[k] / norm));
+                }
+            }
+            assertTrue(worst <= 1e-12, folder + ": every layer's pooled state within 1e-12 (float64): " + worst);
         }
     }
 }
