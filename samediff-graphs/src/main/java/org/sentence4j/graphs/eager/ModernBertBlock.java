@@ -156,12 +156,10 @@ final class ModernBertBlock {
         }
         INDArray last = s.hidden.get(numLayers);
         if (numLayers == config.numHiddenLayers()) {
-            s.finXhat = Nd4j.createUninitialized(dt, n, h);
-            s.finRstd = Nd4j.createUninitialized(dt, n, 1);
-            s.output = Nd4j.createUninitialized(dt, n, h);
-            INDArray copy = last.dup();
-            norm(copy, MODERN_FINAL_NORM, s.finXhat, s.finRstd, s.output);
-            release(copy);
+            INDArray[] normed = normed(last, MODERN_FINAL_NORM);
+            s.output = normed[0];
+            s.finXhat = normed[1];
+            s.finRstd = normed[2];
         } else {
             s.output = last;
         }
@@ -179,12 +177,10 @@ final class ModernBertBlock {
         if (l == 0) {
             st.a = x;
         } else {
-            st.aXhat = Nd4j.createUninitialized(dt, n, h);
-            st.aRstd = Nd4j.createUninitialized(dt, n, 1);
-            st.a = Nd4j.createUninitialized(dt, n, h);
-            INDArray copy = x.dup();
-            norm(copy, modern(l, "attn_norm.weight"), st.aXhat, st.aRstd, st.a);
-            release(copy);
+            INDArray[] normed = normed(x, modern(l, "attn_norm.weight"));
+            st.a = normed[0];
+            st.aXhat = normed[1];
+            st.aRstd = normed[2];
         }
         SectionTimer.mark("fwd.modern.norm");
         INDArray qkv = Nd4j.createUninitialized(dt, n, 3L * h);
@@ -227,12 +223,10 @@ final class ModernBertBlock {
         Gemm.gemm(st.ctx, p(modern(l, "attn.Wo.weight")), mid, false, true, 1.0, 1.0);
         SectionTimer.mark("fwd.modern.dense.out");
 
-        st.mXhat = Nd4j.createUninitialized(dt, n, h);
-        st.mRstd = Nd4j.createUninitialized(dt, n, 1);
-        st.m = Nd4j.createUninitialized(dt, n, h);
-        INDArray midCopy = mid.dup();
-        norm(midCopy, modern(l, "mlp_norm.weight"), st.mXhat, st.mRstd, st.m);
-        release(midCopy);
+        INDArray[] normed = normed(mid, modern(l, "mlp_norm.weight"));
+        st.m = normed[0];
+        st.mXhat = normed[1];
+        st.mRstd = normed[2];
         INDArray ag = Nd4j.createUninitialized(dt, n, 2L * f);
         SectionTimer.mark("fwd.modern.norm");
         Gemm.gemm(st.m, p(modern(l, "mlp.Wi.weight")), ag, false, true, 1.0, 0.0);
@@ -426,6 +420,18 @@ final class ModernBertBlock {
 
     private static float[] floats(INDArray a) {
         return a.data().asFloat();
+    }
+
+    /** LayerNorm without bias of x (left unchanged): {output, xhat, rstd}, the last two for the backward pass. */
+    private INDArray[] normed(INDArray x, String gamma) {
+        long n = x.size(0);
+        INDArray out = Nd4j.createUninitialized(dt, n, x.size(1));
+        INDArray xhat = Nd4j.createUninitialized(dt, n, x.size(1));
+        INDArray rstd = Nd4j.createUninitialized(dt, n, 1);
+        INDArray copy = x.dup();
+        norm(copy, gamma, xhat, rstd, out);
+        release(copy);
+        return new INDArray[] {out, xhat, rstd};
     }
 
     /** LayerNorm without bias of {@code y} (overwritten) into {@code out}: the Java row kernels in float32. */

@@ -226,14 +226,10 @@ class DistributedTrainingTest {
              SentenceEncoder guide = SentenceEncoder.defaultModel();
              SparkStepRunner runner = SparkStepRunner.builder(SparkCluster.context(), model).tasks(3).build()) {
             SentenceLoss loss = LossRegistry.defaults().create(spec);
-            org.sentence4j.trainer.step.DatasetStep step = new org.sentence4j.trainer.step.DatasetStep(model, dataset, loss,
-                    loss.usesGuideEmbeddings() ? guide : null, "train");
-            int[] rows = java.util.stream.IntStream.range(0, n).toArray();
-            org.sentence4j.trainer.step.StepResult in = StepRunner.LOCAL.run(step, rows, 0, 11L, new java.util.Random(3));
-            Map<String, INDArray> local = new LinkedHashMap<>();
-            in.gradients().forEach((k, v) -> local.put(k, v.dup()));
-            runner.parametersChanged(0);
-            org.sentence4j.trainer.step.StepResult out = runner.run(step, rows, 0, 11L, new java.util.Random(3));
+            StepPair pair = bothWays(model, loss.usesGuideEmbeddings() ? guide : null, runner, dataset, loss, n);
+            org.sentence4j.trainer.step.StepResult in = pair.in();
+            Map<String, INDArray> local = pair.local();
+            org.sentence4j.trainer.step.StepResult out = pair.out();
             assertEquals(in.loss(), out.loss(), 1e-5 * Math.max(1, Math.abs(in.loss())), "loss");
             assertEquals(in.components().keySet(), out.components().keySet());
             assertEquals(local.keySet(), out.gradients().keySet());
@@ -272,14 +268,10 @@ class DistributedTrainingTest {
         try (SentenceEncoder model = SentenceEncoder.load(TestData.root().resolve("fixtures/st-architectures").resolve(folder));
              SparkStepRunner runner = SparkStepRunner.builder(SparkCluster.context(), model).tasks(3).build()) {
             SentenceLoss loss = LossRegistry.defaults().create(LossSpec.of("MultipleNegativesRankingLoss"));
-            org.sentence4j.trainer.step.DatasetStep step = new org.sentence4j.trainer.step.DatasetStep(model, dataset, loss,
-                    null, "train");
-            int[] rows = java.util.stream.IntStream.range(0, n).toArray();
-            org.sentence4j.trainer.step.StepResult in = StepRunner.LOCAL.run(step, rows, 0, 11L, new java.util.Random(3));
-            Map<String, INDArray> local = new LinkedHashMap<>();
-            in.gradients().forEach((k, v) -> local.put(k, v.dup()));
-            runner.parametersChanged(0);
-            org.sentence4j.trainer.step.StepResult out = runner.run(step, rows, 0, 11L, new java.util.Random(3));
+            StepPair pair = bothWays(model, null, runner, dataset, loss, n);
+            org.sentence4j.trainer.step.StepResult in = pair.in();
+            Map<String, INDArray> local = pair.local();
+            org.sentence4j.trainer.step.StepResult out = pair.out();
             assertEquals(in.loss(), out.loss(), 1e-5 * Math.max(1, Math.abs(in.loss())), folder + " loss");
             assertEquals(local.keySet(), out.gradients().keySet());
             double global = local.values().stream().mapToDouble(a -> a.amaxNumber().doubleValue()).max().orElse(1);
@@ -303,6 +295,24 @@ class DistributedTrainingTest {
                     folder, in.loss(), out.loss(), worst, where);
             assertTrue(worst < 1e-4, folder + ": " + worst + " in " + where);
         }
+    }
+
+    /** One step in process ({@code in}, its gradients copied to {@code local}) and distributed ({@code out}). */
+    private record StepPair(org.sentence4j.trainer.step.StepResult in, Map<String, INDArray> local,
+                            org.sentence4j.trainer.step.StepResult out) {
+    }
+
+    /** The same step (first n rows, seeds 11 and 3) run by the in-process runner and by the Spark runner. */
+    private static StepPair bothWays(SentenceEncoder model, SentenceEncoder guide, SparkStepRunner runner, Dataset dataset,
+                                     SentenceLoss loss, int n) {
+        org.sentence4j.trainer.step.DatasetStep step = new org.sentence4j.trainer.step.DatasetStep(model, dataset, loss,
+                guide, "train");
+        int[] rows = java.util.stream.IntStream.range(0, n).toArray();
+        org.sentence4j.trainer.step.StepResult in = StepRunner.LOCAL.run(step, rows, 0, 11L, new java.util.Random(3));
+        Map<String, INDArray> local = new LinkedHashMap<>();
+        in.gradients().forEach((k, v) -> local.put(k, v.dup()));
+        runner.parametersChanged(0);
+        return new StepPair(in, local, runner.run(step, rows, 0, 11L, new java.util.Random(3)));
     }
 
     /** The executor JVMs of the test cluster, by executor id. */
