@@ -45,6 +45,7 @@ public final class Sentence4j {
             case "spark-train" -> SparkTrainCommand.run(rest);
             case "spark-bench" -> SparkBenchCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
+            case "save-model" -> SaveModelCommand.run(rest);
             case "losses" -> listLosses();
             default -> {
                 System.err.println("Unknown command '" + args[0] + "'.");
@@ -68,6 +69,8 @@ public final class Sentence4j {
                            group_by_label] [--label-scale 5] [--save-steps 500] [--resume true]
                            [--prompt <text> | --column-prompt <column>=<text> ...] ...
                            data: .jsonl, .csv/.tsv with a header, or .txt (one sentence per line)
+                  save-model [--model <dir or org/name>] --output <dir>: write a model (default: the embedded
+                           all-MiniLM-L6-v2) as a sentence-transformers folder
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
                            [--batch-size 32] [--truncate-dim K] [--prompt <text> | --prompt-name <name of one of the
@@ -80,6 +83,7 @@ public final class Sentence4j {
                   spark-bench [--master local-cluster[2,1,3072]] [--tasks 2] [--batch 32] [--steps 6]: what a
                            distributed step pays (serialization, broadcast, treeAggregate, per-row task costs) as JSON
                   bench    --mode encode|train --batch B --seq T [--iters 10] [--warmup 2] [--threads N] [--callers C or 1,2]
+                           [--architecture bert|roberta|xlm-roberta|distilbert|mpnet|modernbert: random weights, MiniLM sizes]
                            time the default model; one JSON line (median/min/max ms, peak RSS, GFLOP/s)
                   losses   list the losses and the data formats they suit (the loss table)
                   help     this text
