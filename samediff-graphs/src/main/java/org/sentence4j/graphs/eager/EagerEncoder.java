@@ -57,6 +57,15 @@ public final class EagerEncoder {
     /** Added to the attention scores of padding keys (as the graph: exp underflows to exactly 0). */
     private static final double MASKED_SCORE = -1e9;
 
+    /**
+     * The BERT block computes its row-wise work (embeddings, dense layers, LayerNorm, GELU, dropout) on the real
+     * tokens of a batch only, packed, and attention on the padded layout; {@code -Dsentence4j.encoder.padded=true}
+     * runs every row, padding included (the earlier route, same numbers).
+     */
+    private static boolean packing() {
+        return !Boolean.getBoolean("sentence4j.encoder.padded");
+    }
+
     private final BertConfig config;
     private final Function<String, INDArray> param;
     private final EagerPooling pooling;
@@ -111,6 +120,15 @@ public final class EagerEncoder {
         /** Added to each key's attention score [B·T] on the fused path (else null): 0 for a token, -1e9 for padding. */
         private final float[] keyBias;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
+        /** Rows of the row-wise work: the real tokens when packed, else batch × seq. */
+        private final int rows;
+        /** The padded flat index (b·T + t) of each packed row, or null when not packed. */
+        private final long[] packedIndex;
+        private final INDArray packedIndexArray;
+        /** The ids of the rows (packed or padded). */
+        private final long[] rowIds;
+        /** Dropout masks gathered to the packed rows, per site. */
+        private final Map<String, INDArray> packedMasks = new java.util.HashMap<>();
         /** A ModernBERT pass's activations (its hidden states live here, not in the arena), else null. */
         private ModernBertBlock.Activations modern;
 
@@ -126,9 +144,36 @@ public final class EagerEncoder {
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
             this.poolMask = poolingMask(mask, tokens.promptLength());
             this.dropout = dropout;
-            this.typeOneHot = config.architecture().tokenTypes() ? typeOneHot(types) : null;
-            this.positionIds = config.architecture().paddingOffsetPositions()
+            int real = 0;
+            for (double[] row : mask) {
+                for (double m : row) {
+                    real += m != 0 ? 1 : 0;
+                }
+            }
+            boolean pack = packing() && !config.architecture().modernBlock() && real < batch * seq && real > 0;
+            this.rows = pack ? real : batch * seq;
+            this.packedIndex = pack ? new long[real] : null;
+            if (pack) {
+                for (int b = 0, k = 0; b < batch; b++) {
+                    for (int t = 0; t < seq; t++) {
+                        if (mask[b][t] != 0) {
+                            packedIndex[k++] = (long) b * seq + t;
+                        }
+                    }
+                }
+            }
+            this.packedIndexArray = pack ? Nd4j.createFromArray(packedIndex) : null;
+            this.rowIds = select(ids, packedIndex);
+            this.typeOneHot = config.architecture().tokenTypes() ? typeOneHot(select(types, packedIndex)) : null;
+            long[] positions = config.architecture().paddingOffsetPositions()
                     ? PositionIds.paddingOffset(ids, batch, seq, config.padTokenId()) : null;
+            if (positions == null && pack) {
+                positions = new long[batch * seq];
+                for (int i = 0; i < positions.length; i++) {
+                    positions[i] = i % seq;
+                }
+            }
+            this.positionIds = positions == null ? null : select(positions, packedIndex);
             this.buckets = config.architecture().relativeAttentionBias() ? PositionIds.relativeBuckets(seq) : null;
             // the fused kernel has no relative-position bias: MPNet's attention runs on the ND4J route
             this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels()
@@ -163,7 +208,8 @@ public final class EagerEncoder {
             if (modern != null) {
                 return modern.output.reshape(batch, seq, config.hiddenSize());
             }
-            return hidden(this, numLayers).reshape(batch, seq, config.hiddenSize());
+            // packed: scattered into a scratch buffer that the next pooling reuses, so a copy
+            return packedIndex == null ? paddedHidden(this, numLayers) : paddedHidden(this, numLayers).dup();
         }
 
         public int numLayers() {
@@ -226,7 +272,7 @@ public final class EagerEncoder {
                 p.modern.releaseAll();
                 return out;
             }
-            return hidden(p, p.numLayers).reshape(p.batch, p.seq, config.hiddenSize()).dup();
+            return paddedHidden(p, p.numLayers).dup();
         } finally {
             arenas.release(arena);
         }
@@ -250,9 +296,10 @@ public final class EagerEncoder {
             SectionTimer.mark("fwd.modernbert");
             return;
         }
+        n = p.rows;
         embeddings(p, n, h);
         if (allLayers) {
-            p.pooled.add(pooling.forward(hidden(p, 0).reshape(p.batch, p.seq, h), p.poolMask));
+            p.pooled.add(pooling.forward(paddedHidden(p, 0), p.poolMask));
         }
         INDArray bias = p.fusedAttention ? null : attentionBias(p); // the fused kernel reads p.keyBias
         if (p.buckets != null) {
@@ -262,11 +309,11 @@ public final class EagerEncoder {
         for (int l = 0; l < numLayers; l++) {
             layer(p, l, bias);
             if (allLayers && l < numLayers - 1) {
-                p.pooled.add(pooling.forward(hidden(p, l + 1).reshape(p.batch, p.seq, h), p.poolMask));
+                p.pooled.add(pooling.forward(paddedHidden(p, l + 1), p.poolMask));
             }
         }
         if (!allLayers || numLayers > 0) {
-            p.pooled.add(pooling.forward(hidden(p, numLayers).reshape(p.batch, p.seq, h), p.poolMask));
+            p.pooled.add(pooling.forward(paddedHidden(p, numLayers), p.poolMask));
         }
         SectionTimer.mark("fwd.pooling");
     }
@@ -275,7 +322,7 @@ public final class EagerEncoder {
     private void embeddings(Pass p, int n, int h) {
         INDArray sum = p.arena.get(slotName(p, -1, "sum"), n, h);
         Nd4j.exec(DynamicCustomOp.builder("gather")
-                .addInputs(param.apply(WORD_EMBEDDINGS), Nd4j.createFromArray(p.ids))
+                .addInputs(param.apply(WORD_EMBEDDINGS), Nd4j.createFromArray(p.rowIds))
                 .addOutputs(sum).addIntegerArguments(0).build());
         if (p.positionIds == null) {
             INDArray positions = param.apply(POSITION_EMBEDDINGS).get(NDArrayIndex.interval(0, p.seq), NDArrayIndex.all());
@@ -300,7 +347,7 @@ public final class EagerEncoder {
 
     /** One BertLayer: attention block and feed-forward block, each with dropout, residual and LayerNorm. */
     private void layer(Pass p, int l, INDArray bias) {
-        int n = p.batch * p.seq;
+        int n = p.rows;
         int h = config.hiddenSize();
         INDArray x = hidden(p, l);
         INDArray ctx = p.arena.get(slotName(p, l, "ctx"), n, h);
@@ -346,13 +393,24 @@ public final class EagerEncoder {
         int d = config.headSize();
         // one product for Q, K and V ([N, 3H]) with their weights copied into one reused [3H, H] buffer
         INDArray qkvFlat = p.arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
-        Gemm.gemm(x, qkvWeight(p, l), qkvFlat, false, true, 1.0, 0.0);
+        if (p.packedIndex == null) {
+            Gemm.gemm(x, qkvWeight(p, l), qkvFlat, false, true, 1.0, 0.0);
+        } else {
+            // the product on the real tokens only; attention reads them in the padded layout (padding rows 0)
+            INDArray packed = p.arena.get("scratch.packed3h", p.rows, 3L * h);
+            Gemm.gemm(x, qkvWeight(p, l), packed, false, true, 1.0, 0.0);
+            scatterRows(p, packed, qkvFlat);
+        }
         SectionTimer.mark("fwd.dense.qkv");
+        INDArray ctxOut = p.packedIndex == null ? ctx : p.arena.get("scratch.ctxpad", n, h);
         if (p.fusedAttention) {
             // the fused kernel adds the biases as it reads Q, K and V (forward and backward)
             INDArray probs = p.kept ? p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
             AttentionKernel.forward(floats(qkvFlat), qkvBias(l), floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
-                    p.keyBias, floats(probs), floats(ctx), p.batch, p.seq, heads, d);
+                    p.keyBias, floats(probs), floats(ctxOut), p.batch, p.seq, heads, d);
+            if (p.packedIndex != null) {
+                gatherRows(p, ctxOut, ctx);
+            }
             SectionTimer.mark("fwd.attn.fused");
             return;
         }
@@ -387,8 +445,62 @@ public final class EagerEncoder {
         INDArray context = p.arena.get("scratch.bhtd", p.batch, heads, p.seq, d);
         Nd4j.matmul(used, qkv.slice(2), context, false, false, false);
         SectionTimer.mark("fwd.attn.dropout_context");
-        ctx.reshape(p.batch, p.seq, heads, d).assign(context.permute(0, 2, 1, 3));
+        ctxOut.reshape(p.batch, p.seq, heads, d).assign(context.permute(0, 2, 1, 3));
+        if (p.packedIndex != null) {
+            gatherRows(p, ctxOut, ctx);
+        }
         SectionTimer.mark("fwd.attn.permute");
+    }
+
+    /** The entries of a padded flat array at the packed rows, or the array itself when not packed. */
+    private static long[] select(long[] padded, long[] index) {
+        if (index == null) {
+            return padded;
+        }
+        long[] out = new long[index.length];
+        for (int i = 0; i < index.length; i++) {
+            out[i] = padded[(int) index[i]];
+        }
+        return out;
+    }
+
+    /** The rows of a padded flat [B·T, W] array at the packed rows, into {@code dst} [rows, W]. */
+    private static void gatherRows(Pass p, INDArray padded, INDArray dst) {
+        Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(padded, p.packedIndexArray).addOutputs(dst)
+                .addIntegerArguments(0).build());
+    }
+
+    /** Packed rows [rows, W] into a padded flat [B·T, W] array whose other rows become 0. */
+    private static void scatterRows(Pass p, INDArray packed, INDArray padded) {
+        padded.assign(0);
+        Nd4j.exec(DynamicCustomOp.builder("scatter_upd").addInputs(padded, p.packedIndexArray, packed).addOutputs(padded)
+                .build());
+    }
+
+    /** Hidden state i as [B, T, H] for pooling: a view when not packed, else scattered into a scratch buffer. */
+    private INDArray paddedHidden(Pass p, int i) {
+        int h = config.hiddenSize();
+        if (p.packedIndex == null) {
+            return hidden(p, i).reshape(p.batch, p.seq, h);
+        }
+        INDArray padded = p.arena.get("scratch.unpacked", (long) p.batch * p.seq, h);
+        scatterRows(p, hidden(p, i), padded);
+        return padded.reshape(p.batch, p.seq, h);
+    }
+
+    /** Adds the gradient of a pooled state to the gradient of its hidden state (packed rows when packed). */
+    private void poolingBackward(Pass p, EagerPooling.State state, INDArray dPooled, INDArray dx,
+                                 Map<String, INDArray> grads) {
+        int h = config.hiddenSize();
+        if (p.packedIndex == null) {
+            pooling.backward(state, dPooled, dx.reshape(p.batch, p.seq, h), grads);
+            return;
+        }
+        INDArray padded = p.arena.zeros("scratch.unpacked", (long) p.batch * p.seq, h);
+        pooling.backward(state, dPooled, padded.reshape(p.batch, p.seq, h), grads);
+        INDArray rows = p.arena.get("scratch.packed_grad", p.rows, h);
+        gatherRows(p, padded, rows);
+        dx.addi(rows);
     }
 
     /** (1 - mask) * -1e9 flat [B·T] in float32, for the fused attention kernel. */
@@ -438,7 +550,7 @@ public final class EagerEncoder {
     }
 
     private void backwardLocked(Pass p, INDArray dSentence, List<INDArray> dLayers, Map<String, INDArray> grads) {
-        int n = p.batch * p.seq;
+        int n = p.modern != null ? p.batch * p.seq : p.rows;
         int h = config.hiddenSize();
         if (p.modern != null) {
             INDArray dOut = Nd4j.zeros(dataType, n, h);
@@ -454,13 +566,13 @@ public final class EagerEncoder {
         }
         INDArray dx = p.arena.zeros("grad.x", n, h);
         SectionTimer.mark("outside");
-        pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dx.reshape(p.batch, p.seq, h), grads);
+        poolingBackward(p, p.pooled.get(p.pooled.size() - 1), dSentence, dx, grads);
         SectionTimer.mark("bwd.pooling");
         for (int l = p.numLayers - 1; l >= 0; l--) {
             dx = layerBackward(p, l, dx, grads);
             INDArray dPooled = l < dLayers.size() ? dLayers.get(l) : null;
             if (dPooled != null) {
-                pooling.backward(p.pooled.get(l), dPooled, dx.reshape(p.batch, p.seq, h), grads);
+                poolingBackward(p, p.pooled.get(l), dPooled, dx, grads);
             }
         }
         embeddingsBackward(p, dx, grads);
@@ -468,7 +580,7 @@ public final class EagerEncoder {
 
     /** Backward of layer l given the gradient of its output; returns the gradient of its input. */
     private INDArray layerBackward(Pass p, int l, INDArray dOut, Map<String, INDArray> grads) {
-        int n = p.batch * p.seq;
+        int n = p.rows;
         int h = config.hiddenSize();
         int inner = config.intermediateSize();
         INDArray scratchH = p.arena.get("scratch.nh", n, h);
@@ -510,11 +622,16 @@ public final class EagerEncoder {
     }
 
     /** Backward of {@link #attention}: adds the Q/K/V parameter gradients and the input gradient into dx. */
-    private void attentionBackward(Pass p, int l, INDArray dctx, INDArray dx, Map<String, INDArray> grads) {
+    private void attentionBackward(Pass p, int l, INDArray dctxRows, INDArray dx, Map<String, INDArray> grads) {
         int n = p.batch * p.seq;
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
+        INDArray dctx = dctxRows;
+        if (p.packedIndex != null) {
+            dctx = p.arena.get("scratch.ctxpad", n, h);
+            scatterRows(p, dctxRows, dctx);
+        }
         INDArray dFlat = p.arena.get("scratch.n3h", n, 3L * h);
         INDArray db;
         if (p.fusedAttention) {
@@ -535,6 +652,11 @@ public final class EagerEncoder {
             attentionBackwardNd4j(p, l, dctx, dFlat, grads);
             db = p.arena.get("grad.bqkv", 3L * h).assign(0);
             EagerOps.addColumnSums(dFlat, db);
+        }
+        if (p.packedIndex != null) {
+            INDArray rows = p.arena.get("scratch.packed3h", p.rows, 3L * h);
+            gatherRows(p, dFlat, rows);
+            dFlat = rows;
         }
         INDArray dW = p.arena.get("grad.wqkv", 3L * h, h);
         Gemm.gemm(dFlat, hidden(p, l), dW, true, false, 1.0, 0.0);
@@ -593,7 +715,7 @@ public final class EagerEncoder {
 
     /** Backward of {@link #embeddings}: word rows (scatter-add in position order), positions, token types, LayerNorm. */
     private void embeddingsBackward(Pass p, INDArray dh0, Map<String, INDArray> grads) {
-        int n = p.batch * p.seq;
+        int n = p.rows;
         int h = config.hiddenSize();
         drop(p, DropoutMasks.EMBEDDINGS, dh0, n, h);
         INDArray dSum = p.arena.get("grad.z1", n, h);
@@ -612,7 +734,7 @@ public final class EagerEncoder {
         if (p.typeOneHot != null) {
             Gemm.gemm(p.typeOneHot, dSum, grads.get(TOKEN_TYPE_EMBEDDINGS), true, false, 1.0, 1.0);
         }
-        scatterAddRows(grads.get(WORD_EMBEDDINGS), p.ids, dSum);
+        scatterAddRows(grads.get(WORD_EMBEDDINGS), p.rowIds, dSum);
         SectionTimer.mark("bwd.embeddings");
     }
 
@@ -692,7 +814,7 @@ public final class EagerEncoder {
 
     /** Hidden state i (0 = embeddings output) of a pass, flat [N, H]. */
     private INDArray hidden(Pass p, int i) {
-        return p.arena.get(slotName(p, i, "hidden"), (long) p.batch * p.seq, config.hiddenSize());
+        return p.arena.get(slotName(p, i, "hidden"), p.rows, config.hiddenSize());
     }
 
     /** Arena name of an activation: per pass slot and layer when kept, shared by layers for inference. */
@@ -760,7 +882,15 @@ public final class EagerEncoder {
     /** The site's mask as a flat [N, H] array, or null when the pass has none. */
     private INDArray flatMask(Pass p, String site, int n, int h) {
         INDArray m = dropoutMask(p, site);
-        return m == null ? null : m.reshape(n, h);
+        if (m == null || p.packedIndex == null) {
+            return m == null ? null : m.reshape(n, h);
+        }
+        // a hidden site's mask at the real tokens (the same units: masks are drawn per row and position)
+        return p.packedMasks.computeIfAbsent(site, k -> {
+            INDArray rows = Nd4j.create(m.dataType(), p.rows, h);
+            gatherRows(p, m.reshape((long) p.batch * p.seq, h), rows);
+            return rows;
+        });
     }
 
     private INDArray dropoutMask(Pass p, String site) {
