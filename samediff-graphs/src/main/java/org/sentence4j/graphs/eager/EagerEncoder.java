@@ -102,7 +102,6 @@ public final class EagerEncoder {
         private final int numLayers;
         private final boolean kept;
         private final long[] ids;
-        private final long[] types;
         private final double[][] mask;
         /** The attention mask with the prompt's positions zeroed (include_prompt = false), else the mask itself. */
         private final double[][] poolMask;
@@ -140,7 +139,6 @@ public final class EagerEncoder {
             this.numLayers = numLayers;
             this.kept = kept;
             this.ids = tokens.inputIds().castTo(DataType.INT64).reshape(-1).toLongVector();
-            this.types = tokens.tokenTypeIds().castTo(DataType.INT64).reshape(-1).toLongVector();
             this.mask = tokens.attentionMask().castTo(DataType.DOUBLE).toDoubleMatrix();
             this.poolMask = poolingMask(mask, tokens.promptLength());
             this.dropout = dropout;
@@ -164,7 +162,8 @@ public final class EagerEncoder {
             }
             this.packedIndexArray = pack ? Nd4j.createFromArray(packedIndex) : null;
             this.rowIds = select(ids, packedIndex);
-            this.typeOneHot = config.architecture().tokenTypes() ? typeOneHot(select(types, packedIndex)) : null;
+            this.typeOneHot = config.architecture().tokenTypes() ? typeOneHot(select(
+                    tokens.tokenTypeIds().castTo(DataType.INT64).reshape(-1).toLongVector(), packedIndex)) : null;
             long[] positions = config.architecture().paddingOffsetPositions()
                     ? PositionIds.paddingOffset(ids, batch, seq, config.padTokenId()) : null;
             if (positions == null && pack) {
@@ -281,7 +280,6 @@ public final class EagerEncoder {
     /** The forward computation of a pass, in its arena. */
     private void run(Pass p, boolean allLayers) {
         int numLayers = p.numLayers;
-        int n = p.batch * p.seq;
         int h = config.hiddenSize();
         if (modernBlock != null) {
             p.modern = modernBlock.forward(p.ids, p.mask, p.batch, p.seq, numLayers, p.kept);
@@ -296,7 +294,7 @@ public final class EagerEncoder {
             SectionTimer.mark("fwd.modernbert");
             return;
         }
-        n = p.rows;
+        int n = p.rows;
         embeddings(p, n, h);
         if (allLayers) {
             p.pooled.add(pooling.forward(paddedHidden(p, 0), p.poolMask));
@@ -550,15 +548,15 @@ public final class EagerEncoder {
     }
 
     private void backwardLocked(Pass p, INDArray dSentence, List<INDArray> dLayers, Map<String, INDArray> grads) {
-        int n = p.modern != null ? p.batch * p.seq : p.rows;
+        int n = p.rows; // a ModernBERT pass is never packed: rows = batch × seq
         int h = config.hiddenSize();
         if (p.modern != null) {
             INDArray dOut = Nd4j.zeros(dataType, n, h);
-            pooling.backward(p.pooled.get(p.pooled.size() - 1), dSentence, dOut.reshape(p.batch, p.seq, h), grads);
+            poolingBackward(p, p.pooled.get(p.pooled.size() - 1), dSentence, dOut, grads);
             modernBlock.backward(p.modern, dOut, (l, dx) -> {
                 INDArray dPooled = l < dLayers.size() ? dLayers.get(l) : null;
                 if (dPooled != null) {
-                    pooling.backward(p.pooled.get(l), dPooled, dx.reshape(p.batch, p.seq, h), grads);
+                    poolingBackward(p, p.pooled.get(l), dPooled, dx, grads);
                 }
             }, grads);
             SectionTimer.mark("bwd.modernbert");

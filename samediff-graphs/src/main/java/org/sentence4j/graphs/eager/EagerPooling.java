@@ -35,10 +35,6 @@ final class EagerPooling {
     private final List<DenseLayer> dense;
     private final Function<String, INDArray> param;
 
-    EagerPooling(PoolingConfig config, boolean normalize) {
-        this(config, normalize, List.of(), null);
-    }
-
     /**
      * @param dense Dense modules between pooling and Normalize (their parameters read through {@code param})
      */
@@ -152,14 +148,9 @@ final class EagerPooling {
         }
     }
 
-    /** Adds the gradient with respect to {@code hidden} [B, T, H] of a pooling whose output gradient is dOut. */
-    void backward(State state, INDArray dOut, INDArray dHidden) {
-        backward(state, dOut, dHidden, null);
-    }
-
     /**
-     * {@link #backward(State, INDArray, INDArray)}, adding the Dense modules' parameter gradients into
-     * {@code grads} (by parameter name; required when the model has Dense modules).
+     * Adds the gradient with respect to {@code hidden} [B, T, H] of a pooling whose output gradient is dOut, and
+     * the Dense modules' parameter gradients into {@code grads} (by parameter name).
      */
     void backward(State state, INDArray dOut, INDArray dHidden, java.util.Map<String, INDArray> grads) {
         int b = (int) dHidden.size(0);

@@ -96,7 +96,7 @@ final class ModernBertBlock {
         INDArray globalBias;
         INDArray slidingBias;
         /** cos and sin [T, d] per rotary base, computed once per pass. */
-        final Map<Double, INDArray[]> rotary = new java.util.HashMap<>();
+        final Map<Double, Rotary> rotary = new java.util.HashMap<>();
 
         /** Frees everything the pass holds (an inference pass, once its outputs were read). */
         void releaseAll() {
@@ -107,7 +107,7 @@ final class ModernBertBlock {
             }
             hidden.forEach(ModernBertBlock::release);
             release(output, embXhat, embRstd, finXhat, finRstd, globalBias, slidingBias);
-            rotary.values().forEach(ModernBertBlock::release);
+            rotary.values().forEach(r -> release(r.cos(), r.sin()));
         }
 
         Activations(int batch, int seq, long[] ids) {
@@ -186,20 +186,20 @@ final class ModernBertBlock {
         INDArray qkv = Nd4j.createUninitialized(dt, n, 3L * h);
         Gemm.gemm(st.a, p(modern(l, "attn.Wqkv.weight")), qkv, false, true, 1.0, 0.0);
         SectionTimer.mark("fwd.modern.dense.qkv");
-        INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
+        Rotary cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
         if (fast(qkv)) {
             st.q = Nd4j.createUninitialized(dt, s.batch, heads, s.seq, d);
             st.k = Nd4j.createUninitialized(dt, s.batch, heads, s.seq, d);
             st.v = Nd4j.createUninitialized(dt, s.batch, heads, s.seq, d);
-            ModernBertKernels.splitRotate(FastRoute.floats(qkv), floats(cs[0]), floats(cs[1]), s.batch, s.seq, heads, d,
+            ModernBertKernels.splitRotate(FastRoute.floats(qkv), cs.cosValues(), cs.sinValues(), s.batch, s.seq, heads, d,
                     FastRoute.floats(st.q), FastRoute.floats(st.k), FastRoute.floats(st.v));
             release(qkv);
         } else {
             INDArray split = qkv.reshape(s.batch, s.seq, 3, heads, d).permute(2, 0, 3, 1, 4);
             INDArray q = split.slice(0).dup('c');
             INDArray k = split.slice(1).dup('c');
-            st.q = rotate(q, cs[0], cs[1], false);
-            st.k = rotate(k, cs[0], cs[1], false);
+            st.q = rotate(q, cs.cos(), cs.sin(), false);
+            st.k = rotate(k, cs.cos(), cs.sin(), false);
             st.v = split.slice(2).dup('c');
             release(q, k, qkv);
         }
@@ -333,17 +333,17 @@ final class ModernBertBlock {
         dProbs.muli(1.0 / Math.sqrt(d));
         INDArray dq = Nd4j.matmul(dProbs, st.k);
         INDArray dk = Nd4j.matmul(dProbs.permute(0, 1, 3, 2).dup('c'), st.q);
-        INDArray[] cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
+        Rotary cs = s.rotary.computeIfAbsent(settings.theta(l), theta -> rotary(s.seq, d, theta));
         INDArray dqkv = Nd4j.createUninitialized(dt, n, 3L * h);
         release(dProbs, dContext, dctx);
         if (fast(dq, dk, dv, dqkv)) {
             ModernBertKernels.mergeRotateBackward(FastRoute.floats(dq), FastRoute.floats(dk), FastRoute.floats(dv),
-                    floats(cs[0]), floats(cs[1]), s.batch, s.seq, heads, d, FastRoute.floats(dqkv));
+                    cs.cosValues(), cs.sinValues(), s.batch, s.seq, heads, d, FastRoute.floats(dqkv));
         } else {
             INDArray dqRotated = dq;
             INDArray dkRotated = dk;
-            dq = rotate(dqRotated, cs[0], cs[1], true);
-            dk = rotate(dkRotated, cs[0], cs[1], true);
+            dq = rotate(dqRotated, cs.cos(), cs.sin(), true);
+            dk = rotate(dkRotated, cs.cos(), cs.sin(), true);
             release(dqRotated, dkRotated);
             INDArray view = dqkv.reshape(s.batch, s.seq, 3, heads, d);
             view.get(all(), all(), NDArrayIndex.point(0), all(), all()).assign(dq.permute(0, 2, 1, 3));
@@ -397,8 +397,12 @@ final class ModernBertBlock {
         return out;
     }
 
+    /** A rotary base's cos and sin tables [T, d], as arrays and as the float32 loops read them. */
+    record Rotary(INDArray cos, INDArray sin, float[] cosValues, float[] sinValues) {
+    }
+
     /** cos and sin [T, d] of the angles pos · theta^(-2i/d), each frequency used in both halves. */
-    private INDArray[] rotary(int seq, int d, double theta) {
+    private Rotary rotary(int seq, int d, double theta) {
         int half = d / 2;
         double[][] cos = new double[seq][d];
         double[][] sin = new double[seq][d];
@@ -410,16 +414,14 @@ final class ModernBertBlock {
                 sin[t][i] = sin[t][i + half] = Math.sin(angle);
             }
         }
-        return new INDArray[] {Nd4j.createFromArray(cos).castTo(dt), Nd4j.createFromArray(sin).castTo(dt)};
+        INDArray c = Nd4j.createFromArray(cos).castTo(dt);
+        INDArray s = Nd4j.createFromArray(sin).castTo(dt);
+        return new Rotary(c, s, c.data().asFloat(), s.data().asFloat());
     }
 
     /** The float32 loops apply: float32 and every array directly readable. */
     private boolean fast(INDArray... arrays) {
         return dt == DataType.FLOAT && ModernBertKernels.supports(arrays);
-    }
-
-    private static float[] floats(INDArray a) {
-        return a.data().asFloat();
     }
 
     /** LayerNorm without bias of x (left unchanged): {output, xhat, rstd}, the last two for the backward pass. */
