@@ -19,6 +19,10 @@ public final class Sentence4j {
         SameDiffOutput.quiet();
         try {
             run(args);
+            if (org.sentence4j.graphs.eager.SectionTimer.enabled()) {
+                System.err.println("time per section (-Dsentence4j.eager.profile=true):");
+                System.err.print(org.sentence4j.graphs.eager.SectionTimer.summary());
+            }
         } catch (Options.UsageException | IllegalArgumentException e) {
             // wrong options, and bad input named by the library (LossInputException and DatasetException are
             // IllegalArgumentExceptions too): the message, without a stack trace

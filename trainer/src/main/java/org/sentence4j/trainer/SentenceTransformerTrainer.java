@@ -14,6 +14,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sentence4j.graphs.SentenceEmbedder;
 import org.sentence4j.graphs.SentenceEncoder;
+import org.sentence4j.graphs.eager.SectionTimer;
 import org.sentence4j.graphs.progress.ProgressBar;
 import org.sentence4j.losses.LabelKind;
 import org.sentence4j.losses.SentenceLoss;
@@ -183,6 +184,7 @@ public final class SentenceTransformerTrainer {
                     cursor.nextEpoch();
                     continue;
                 }
+                SectionTimer.mark("step.other");
                 NamedBatch nb = cursor.next();
                 DatasetStep datasetStep = graphs.get(nb.dataset());
                 TrainingGraph graph = datasetStep.graph();
@@ -198,7 +200,10 @@ public final class SentenceTransformerTrainer {
                     log.println(msg);
                     continue;
                 }
-                accumulated = accumulate(accumulated, renameLossGradients(nb.dataset(), r.gradients()));
+                Map<String, INDArray> stepGradients = renameLossGradients(nb.dataset(), r.gradients());
+                // one micro-batch per step: its gradients are the step's (the step's arrays, read by the optimizer
+                // before the next step overwrites them); else summed into arrays of the trainer's own
+                accumulated = args.gradientAccumulationSteps() == 1 ? stepGradients : accumulate(accumulated, stepGradients);
                 sumLoss += r.loss();
                 counted++;
                 String prefix = datasets.size() > 1 ? nb.dataset() + "/" : "";
@@ -209,14 +214,17 @@ public final class SentenceTransformerTrainer {
                 if (micro < args.gradientAccumulationSteps()) {
                     continue;
                 }
-                for (INDArray g : accumulated.values()) {
-                    g.divi(micro);
+                if (micro > 1) {
+                    for (INDArray g : accumulated.values()) {
+                        g.divi(micro);
+                    }
                 }
                 if (args.maxGradNorm() > 0) {
                     GradientClipping.clip(accumulated, args.maxGradNorm());
                 }
                 lr = schedule.at(step);
                 adam.step(params, accumulated, lr);
+                SectionTimer.mark("step.optimizer");
                 accumulated = null;
                 micro = 0;
                 step++;

@@ -41,8 +41,9 @@ final class AttentionKernel {
     }
 
     /**
-     * Per-thread block arrays, grown when a larger block comes. A call uses rows and columns padded to whole
-     * vectors ({@code tp}, {@code dp}) as its strides, whatever the capacity.
+     * Per-thread block arrays, grown when a larger block comes. A block uses its own sequence's length padded to
+     * whole vectors as its row stride ({@code np} in the kernels, at most {@code tp}) and the head size padded
+     * ({@code dp}) as its column stride, whatever the capacity.
      */
     private static final class Block {
         final int tp;
@@ -78,12 +79,12 @@ final class AttentionKernel {
 
     private static final ThreadLocal<Block> BLOCKS = new ThreadLocal<>();
 
-    /** This thread's block arrays for a sequence length and head size (reused while they are the same). */
+    /** This thread's block arrays for sequences up to {@code seq} long (reused while they are large enough). */
     private static Block block(int seq, int head) {
         int tp = round(seq);
         int dp = round(head);
         Block w = BLOCKS.get();
-        if (w == null || w.tp != tp || w.dp != dp) {
+        if (w == null || w.tp < tp || w.dp != dp) {
             w = new Block(tp, dp);
             BLOCKS.set(w);
         }
@@ -104,10 +105,32 @@ final class AttentionKernel {
      * @param keyBias added to the scores of each key [B·T] (0 for a token, a large negative number for padding)
      * @param mask    dropout mask of the probabilities (values 0 or 1/(1-p)), or null
      * @param probs   where to keep the probabilities (before dropout) for the backward pass, or null
+     * @param lengths per sequence, the positions the block works on ({@link #lengths}: all real tokens lie
+     *                before it); the rows from there to {@code seq} of {@code ctx} are set to 0, and only the
+     *                [length, length] corner of the sequence's slice of {@code probs} and {@code mask} is
+     *                used. Null: every sequence is {@code seq} long.
      */
     static void forward(FloatBuffer qkv, float[] bias, FloatBuffer mask, float[] keyBias, FloatBuffer probs,
-                        FloatBuffer ctx, int batch, int seq, int heads, int head) {
-        forward(qkv, bias, mask, keyBias, probs, ctx, batch, seq, heads, head, false);
+                        FloatBuffer ctx, int batch, int seq, int heads, int head, int[] lengths) {
+        forward(qkv, bias, mask, keyBias, probs, ctx, batch, seq, heads, head, false, lengths);
+    }
+
+    /**
+     * Per sequence of a [batch, seq] key bias (0 for a token, negative for padding), one past its last token: the
+     * positions attention must look at. Padding is at the end of a row in practice, so this is the sequence's
+     * own length, and attention costs each sequence its length squared, not the batch's longest; a padding
+     * position before the last token (a hole in the mask) stays inside and is masked by its key bias.
+     */
+    static int[] lengths(float[] keyBias, int batch, int seq) {
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            int n = seq;
+            while (n > 0 && keyBias[b * seq + n - 1] != 0f) {
+                n--;
+            }
+            lengths[b] = n;
+        }
+        return lengths;
     }
 
     /**
@@ -116,44 +139,46 @@ final class AttentionKernel {
      * exactly 0 and, in {@link #backward}, so is its gradient: the backward pass needs no flag).
      */
     static void forward(FloatBuffer qkv, float[] bias, FloatBuffer mask, float[] keyBias, FloatBuffer probs,
-                        FloatBuffer ctx, int batch, int seq, int heads, int head, boolean causal) {
+                        FloatBuffer ctx, int batch, int seq, int heads, int head, boolean causal, int[] lengths) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
-            int tp = w.tp;
+            int n = lengths == null ? seq : lengths[b];
+            int np = round(n);
             int dp = w.dp;
-            loadQkv(qkv, bias, w, b, seq, hidden, col, head);
-            scale(w.q, seq * dp, scale);
-            transpose(w.k, dp, w.t1, tp, seq, head);
-            for (int j = 0; j < tp; j++) {
-                w.keyBias[j] = j < seq ? keyBias[b * seq + j] : OUTSIDE;
+            loadQkv(qkv, bias, w, b, seq, n, hidden, col, head);
+            scale(w.q, n * dp, scale);
+            transpose(w.k, dp, w.t1, np, n, head);
+            for (int j = 0; j < np; j++) {
+                w.keyBias[j] = j < n ? keyBias[b * seq + j] : OUTSIDE;
             }
-            // scores [tp, tp] = Q K^T
-            product(w.q, dp, 1, w.t1, tp, w.s, tp, tp, tp, head);
+            // scores [np, np] = Q K^T
+            product(w.q, dp, 1, w.t1, np, w.s, np, np, np, head);
             if (causal) {
-                for (int i = 0; i < seq; i++) {
-                    java.util.Arrays.fill(w.s, i * tp + i + 1, (i + 1) * tp, Float.NEGATIVE_INFINITY);
+                for (int i = 0; i < n; i++) {
+                    java.util.Arrays.fill(w.s, i * np + i + 1, (i + 1) * np, Float.NEGATIVE_INFINITY);
                 }
             }
             long blockBase = (long) blockIndex * seq * seq;
-            for (int i = 0; i < seq; i++) {
-                softmaxRow(w.s, i * tp, w.keyBias, tp);
+            for (int i = 0; i < n; i++) {
+                softmaxRow(w.s, i * np, w.keyBias, np);
             }
             if (probs != null) {
-                copyBlock(w.s, tp, probs, blockBase, seq, true);
+                copyBlock(w.s, np, probs, blockBase, seq, n, true);
             }
             float[] used = w.s;
             if (mask != null) {
-                copyBlock(w.mk, tp, mask, blockBase, seq, false);
-                multiply(w.s, 0, w.mk, 0, w.pd, 0, seq * tp);
+                copyBlock(w.mk, np, mask, blockBase, seq, n, false);
+                multiply(w.s, 0, w.mk, 0, w.pd, 0, n * np);
                 used = w.pd;
             }
-            // context [tp, dp] = P V (sum over the seq real keys only)
-            product(used, tp, 1, w.v, dp, w.out, dp, tp, dp, seq);
-            store(ctx, 0, b, seq, hidden, col, head, w.out, dp);
+            // context [np, dp] = P V (sum over the n keys only)
+            product(used, np, 1, w.v, dp, w.out, dp, np, dp, n);
+            store(ctx, 0, b, seq, n, hidden, col, head, w.out, dp);
+            zeroRows(ctx, 0, b, seq, n, hidden, col, head);
         });
     }
 
@@ -165,7 +190,7 @@ final class AttentionKernel {
      * caller, in order, they are the bias gradients; a block sums rows it has in cache anyway).
      */
     static void backward(FloatBuffer qkv, float[] bias, FloatBuffer probs, FloatBuffer mask, FloatBuffer dctx,
-                         FloatBuffer dqkv, float[] biasSums, int batch, int seq, int heads, int head) {
+                         FloatBuffer dqkv, float[] biasSums, int batch, int seq, int heads, int head, int[] lengths) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         int stride = 3 * hidden; // a row of qkv: Q | K | V
@@ -173,58 +198,60 @@ final class AttentionKernel {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
-            int tp = w.tp;
+            int n = lengths == null ? seq : lengths[b];
+            int np = round(n);
             int dp = w.dp;
-            loadQkv(qkv, bias, w, b, seq, hidden, col, head);
-            transpose(w.v, dp, w.t1, tp, seq, head);
-            load(dctx, 0, b, seq, hidden, col, head, null, 0, w.dc, dp);
+            loadQkv(qkv, bias, w, b, seq, n, hidden, col, head);
+            transpose(w.v, dp, w.t1, np, n, head);
+            load(dctx, 0, b, seq, n, hidden, col, head, null, 0, w.dc, dp);
             long blockBase = (long) blockIndex * seq * seq;
-            copyBlock(w.s, tp, probs, blockBase, seq, false);
-            for (int i = 0; i < seq && seq < tp; i++) {
-                java.util.Arrays.fill(w.s, i * tp + seq, (i + 1) * tp, 0f);
+            copyBlock(w.s, np, probs, blockBase, seq, n, false);
+            for (int i = 0; i < n && n < np; i++) {
+                java.util.Arrays.fill(w.s, i * np + n, (i + 1) * np, 0f);
             }
             float[] used = w.s;
             if (mask != null) {
-                copyBlock(w.mk, tp, mask, blockBase, seq, false);
-                multiply(w.s, 0, w.mk, 0, w.pd, 0, seq * tp);
+                copyBlock(w.mk, np, mask, blockBase, seq, n, false);
+                multiply(w.s, 0, w.mk, 0, w.pd, 0, n * np);
                 used = w.pd;
             }
-            // dV [tp, dp] = P_dropped^T dC
-            product(used, 1, tp, w.dc, dp, w.out, dp, tp, dp, seq);
-            storeGradient(w, dqkv, biasSums, 2 * hidden, b, seq, stride, col, head);
-            // dP [tp, tp] = dC V^T, then through dropout and softmax: dS = P * (dP - rowsum(P * dP)) / sqrt(head)
-            product(w.dc, dp, 1, w.t1, tp, w.ds, tp, tp, tp, head);
-            for (int i = 0; i < seq; i++) {
+            // dV [np, dp] = P_dropped^T dC
+            product(used, 1, np, w.dc, dp, w.out, dp, np, dp, n);
+            storeGradient(w, dqkv, biasSums, 2 * hidden, b, seq, n, stride, col, head);
+            // dP [np, np] = dC V^T, then through dropout and softmax: dS = P * (dP - rowsum(P * dP)) / sqrt(head)
+            product(w.dc, dp, 1, w.t1, np, w.ds, np, np, np, head);
+            for (int i = 0; i < n; i++) {
                 if (mask != null) {
-                    multiply(w.ds, i * tp, w.mk, i * tp, w.ds, i * tp, seq);
+                    multiply(w.ds, i * np, w.mk, i * np, w.ds, i * np, n);
                 }
-                softmaxBackwardRow(w.s, w.ds, i * tp, seq, scale);
+                softmaxBackwardRow(w.s, w.ds, i * np, n, scale);
             }
-            // dQ = dS K, dK = dS^T Q (sums over the seq real positions)
-            product(w.ds, tp, 1, w.k, dp, w.out, dp, tp, dp, seq);
-            storeGradient(w, dqkv, biasSums, 0, b, seq, stride, col, head);
-            product(w.ds, 1, tp, w.q, dp, w.out, dp, tp, dp, seq);
-            storeGradient(w, dqkv, biasSums, hidden, b, seq, stride, col, head);
+            // dQ = dS K, dK = dS^T Q (sums over the n positions)
+            product(w.ds, np, 1, w.k, dp, w.out, dp, np, dp, n);
+            storeGradient(w, dqkv, biasSums, 0, b, seq, n, stride, col, head);
+            product(w.ds, 1, np, w.q, dp, w.out, dp, np, dp, n);
+            storeGradient(w, dqkv, biasSums, hidden, b, seq, n, stride, col, head);
         });
     }
 
     // ------------------------------------------------------------------ block moves
 
     /** Q, K and V of sequence b and the head whose columns start at col, biases added, into w.q, w.k, w.v. */
-    private static void loadQkv(FloatBuffer qkv, float[] bias, Block w, int b, int seq, int hidden, int col, int head) {
+    private static void loadQkv(FloatBuffer qkv, float[] bias, Block w, int b, int seq, int n, int hidden, int col,
+                                int head) {
         int stride = 3 * hidden;
-        load(qkv, 0, b, seq, stride, col, head, bias, col, w.q, w.dp);
-        load(qkv, hidden, b, seq, stride, col, head, bias, hidden + col, w.k, w.dp);
-        load(qkv, 2 * hidden, b, seq, stride, col, head, bias, 2 * hidden + col, w.v, w.dp);
+        load(qkv, 0, b, seq, n, stride, col, head, bias, col, w.q, w.dp);
+        load(qkv, hidden, b, seq, n, stride, col, head, bias, hidden + col, w.k, w.dp);
+        load(qkv, 2 * hidden, b, seq, n, stride, col, head, bias, 2 * hidden + col, w.v, w.dp);
     }
 
     /**
-     * Copies columns [col, col + width) of the seq rows of sequence b (rows of stride rowStride from element
-     * base on) into dst rows of stride ld, adding bias[biasAt + c] to column c when bias is not null.
+     * Copies columns [col, col + width) of the first n rows of sequence b (seq rows of stride rowStride from
+     * element base on) into dst rows of stride ld, adding bias[biasAt + c] to column c when bias is not null.
      */
-    private static void load(FloatBuffer src, int base, int b, int seq, int rowStride, int col, int width, float[] bias,
-                             int biasAt, float[] dst, int ld) {
-        for (int t = 0; t < seq; t++) {
+    private static void load(FloatBuffer src, int base, int b, int seq, int n, int rowStride, int col, int width,
+                             float[] bias, int biasAt, float[] dst, int ld) {
+        for (int t = 0; t < n; t++) {
             src.get(base + (b * seq + t) * rowStride + col, dst, t * ld, width);
             if (bias != null) {
                 int c = 0;
@@ -239,19 +266,31 @@ final class AttentionKernel {
         }
     }
 
-    private static void store(FloatBuffer dst, int base, int b, int seq, int rowStride, int col, int width, float[] src,
-                              int ld) {
-        for (int t = 0; t < seq; t++) {
+    private static void store(FloatBuffer dst, int base, int b, int seq, int n, int rowStride, int col, int width,
+                              float[] src, int ld) {
+        for (int t = 0; t < n; t++) {
             dst.put(base + (b * seq + t) * rowStride + col, src, t * ld, width);
         }
     }
 
+    private static final float[] ZEROS = new float[1024];
+
+    /** Zeroes columns [col, col + width) of rows [n, seq) of sequence b: the positions past its length. */
+    private static void zeroRows(FloatBuffer dst, int base, int b, int seq, int n, int rowStride, int col, int width) {
+        for (int t = n; t < seq; t++) {
+            for (int c = 0; c < width; c += ZEROS.length) {
+                dst.put(base + (b * seq + t) * rowStride + col + c, ZEROS, 0, Math.min(ZEROS.length, width - c));
+            }
+        }
+    }
+
     /**
-     * Moves a block's [seq, seq] slice of a [B, heads, T, T] array (from element base) to or from rows of stride
-     * ld of a block array: one copy when the rows are not padded (ld == seq), else one per row.
+     * Moves the [n, n] corner of a block's [seq, seq] slice of a [B, heads, T, T] array (from element base) to or
+     * from rows of stride ld of a block array: one copy when the rows are neither padded nor cut (ld == n ==
+     * seq), else one per row.
      */
-    private static void copyBlock(float[] a, int ld, FloatBuffer buf, long base, int seq, boolean store) {
-        if (ld == seq) {
+    private static void copyBlock(float[] a, int ld, FloatBuffer buf, long base, int seq, int n, boolean store) {
+        if (ld == seq && n == seq) {
             if (store) {
                 buf.put((int) base, a, 0, seq * seq);
             } else {
@@ -259,11 +298,11 @@ final class AttentionKernel {
             }
             return;
         }
-        for (int i = 0; i < seq; i++) {
+        for (int i = 0; i < n; i++) {
             if (store) {
-                buf.put((int) (base + (long) i * seq), a, i * ld, seq);
+                buf.put((int) (base + (long) i * seq), a, i * ld, n);
             } else {
-                buf.get((int) (base + (long) i * seq), a, i * ld, seq);
+                buf.get((int) (base + (long) i * seq), a, i * ld, n);
             }
         }
     }
@@ -272,10 +311,11 @@ final class AttentionKernel {
      * Writes the block's gradient in {@code w.out} to the columns of dqkv from {@code part + col} on (part 0, H
      * or 2H: Q, K or V) and its column sums, the sequence's share of the bias gradient, into biasSums.
      */
-    private static void storeGradient(Block w, FloatBuffer dqkv, float[] biasSums, int part, int b, int seq, int stride,
-                                      int col, int head) {
-        store(dqkv, part, b, seq, stride, col, head, w.out, w.dp);
-        columnSums(w.out, w.dp, seq, head, biasSums, b * stride + part + col);
+    private static void storeGradient(Block w, FloatBuffer dqkv, float[] biasSums, int part, int b, int seq, int n,
+                                      int stride, int col, int head) {
+        store(dqkv, part, b, seq, n, stride, col, head, w.out, w.dp);
+        zeroRows(dqkv, part, b, seq, n, stride, col, head);
+        columnSums(w.out, w.dp, n, head, biasSums, b * stride + part + col);
     }
 
     /** dst[at + c] = sum over t < rows of a[t·ld + c], for c < width. */

@@ -59,8 +59,9 @@ public final class EagerEncoder {
 
     /**
      * The BERT block computes its row-wise work (embeddings, dense layers, LayerNorm, GELU, dropout) on the real
-     * tokens of a batch only, packed, and attention on the padded layout; {@code -Dsentence4j.encoder.padded=true}
-     * runs every row, padding included (the earlier route, same numbers).
+     * tokens of a batch only, packed, and the fused attention per sequence over its own length (the blocks read
+     * and write the padded layout); {@code -Dsentence4j.encoder.padded=true} runs every row and every padded
+     * position, padding included (the earlier route, same numbers).
      */
     private static boolean packing() {
         return !Boolean.getBoolean("sentence4j.encoder.padded");
@@ -118,6 +119,8 @@ public final class EagerEncoder {
         private final boolean fusedAttention;
         /** Added to each key's attention score [B·T] on the fused path (else null): 0 for a token, -1e9 for padding. */
         private final float[] keyBias;
+        /** Per sequence, the positions the fused kernel attends over ({@link AttentionKernel#lengths}), or null. */
+        private final int[] attentionLengths;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
         /** Rows of the row-wise work: the real tokens when packed, else batch × seq. */
         private final int rows;
@@ -178,6 +181,7 @@ public final class EagerEncoder {
             this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels()
                     && buckets == null && !config.architecture().modernBlock();
             this.keyBias = fusedAttention ? keyBias(mask) : null;
+            this.attentionLengths = fusedAttention && packing() ? AttentionKernel.lengths(keyBias, batch, seq) : null;
         }
 
         /** The pooled (and normalised) sentence embedding [B, D] of the last hidden state. */
@@ -405,7 +409,7 @@ public final class EagerEncoder {
             // the fused kernel adds the biases as it reads Q, K and V (forward and backward)
             INDArray probs = p.kept ? p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
             AttentionKernel.forward(floats(qkvFlat), qkvBias(l), floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
-                    p.keyBias, floats(probs), floats(ctxOut), p.batch, p.seq, heads, d);
+                    p.keyBias, floats(probs), floats(ctxOut), p.batch, p.seq, heads, d, p.attentionLengths);
             if (p.packedIndex != null) {
                 gatherRows(p, ctxOut, ctx);
             }
@@ -637,7 +641,7 @@ public final class EagerEncoder {
             AttentionKernel.backward(floats(p.arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)), qkvBias(l),
                     floats(p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
                     floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), sums, p.batch,
-                    p.seq, heads, d);
+                    p.seq, heads, d, p.attentionLengths);
             double[] total = new double[3 * h];
             for (int i = 0; i < p.batch; i++) {
                 for (int k = 0; k < 3 * h; k++) {
