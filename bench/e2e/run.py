@@ -6,6 +6,10 @@ and ratios (sentence-transformers time / sentence4j time: above 1 means sentence
 Usage (repository root, after `mvn -B install -DskipTests`; a virtual environment with the torch CPU wheel,
 sentence-transformers 6.0.1, datasets and accelerate from the package index):
     python bench/e2e/run.py --python /path/to/venv/bin/python [--rounds 3] [--steps 50] [--work /tmp/e2e]
+        [--only train-mnrl,train-cosent,encode,first,cached-large]
+'cached-large' (Java only, not in the default list: ~5 min a round) checks the large-batch goal: peak resident
+memory of CachedMultipleNegativesRankingLoss at batch 1024 (mini-batch 32) against the same loss at batch 32, and
+its time per pair against plain MNRL at batch 32.
 Data come from testdata/ (SNLI dev triplets, STS Benchmark train pairs and test sentences); the model is the
 embedded all-MiniLM-L6-v2 written as a folder by `./sentence4j save-model`, so both sides start from the same
 weights. Runs offline.
@@ -79,6 +83,40 @@ def java_loss(out):
     return vals[-1] if vals else None
 
 
+def java_train(data, loss, batch, steps, extra=()):
+    """One `./sentence4j train` run: wall seconds and the peak resident memory it reports (MB)."""
+    wall, out, _ = timed([S4J, 'train', '--model', model, '--data', data, '--loss', loss, '--warmup-ratio', '0',
+                          '--save-steps', '0', '--batch-size', str(batch), '--max-steps', str(steps), '--lr', '5e-5',
+                          '--output', os.path.join(a.work, 'out-java-large')] + list(extra))
+    peak = re.search(r'peak resident memory ([0-9]+) MB', out)
+    return wall, float(peak.group(1)) if peak else None
+
+
+def pairs_between(rows, batch, first, last):
+    """Rows trained on in steps first+1..last (epochs of ceil(rows/batch) batches, the last one partial)."""
+    sizes = [min(batch, rows - i) for i in range(0, rows, batch)]
+    return sum(sizes[s % len(sizes)] for s in range(first, last))
+
+
+def cached_large():
+    """CachedMultipleNegativesRankingLoss at batch 1024 (mini-batch 32) against the same loss at batch 32 (peak
+    memory) and plain MNRL at batch 32 (time per pair, from the difference of two runs of different lengths, so
+    that start-up and the first step's warm-up cancel out)."""
+    data = os.path.join(a.work, 'nli-triplets.jsonl')
+    rows = sum(1 for _ in open(data, encoding='utf-8'))
+    cached = ['--loss-option', 'mini_batch_size=32']
+    w1, _ = java_train(data, 'CachedMultipleNegativesRankingLoss', 1024, 1, cached)
+    w3, peak_large = java_train(data, 'CachedMultipleNegativesRankingLoss', 1024, 3, cached)
+    _, peak_small = java_train(data, 'CachedMultipleNegativesRankingLoss', 32, 40, cached)
+    m10, _ = java_train(data, 'MultipleNegativesRankingLoss', 32, 10)
+    m40, _ = java_train(data, 'MultipleNegativesRankingLoss', 32, 40)
+    large_ms = 1000 * (w3 - w1) / pairs_between(rows, 1024, 1, 3)
+    plain_ms = 1000 * (m40 - m10) / pairs_between(rows, 32, 10, 40)
+    return {'config': 'cached-large', 'cached_b1024_peak_rss_mb': peak_large, 'cached_b32_peak_rss_mb': peak_small,
+            'peak_rss_ratio': round(peak_large / peak_small, 3), 'cached_b1024_ms_per_pair': round(large_ms, 2),
+            'mnrl_b32_ms_per_pair': round(plain_ms, 2), 'time_per_pair_ratio': round(large_ms / plain_ms, 3)}
+
+
 model = prepare()
 configs = {
     'train-mnrl': dict(data='nli-triplets.jsonl', loss='MultipleNegativesRankingLoss', batch=32),
@@ -101,6 +139,11 @@ for rnd in range(a.rounds):
             row = {'round': rnd, 'config': name, 'sentence4j_wall_s': round(jw, 2), 'st_wall_s': round(pw, 2),
                    'st_train_s': st['train_s'], 'sentence4j_final_loss': java_loss(jout), 'st_final_loss': st['final_loss'],
                    'steps': a.steps, 'batch': c['batch']}
+        elif name == 'cached-large':
+            row = cached_large()
+            row['round'] = rnd
+            print(json.dumps(row), flush=True)
+            continue
         elif name in ('encode', 'first'):
             inp = os.path.join(a.work, 'sts-test-sentences.txt' if name == 'encode' else 'one.txt')
             jw, _, _ = timed([S4J, 'encode', '--model', model, '--input', inp, '--output', os.path.join(a.work, 'java.jsonl'),

@@ -123,8 +123,10 @@ final class TrainCommand {
             } catch (Exception e) {
                 throw new IllegalStateException(command + ": " + e.getMessage(), e);
             }
-            System.out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.2f steps/s)%n", r.globalSteps(), r.seconds(),
-                    r.globalSteps() / Math.max(r.seconds(), 1e-9));
+            double peakMb = BenchCommand.peakRssMb();
+            System.out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.2f steps/s%s)%n", r.globalSteps(), r.seconds(),
+                    r.globalSteps() / Math.max(r.seconds(), 1e-9),
+                    peakMb > 0 ? String.format(Locale.ROOT, ", peak resident memory %.0f MB", peakMb) : "");
             r.finalMetrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %s: %.4f -> %.4f%n", k,
                     r.initialMetrics().getOrDefault(k, Double.NaN), v));
             System.out.println("model, model card and logs: " + output.toAbsolutePath());

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sentence4j.graphs.text.TokenBatch;
 
 /**
  * The dropout masks of one forward pass of a {@link BertEncoder} in training, one per dropout site of
@@ -90,7 +91,7 @@ public final class DropoutMasks {
     public static DropoutMasks sampleDecoder(BertConfig config, int numLayers, long batch, long seq, long memorySlots,
                                              long seed, DataType dataType) {
         return sample(decoderSites(config, numLayers, batch, seq, memorySlots), config, 0, seq, seed, dataType,
-                (site, shape) -> Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'));
+                (site, shape) -> Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'), null);
     }
 
     /**
@@ -170,11 +171,49 @@ public final class DropoutMasks {
     /** {@link #sample(BertConfig, int, long, long, long, long, DataType)} into arrays from {@code buffers}. */
     public static DropoutMasks sample(BertConfig config, int numLayers, long firstRow, long batch, long seq, long seed,
                                       DataType dataType, Buffers buffers) {
-        return sample(sites(config, numLayers, batch, seq), config, firstRow, seq, seed, dataType, buffers);
+        return sample(sites(config, numLayers, batch, seq), config, firstRow, seq, seed, dataType, buffers, null);
+    }
+
+    /**
+     * The masks of a training pass over {@code tokens} (rows [firstRow, firstRow + batch) of a larger batch),
+     * drawn for the real tokens only: every unit of a position up to a row's last token (and, for the attention
+     * probabilities, every (query, key) pair of two such positions) is the unit
+     * {@link #sample(BertConfig, int, long, long, long, long, DataType)} draws, and the units of the padding after
+     * it are 0. A pass never reads those (padding is dropped from the packed rows, and attention works per
+     * sequence on its own length), so drawing them would be wasted work: half the units in batches of short
+     * sentences, and most of the attention probabilities'.
+     */
+    public static DropoutMasks sampleRealTokens(BertConfig config, int numLayers, long firstRow, TokenBatch tokens, long seed,
+                                                DataType dataType, Buffers buffers) {
+        long batch = tokens.batchSize();
+        long seq = tokens.sequenceLength();
+        return sample(sites(config, numLayers, batch, seq), config, firstRow, seq, seed, dataType, buffers,
+                tokenLengths(tokens));
+    }
+
+    /** {@link #sampleRealTokens(BertConfig, int, long, TokenBatch, long, DataType, Buffers)} into fresh arrays. */
+    public static DropoutMasks sampleRealTokens(BertConfig config, int numLayers, long firstRow, TokenBatch tokens, long seed,
+                                                DataType dataType) {
+        return sampleRealTokens(config, numLayers, firstRow, tokens, seed, dataType,
+                (site, shape) -> Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'));
+    }
+
+    /** Per row, one past its last real token (attention mask not 0); 0 for a row without tokens. */
+    static int[] tokenLengths(TokenBatch tokens) {
+        long[][] mask = tokens.attentionMask().toLongMatrix();
+        int[] lengths = new int[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            int n = mask[i].length;
+            while (n > 0 && mask[i][n - 1] == 0) {
+                n--;
+            }
+            lengths[i] = n;
+        }
+        return lengths;
     }
 
     private static DropoutMasks sample(Map<String, long[]> siteShapes, BertConfig config, long firstRow, long seq, long seed,
-                                       DataType dataType, Buffers buffers) {
+                                       DataType dataType, Buffers buffers, int[] lengths) {
         if (firstRow < 0) {
             throw new IllegalArgumentException("the first row of a dropout draw must be >= 0, got " + firstRow);
         }
@@ -190,7 +229,7 @@ public final class DropoutMasks {
         }
         IntStream.range(0, sites.size()).parallel().forEach(i -> {
             String site = sites.get(i).getKey();
-            draw(siteSeed(seed, site), probability(config, site), drawn[i], firstRow, stride);
+            draw(siteSeed(seed, site), probability(config, site), drawn[i], firstRow, stride, lengths);
         });
         Map<String, INDArray> masks = new LinkedHashMap<>();
         for (int i = 0; i < drawn.length; i++) {
@@ -263,7 +302,7 @@ public final class DropoutMasks {
      * attention probabilities the T keys of one (row, head, query). Runs are filled into a Java block that is
      * copied to native memory whenever it is full.
      */
-    private static void draw(long seed, double p, INDArray mask, long firstRow, long stride) {
+    private static void draw(long seed, double p, INDArray mask, long firstRow, long stride, int[] lengths) {
         if (mask.dataType() != DataType.FLOAT || mask.ordering() != 'c' || mask.offset() != 0) {
             throw new IllegalArgumentException("dropout masks are drawn into c-order float32 arrays at offset 0");
         }
@@ -290,12 +329,22 @@ public final class DropoutMasks {
         int written = 0;
         for (long r = 0, runs = total / run; r < runs; r++) {
             long e = (firstGroup + r / queries) * groupUnits + (r % queries) * queryUnits;
+            // the units of the run that are drawn: all, or those of the row's real positions (the rest are 0)
+            long live = run;
+            if (lengths != null) {
+                int n = lengths[(int) (hidden ? r : r / queries / shape[1])];
+                live = hidden ? n * shape[2] : (r % queries < n ? n : 0);
+            }
             for (long done = 0; done < run; ) {
                 int len = (int) Math.min(run - done, capacity - used);
-                if (vector) {
-                    DropoutMaskKernel.fill(seed, e + done, threshold, keep, block, used, len);
-                } else {
-                    fillScalar(seed, e + done, threshold, keep, block, used, len);
+                int drawnUnits = (int) Math.max(0, Math.min(len, live - done));
+                if (drawnUnits > 0 && vector) {
+                    DropoutMaskKernel.fill(seed, e + done, threshold, keep, block, used, drawnUnits);
+                } else if (drawnUnits > 0) {
+                    fillScalar(seed, e + done, threshold, keep, block, used, drawnUnits);
+                }
+                if (drawnUnits < len) {
+                    java.util.Arrays.fill(block, used + drawnUnits, used + len, 0f);
                 }
                 used += len;
                 done += len;

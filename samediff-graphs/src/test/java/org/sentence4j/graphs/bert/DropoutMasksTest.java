@@ -97,6 +97,64 @@ class DropoutMasksTest {
         }
     }
 
+    /**
+     * Drawn for the real tokens only: the units of every position up to a row's last token (and of every
+     * (query, key) pair of two such positions) are the full draw's, from any first row, on both routes; the
+     * padding's are 0 (a row with a hole in its mask keeps the hole's units; an empty row has none).
+     */
+    @Test
+    void realTokenDrawsEqualTheFullDrawOnRealPositionsAndAreZeroOnPadding() {
+        BertConfig config = new BertConfig(50, 64, 2, 4, 128, 64, 2, 1e-12, "gelu", 0.1, 0.3);
+        int seq = 23;
+        int[] lengths = {23, 1, 0, 9, 17};
+        long[][] mask = new long[lengths.length][seq];
+        for (int i = 0; i < lengths.length; i++) {
+            for (int t = 0; t < lengths[i]; t++) {
+                mask[i][t] = i == 3 && t == 4 ? 0 : 1;   // row 3 has a hole before its last token
+            }
+        }
+        org.sentence4j.graphs.text.TokenBatch tokens = new org.sentence4j.graphs.text.TokenBatch(
+                org.nd4j.linalg.factory.Nd4j.createFromArray(mask), org.nd4j.linalg.factory.Nd4j.createFromArray(mask),
+                org.nd4j.linalg.factory.Nd4j.zeros(DataType.INT64, lengths.length, seq));
+        for (boolean vectorRoute : new boolean[] {true, false}) {
+            java.util.function.Supplier<DropoutMasks> fullDraw = () -> DropoutMasks.sample(config, 2, 3, lengths.length, seq, 17,
+                    DataType.FLOAT);
+            java.util.function.Supplier<DropoutMasks> realDraw = () -> DropoutMasks.sampleRealTokens(config, 2, 3, tokens, 17,
+                    DataType.FLOAT);
+            DropoutMasks full = vectorRoute ? fullDraw.get() : scalar(fullDraw);
+            DropoutMasks real = vectorRoute ? realDraw.get() : scalar(realDraw);
+            assertEquals(full.siteNames(), real.siteNames());
+            long nonZero = 0;
+            for (String site : full.siteNames()) {
+                INDArray f = full.get(site);
+                INDArray r = real.get(site);
+                assertArrayEquals(f.shape(), r.shape(), site);
+                for (int i = 0; i < lengths.length; i++) {
+                    int n = lengths[i];
+                    if (f.rank() == 3) {
+                        if (n > 0) {
+                            assertEquals(f.get(interval(i, i + 1), interval(0, n), all()), r.get(interval(i, i + 1), interval(0, n), all()),
+                                    site + " row " + i);
+                        }
+                        nonZero += nonZero(r.get(interval(i, i + 1), interval(n, seq), all()));
+                    } else {
+                        if (n > 0) {
+                            assertEquals(f.get(interval(i, i + 1), all(), interval(0, n), interval(0, n)),
+                                    r.get(interval(i, i + 1), all(), interval(0, n), interval(0, n)), site + " row " + i);
+                        }
+                        nonZero += nonZero(r.get(interval(i, i + 1), all(), interval(n, seq), all()));
+                        nonZero += nonZero(r.get(interval(i, i + 1), all(), all(), interval(n, seq)));
+                    }
+                }
+            }
+            assertEquals(0, nonZero, "units of padding positions must be 0" + (vectorRoute ? "" : ", scalar"));
+        }
+    }
+
+    private static long nonZero(INDArray a) {
+        return a.isEmpty() ? 0 : a.neq(0).castTo(DataType.INT32).sumNumber().longValue();
+    }
+
     /** A site's mask depends on the site, not on which other sites are drawn (fewer layers, p = 0 elsewhere). */
     @Test
     void aSitesMaskDoesNotDependOnTheOtherSites() {

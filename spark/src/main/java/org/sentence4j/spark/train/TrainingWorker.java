@@ -115,12 +115,12 @@ public final class TrainingWorker {
         return column.copyTower() ? copy.eager() : model.encoder().eager();
     }
 
-    private DropoutMasks masks(RowSlice slice, RowSlice.Column column) {
+    private DropoutMasks masks(RowSlice slice, RowSlice.Column column, TokenBatch tokens) {
         if (!slice.dropout()) {
             return DropoutMasks.none();
         }
-        return DropoutMasks.sample(config, config.numHiddenLayers(), slice.firstRow(), slice.rows(), column.length(),
-                column.dropoutSeed(), DataType.FLOAT);
+        return DropoutMasks.sampleRealTokens(config, config.numHiddenLayers(), slice.firstRow(), tokens, column.dropoutSeed(),
+                DataType.FLOAT);
     }
 
     /** The slice's embeddings per loss column: a forward pass without keeping activations. */
@@ -132,7 +132,7 @@ public final class TrainingWorker {
         for (int c = 0; c < columns; c++) {
             RowSlice.Column col = slice.columns()[c];
             TokenBatch tokens = slice.tokens(c);
-            EagerEncoder.Pass pass = encoderOf(col).forward("spark", tokens, config.numHiddenLayers(), masks(slice, col),
+            EagerEncoder.Pass pass = encoderOf(col).forward("spark", tokens, config.numHiddenLayers(), masks(slice, col, tokens),
                     false, slice.allLayers());
             sentence[c] = floats(pass.sentenceEmbedding());
             if (layers != null) {
@@ -164,7 +164,8 @@ public final class TrainingWorker {
             RowSlice.Column col = slice.columns()[c];
             EagerEncoder enc = encoderOf(col);
             usedCopy |= col.copyTower();
-            EagerEncoder.Pass pass = enc.forward("spark/column" + c, slice.tokens(c), config.numHiddenLayers(), masks(slice, col),
+            TokenBatch tokens = slice.tokens(c);
+            EagerEncoder.Pass pass = enc.forward("spark/column" + c, tokens, config.numHiddenLayers(), masks(slice, col, tokens),
                     true, slice.allLayers());
             long dim = pass.sentenceEmbedding().size(1);
             INDArray dSentence = Nd4j.create(col.dSentence(), new long[] {slice.rows(), dim}, 'c');

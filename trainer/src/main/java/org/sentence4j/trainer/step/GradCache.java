@@ -23,10 +23,10 @@ import org.sentence4j.graphs.text.TokenBatch;
  * full-batch step (the loss sees every in-batch negative) while only one chunk's activations are alive.
  *
  * <p>Dropout: a chunk draws its masks from the column's seed with its first row as the row offset
- * ({@link DropoutMasks#sample(BertConfig, int, long, long, long, long, DataType)}), and both passes draw the
- * same ones, so the embeddings the loss saw are the ones differentiated. Since a mask unit is a function of its
- * global row and position only, these are exactly the masks that the plain step draws for the padded batch
- * on those rows and positions: with dropout on, the cached step equals the plain step of the base loss, not
+ ({@link DropoutMasks#sampleRealTokens(BertConfig, int, long, org.sentence4j.graphs.text.TokenBatch, long, DataType)}),
+ * and both passes draw the same ones, so the embeddings the loss saw are the ones differentiated. Since a mask
+ * unit is a function of its global row and position only, these are exactly the masks that the plain step draws
+ * on those rows' real tokens: with dropout on, the cached step equals the plain step of the base loss, not
  * just in distribution (GradCacheTest). A chunk keeps only the positions up to its longest row (trailing
  * padding of the whole batch is cut), which also makes short chunks cheaper and changes nothing else. With the loss's
  * {@code show_progress_bar} each pass over a column's chunks shows a progress bar (rate and ETA), as
@@ -139,8 +139,7 @@ final class GradCache {
         if (!dropout) {
             return DropoutMasks.none();
         }
-        return DropoutMasks.sample(config, config.numHiddenLayers(), c.from(), c.tokens().batchSize(),
-                c.tokens().sequenceLength(), c.dropoutSeed(), dataType);
+        return DropoutMasks.sampleRealTokens(config, config.numHiddenLayers(), c.from(), c.tokens(), c.dropoutSeed(), dataType);
     }
 
     private static long realTokens(double[] maskRow) {

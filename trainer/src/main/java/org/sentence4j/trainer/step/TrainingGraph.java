@@ -262,8 +262,8 @@ public final class TrainingGraph {
             SectionTimer.mark("step.other");
             String column = "column" + c + "/";
             DropoutMasks masks = !dropout ? DropoutMasks.none()
-                    : DropoutMasks.sample(encoder.config(), numLayers, tokens.batchSize(), tokens.sequenceLength(),
-                    columnSeed(dropoutSeed, c), encoder.dataType(), (site, shape) -> maskBuffers.get(column + site, shape));
+                    : DropoutMasks.sampleRealTokens(encoder.config(), numLayers, 0, tokens, columnSeed(dropoutSeed, c),
+                    encoder.dataType(), (site, shape) -> maskBuffers.get(column + site, shape));
             SectionTimer.mark("step.dropout_masks");
             EagerEncoder.Pass pass = columnEncoder.forward(name + "/column" + c, tokens, numLayers, masks, true, layers);
             passes.add(pass);
