@@ -109,10 +109,15 @@ final class AttentionKernel {
      *                before it); the rows from there to {@code seq} of {@code ctx} are set to 0, and only the
      *                [length, length] corner of the sequence's slice of {@code probs} and {@code mask} is
      *                used. Null: every sequence is {@code seq} long.
+     * @param rowStart per sequence, the row of {@code qkv} and {@code ctx} (and, backward, {@code dctx} and
+     *                {@code dqkv}) that holds its position 0, when those arrays hold the real tokens only, packed
+     *                (each sequence's {@code lengths[b]} rows one after the other; no padding rows to zero). Null:
+     *                the padded layout, sequence b from row b·seq. {@code keyBias}, {@code probs} and {@code mask}
+     *                keep the padded layout either way.
      */
     static void forward(FloatBuffer qkv, float[] bias, FloatBuffer mask, float[] keyBias, FloatBuffer probs,
-                        FloatBuffer ctx, int batch, int seq, int heads, int head, int[] lengths) {
-        forward(qkv, bias, mask, keyBias, probs, ctx, batch, seq, heads, head, false, lengths);
+                        FloatBuffer ctx, int batch, int seq, int heads, int head, int[] lengths, int[] rowStart) {
+        forward(qkv, bias, mask, keyBias, probs, ctx, batch, seq, heads, head, false, lengths, rowStart);
     }
 
     /**
@@ -139,7 +144,8 @@ final class AttentionKernel {
      * exactly 0 and, in {@link #backward}, so is its gradient: the backward pass needs no flag).
      */
     static void forward(FloatBuffer qkv, float[] bias, FloatBuffer mask, float[] keyBias, FloatBuffer probs,
-                        FloatBuffer ctx, int batch, int seq, int heads, int head, boolean causal, int[] lengths) {
+                        FloatBuffer ctx, int batch, int seq, int heads, int head, boolean causal, int[] lengths,
+                        int[] rowStart) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
@@ -149,7 +155,8 @@ final class AttentionKernel {
             int n = lengths == null ? seq : lengths[b];
             int np = round(n);
             int dp = w.dp;
-            loadQkv(qkv, bias, w, b, seq, n, hidden, col, head);
+            int row0 = rowStart == null ? b * seq : rowStart[b];
+            loadQkv(qkv, bias, w, row0, seq, n, hidden, col, head);
             scale(w.q, n * dp, scale);
             transpose(w.k, dp, w.t1, np, n, head);
             for (int j = 0; j < np; j++) {
@@ -177,8 +184,10 @@ final class AttentionKernel {
             }
             // context [np, dp] = P V (sum over the n keys only)
             product(used, np, 1, w.v, dp, w.out, dp, np, dp, n);
-            store(ctx, 0, b, seq, n, hidden, col, head, w.out, dp);
-            zeroRows(ctx, 0, b, seq, n, hidden, col, head);
+            store(ctx, 0, row0, seq, n, hidden, col, head, w.out, dp);
+            if (rowStart == null) {
+                zeroRows(ctx, 0, row0, seq, n, hidden, col, head);
+            }
         });
     }
 
@@ -190,7 +199,8 @@ final class AttentionKernel {
      * caller, in order, they are the bias gradients; a block sums rows it has in cache anyway).
      */
     static void backward(FloatBuffer qkv, float[] bias, FloatBuffer probs, FloatBuffer mask, FloatBuffer dctx,
-                         FloatBuffer dqkv, float[] biasSums, int batch, int seq, int heads, int head, int[] lengths) {
+                         FloatBuffer dqkv, float[] biasSums, int batch, int seq, int heads, int head, int[] lengths,
+                         int[] rowStart) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         int stride = 3 * hidden; // a row of qkv: Q | K | V
@@ -201,9 +211,10 @@ final class AttentionKernel {
             int n = lengths == null ? seq : lengths[b];
             int np = round(n);
             int dp = w.dp;
-            loadQkv(qkv, bias, w, b, seq, n, hidden, col, head);
+            int row0 = rowStart == null ? b * seq : rowStart[b];
+            loadQkv(qkv, bias, w, row0, seq, n, hidden, col, head);
             transpose(w.v, dp, w.t1, np, n, head);
-            load(dctx, 0, b, seq, n, hidden, col, head, null, 0, w.dc, dp);
+            load(dctx, 0, row0, seq, n, hidden, col, head, null, 0, w.dc, dp);
             long blockBase = (long) blockIndex * seq * seq;
             copyBlock(w.s, np, probs, blockBase, seq, n, false);
             for (int i = 0; i < n && n < np; i++) {
@@ -217,7 +228,7 @@ final class AttentionKernel {
             }
             // dV [np, dp] = P_dropped^T dC
             product(used, 1, np, w.dc, dp, w.out, dp, np, dp, n);
-            storeGradient(w, dqkv, biasSums, 2 * hidden, b, seq, n, stride, col, head);
+            storeGradient(w, dqkv, biasSums, 2 * hidden, b, row0, seq, n, rowStart == null, stride, col, head);
             // dP [np, np] = dC V^T, then through dropout and softmax: dS = P * (dP - rowsum(P * dP)) / sqrt(head)
             product(w.dc, dp, 1, w.t1, np, w.ds, np, np, np, head);
             for (int i = 0; i < n; i++) {
@@ -228,31 +239,32 @@ final class AttentionKernel {
             }
             // dQ = dS K, dK = dS^T Q (sums over the n positions)
             product(w.ds, np, 1, w.k, dp, w.out, dp, np, dp, n);
-            storeGradient(w, dqkv, biasSums, 0, b, seq, n, stride, col, head);
+            storeGradient(w, dqkv, biasSums, 0, b, row0, seq, n, rowStart == null, stride, col, head);
             product(w.ds, 1, np, w.q, dp, w.out, dp, np, dp, n);
-            storeGradient(w, dqkv, biasSums, hidden, b, seq, n, stride, col, head);
+            storeGradient(w, dqkv, biasSums, hidden, b, row0, seq, n, rowStart == null, stride, col, head);
         });
     }
 
     // ------------------------------------------------------------------ block moves
 
     /** Q, K and V of sequence b and the head whose columns start at col, biases added, into w.q, w.k, w.v. */
-    private static void loadQkv(FloatBuffer qkv, float[] bias, Block w, int b, int seq, int n, int hidden, int col,
+    private static void loadQkv(FloatBuffer qkv, float[] bias, Block w, int row0, int seq, int n, int hidden, int col,
                                 int head) {
         int stride = 3 * hidden;
-        load(qkv, 0, b, seq, n, stride, col, head, bias, col, w.q, w.dp);
-        load(qkv, hidden, b, seq, n, stride, col, head, bias, hidden + col, w.k, w.dp);
-        load(qkv, 2 * hidden, b, seq, n, stride, col, head, bias, 2 * hidden + col, w.v, w.dp);
+        load(qkv, 0, row0, seq, n, stride, col, head, bias, col, w.q, w.dp);
+        load(qkv, hidden, row0, seq, n, stride, col, head, bias, hidden + col, w.k, w.dp);
+        load(qkv, 2 * hidden, row0, seq, n, stride, col, head, bias, 2 * hidden + col, w.v, w.dp);
     }
 
     /**
-     * Copies columns [col, col + width) of the first n rows of sequence b (seq rows of stride rowStride from
-     * element base on) into dst rows of stride ld, adding bias[biasAt + c] to column c when bias is not null.
+     * Copies columns [col, col + width) of the first n rows of the sequence whose position 0 is row row0 (rows of
+     * stride rowStride from element base on) into dst rows of stride ld, adding bias[biasAt + c] to column c when
+     * bias is not null.
      */
-    private static void load(FloatBuffer src, int base, int b, int seq, int n, int rowStride, int col, int width,
+    private static void load(FloatBuffer src, int base, int row0, int seq, int n, int rowStride, int col, int width,
                              float[] bias, int biasAt, float[] dst, int ld) {
         for (int t = 0; t < n; t++) {
-            src.get(base + (b * seq + t) * rowStride + col, dst, t * ld, width);
+            src.get(base + (row0 + t) * rowStride + col, dst, t * ld, width);
             if (bias != null) {
                 int c = 0;
                 for (; c + L <= width; c += L) {
@@ -266,20 +278,20 @@ final class AttentionKernel {
         }
     }
 
-    private static void store(FloatBuffer dst, int base, int b, int seq, int n, int rowStride, int col, int width,
+    private static void store(FloatBuffer dst, int base, int row0, int seq, int n, int rowStride, int col, int width,
                               float[] src, int ld) {
         for (int t = 0; t < n; t++) {
-            dst.put(base + (b * seq + t) * rowStride + col, src, t * ld, width);
+            dst.put(base + (row0 + t) * rowStride + col, src, t * ld, width);
         }
     }
 
     private static final float[] ZEROS = new float[1024];
 
-    /** Zeroes columns [col, col + width) of rows [n, seq) of sequence b: the positions past its length. */
-    private static void zeroRows(FloatBuffer dst, int base, int b, int seq, int n, int rowStride, int col, int width) {
+    /** Zeroes columns [col, col + width) of rows [n, seq) of the sequence from row0: the positions past its length. */
+    private static void zeroRows(FloatBuffer dst, int base, int row0, int seq, int n, int rowStride, int col, int width) {
         for (int t = n; t < seq; t++) {
             for (int c = 0; c < width; c += ZEROS.length) {
-                dst.put(base + (b * seq + t) * rowStride + col + c, ZEROS, 0, Math.min(ZEROS.length, width - c));
+                dst.put(base + (row0 + t) * rowStride + col + c, ZEROS, 0, Math.min(ZEROS.length, width - c));
             }
         }
     }
@@ -311,10 +323,12 @@ final class AttentionKernel {
      * Writes the block's gradient in {@code w.out} to the columns of dqkv from {@code part + col} on (part 0, H
      * or 2H: Q, K or V) and its column sums, the sequence's share of the bias gradient, into biasSums.
      */
-    private static void storeGradient(Block w, FloatBuffer dqkv, float[] biasSums, int part, int b, int seq, int n,
-                                      int stride, int col, int head) {
-        store(dqkv, part, b, seq, n, stride, col, head, w.out, w.dp);
-        zeroRows(dqkv, part, b, seq, n, stride, col, head);
+    private static void storeGradient(Block w, FloatBuffer dqkv, float[] biasSums, int part, int b, int row0, int seq,
+                                      int n, boolean padded, int stride, int col, int head) {
+        store(dqkv, part, row0, seq, n, stride, col, head, w.out, w.dp);
+        if (padded) {
+            zeroRows(dqkv, part, row0, seq, n, stride, col, head);
+        }
         columnSums(w.out, w.dp, n, head, biasSums, b * stride + part + col);
     }
 

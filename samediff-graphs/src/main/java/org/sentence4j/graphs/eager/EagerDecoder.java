@@ -299,7 +299,7 @@ public final class EagerDecoder {
             Gemm.gemm(x, qkvWeight(l), q, false, true, 1.0, 0.0);
             ctx = Nd4j.create(dataType, n, h);
             AttentionKernel.forward(floats(q), qkvBias(l), floats(pm), new float[p.batch * p.seq], floats(probs), floats(ctx),
-                    p.batch, p.seq, heads, d, true, null);
+                    p.batch, p.seq, heads, d, true, null, null);
         } else {
             q = heads(dense(x, base.apply(query(l, "weight")), base.apply(query(l, "bias"))), p);
             k = heads(dense(x, base.apply(key(l, "weight")), base.apply(key(l, "bias"))), p);
@@ -622,7 +622,7 @@ public final class EagerDecoder {
             INDArray dFlat = Nd4j.create(dataType, n, h3);
             float[] sums = new float[p.batch * h3];
             AttentionKernel.backward(floats(q), qkvBias(l), floats(probs), floats(mask4(p, DropoutMasks.attentionProbs(l))),
-                    floats(dctx), floats(dFlat), sums, p.batch, p.seq, config.numAttentionHeads(), d, null);
+                    floats(dctx), floats(dFlat), sums, p.batch, p.seq, config.numAttentionHeads(), d, null, null);
             double[] total = new double[h3];
             for (int b = 0; b < p.batch; b++) {
                 for (int c = 0; c < h3; c++) {

@@ -59,9 +59,10 @@ public final class EagerEncoder {
 
     /**
      * The BERT block computes its row-wise work (embeddings, dense layers, LayerNorm, GELU, dropout) on the real
-     * tokens of a batch only, packed, and the fused attention per sequence over its own length (the blocks read
-     * and write the padded layout); {@code -Dsentence4j.encoder.padded=true} runs every row and every padded
-     * position, padding included (the earlier route, same numbers).
+     * tokens of a batch only, packed, and the fused attention per sequence over its own length, reading and
+     * writing the packed rows directly (through the padded layout only when a mask has a hole);
+     * {@code -Dsentence4j.encoder.padded=true} runs every row and every padded position, padding included (the
+     * earlier route, same numbers).
      */
     private static boolean packing() {
         return !Boolean.getBoolean("sentence4j.encoder.padded");
@@ -121,6 +122,12 @@ public final class EagerEncoder {
         private final float[] keyBias;
         /** Per sequence, the positions the fused kernel attends over ({@link AttentionKernel#lengths}), or null. */
         private final int[] attentionLengths;
+        /**
+         * Per sequence, its first packed row, when the fused kernel works on the packed rows directly (packed, and
+         * every row's tokens a prefix of it: no hole in the mask), else null (attention then reads the rows
+         * scattered into the padded layout).
+         */
+        private final int[] packedRowStart;
         private final List<EagerPooling.State> pooled = new ArrayList<>();
         /** Rows of the row-wise work: the real tokens when packed, else batch × seq. */
         private final int rows;
@@ -182,6 +189,7 @@ public final class EagerEncoder {
                     && buckets == null && !config.architecture().modernBlock();
             this.keyBias = fusedAttention ? keyBias(mask) : null;
             this.attentionLengths = fusedAttention && packing() ? AttentionKernel.lengths(keyBias, batch, seq) : null;
+            this.packedRowStart = pack && attentionLengths != null ? rowStarts(mask, attentionLengths) : null;
         }
 
         /** The pooled (and normalised) sentence embedding [B, D] of the last hidden state. */
@@ -394,8 +402,10 @@ public final class EagerEncoder {
         int heads = config.numAttentionHeads();
         int d = config.headSize();
         // one product for Q, K and V ([N, 3H]) with their weights copied into one reused [3H, H] buffer
-        INDArray qkvFlat = p.arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
-        if (p.packedIndex == null) {
+        boolean onRows = p.packedRowStart != null;
+        INDArray qkvFlat = onRows ? p.arena.get(p.kept ? slotName(p, l, "qkv_rows") : "scratch.packed3h", p.rows, 3L * h)
+                : p.arena.get(p.fusedAttention && p.kept ? slotName(p, l, "qkv_flat") : "scratch.n3h", n, 3L * h);
+        if (p.packedIndex == null || onRows) {
             Gemm.gemm(x, qkvWeight(p, l), qkvFlat, false, true, 1.0, 0.0);
         } else {
             // the product on the real tokens only; attention reads them in the padded layout (padding rows 0)
@@ -404,13 +414,13 @@ public final class EagerEncoder {
             scatterRows(p, packed, qkvFlat);
         }
         SectionTimer.mark("fwd.dense.qkv");
-        INDArray ctxOut = p.packedIndex == null ? ctx : p.arena.get("scratch.ctxpad", n, h);
+        INDArray ctxOut = p.packedIndex == null || onRows ? ctx : p.arena.get("scratch.ctxpad", n, h);
         if (p.fusedAttention) {
             // the fused kernel adds the biases as it reads Q, K and V (forward and backward)
             INDArray probs = p.kept ? p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq) : null;
             AttentionKernel.forward(floats(qkvFlat), qkvBias(l), floats(dropoutMask(p, DropoutMasks.attentionProbs(l))),
-                    p.keyBias, floats(probs), floats(ctxOut), p.batch, p.seq, heads, d, p.attentionLengths);
-            if (p.packedIndex != null) {
+                    p.keyBias, floats(probs), floats(ctxOut), p.batch, p.seq, heads, d, p.attentionLengths, p.packedRowStart);
+            if (p.packedIndex != null && !onRows) {
                 gatherRows(p, ctxOut, ctx);
             }
             SectionTimer.mark("fwd.attn.fused");
@@ -503,6 +513,25 @@ public final class EagerEncoder {
         INDArray rows = p.arena.get("scratch.packed_grad", p.rows, h);
         gatherRows(p, padded, rows);
         dx.addi(rows);
+    }
+
+    /**
+     * Each sequence's first packed row, if every sequence's tokens are the first {@code lengths[b]} positions
+     * (the packed rows are then each sequence's tokens one after the other); null when a mask has a hole.
+     */
+    private static int[] rowStarts(double[][] mask, int[] lengths) {
+        int[] start = new int[mask.length];
+        int row = 0;
+        for (int b = 0; b < mask.length; b++) {
+            for (int t = 0; t < lengths[b]; t++) {
+                if (mask[b][t] == 0) {
+                    return null;
+                }
+            }
+            start[b] = row;
+            row += lengths[b];
+        }
+        return start;
     }
 
     /** (1 - mask) * -1e9 flat [B·T] in float32, for the fused attention kernel. */
@@ -629,19 +658,22 @@ public final class EagerEncoder {
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
         int d = config.headSize();
+        boolean onRows = p.packedRowStart != null;
         INDArray dctx = dctxRows;
-        if (p.packedIndex != null) {
+        if (p.packedIndex != null && !onRows) {
             dctx = p.arena.get("scratch.ctxpad", n, h);
             scatterRows(p, dctxRows, dctx);
         }
-        INDArray dFlat = p.arena.get("scratch.n3h", n, 3L * h);
+        INDArray dFlat = onRows ? p.arena.get("scratch.packed3h", p.rows, 3L * h) : p.arena.get("scratch.n3h", n, 3L * h);
         INDArray db;
         if (p.fusedAttention) {
             float[] sums = new float[p.batch * 3 * h];
-            AttentionKernel.backward(floats(p.arena.get(slotName(p, l, "qkv_flat"), n, 3L * h)), qkvBias(l),
+            INDArray qkvKept = onRows ? p.arena.get(slotName(p, l, "qkv_rows"), p.rows, 3L * h)
+                    : p.arena.get(slotName(p, l, "qkv_flat"), n, 3L * h);
+            AttentionKernel.backward(floats(qkvKept), qkvBias(l),
                     floats(p.arena.get(slotName(p, l, "probs"), p.batch, heads, p.seq, p.seq)),
                     floats(dropoutMask(p, DropoutMasks.attentionProbs(l))), floats(dctx), floats(dFlat), sums, p.batch,
-                    p.seq, heads, d, p.attentionLengths);
+                    p.seq, heads, d, p.attentionLengths, p.packedRowStart);
             double[] total = new double[3 * h];
             for (int i = 0; i < p.batch; i++) {
                 for (int k = 0; k < 3 * h; k++) {
@@ -655,7 +687,7 @@ public final class EagerEncoder {
             db = p.arena.get("grad.bqkv", 3L * h).assign(0);
             EagerOps.addColumnSums(dFlat, db);
         }
-        if (p.packedIndex != null) {
+        if (p.packedIndex != null && !onRows) {
             INDArray rows = p.arena.get("scratch.packed3h", p.rows, 3L * h);
             gatherRows(p, dFlat, rows);
             dFlat = rows;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The fused attention kernel working per sequence on its own length ({@link AttentionKernel#lengths}): the
  * same sequences padded to different batch lengths give bit-identical context rows and Q/K/V gradients (a block's
  * work depends on its sequence only), padding rows come out 0, and the result equals the kernel run over the
- * whole padded width with the padding masked (the earlier route) within float32 rounding, dropout included.
+ * whole padded width with the padding masked (the earlier route) within float32 rounding, dropout included; on
+ * packed rows (real tokens only, sequence after sequence) it gives the padded layout's result bit for bit.
  */
 class AttentionKernelLengthsTest {
 
@@ -33,6 +34,11 @@ class AttentionKernelLengthsTest {
 
     /** Forward and backward over the sequences of LENGTHS padded to seq, per sequence or over the padded width. */
     private static Run run(int seq, boolean perSequence, boolean dropout, boolean hole) {
+        return run(seq, perSequence, dropout, hole, false);
+    }
+
+    /** {@link #run(int, boolean, boolean, boolean)}; packed: Q/K/V, the context and their gradients as real rows only. */
+    private static Run run(int seq, boolean perSequence, boolean dropout, boolean hole, boolean packed) {
         int batch = LENGTHS.length;
         Random random = new Random(11);
         float[] keyBias = new float[batch * seq];
@@ -75,13 +81,24 @@ class AttentionKernelLengthsTest {
         FloatBuffer probs = FloatBuffer.allocate(batch * HEADS * seq * seq);
         float[] ctx = new float[batch * seq * HIDDEN];
         java.util.Arrays.fill(ctx, Float.NaN);   // every row must be written
+        int[] rowStart = null;
+        if (packed) {
+            // the real tokens only, each sequence's rows after the previous one's
+            rowStart = new int[batch];
+            for (int b = 1; b < batch; b++) {
+                rowStart[b] = rowStart[b - 1] + LENGTHS[b - 1];
+            }
+            qkv = realRows(qkv, seq, 3 * HIDDEN);
+            dctx = realRows(dctx, seq, HIDDEN);
+            ctx = realRows(ctx, seq, HIDDEN);
+        }
         AttentionKernel.forward(FloatBuffer.wrap(qkv), bias, mask, keyBias, probs, FloatBuffer.wrap(ctx), batch, seq, HEADS,
-                HEAD, lengths);
+                HEAD, lengths, rowStart);
         float[] dqkv = new float[qkv.length];
         java.util.Arrays.fill(dqkv, Float.NaN);
         float[] sums = new float[batch * 3 * HIDDEN];
         AttentionKernel.backward(FloatBuffer.wrap(qkv), bias, probs, mask, FloatBuffer.wrap(dctx), FloatBuffer.wrap(dqkv),
-                sums, batch, seq, HEADS, HEAD, lengths);
+                sums, batch, seq, HEADS, HEAD, lengths, rowStart);
         return new Run(ctx, dqkv, sums);
     }
 
@@ -113,6 +130,17 @@ class AttentionKernelLengthsTest {
                     assertEquals(0f, wide.ctx()[i], "padding row of the context");
                 }
             }
+        }
+    }
+
+    @Test
+    void packedRowsGiveThePaddedLayoutsResultBitForBit() {
+        for (boolean dropout : new boolean[] {false, true}) {
+            Run padded = run(35, true, dropout, false);
+            Run packed = run(35, true, dropout, false, true);
+            assertArrayEquals(realRows(padded.ctx(), 35, HIDDEN), packed.ctx(), "context");
+            assertArrayEquals(realRows(padded.dqkv(), 35, 3 * HIDDEN), packed.dqkv(), "dQKV");
+            assertArrayEquals(padded.biasSums(), packed.biasSums(), "bias sums");
         }
     }
 
