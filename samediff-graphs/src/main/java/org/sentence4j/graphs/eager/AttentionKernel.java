@@ -148,7 +148,7 @@ final class AttentionKernel {
                         int[] rowStart) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
-        IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
+        forEachBlock(batch, heads, blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
@@ -204,7 +204,7 @@ final class AttentionKernel {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         int stride = 3 * hidden; // a row of qkv: Q | K | V
-        IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
+        forEachBlock(batch, heads, blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
@@ -243,6 +243,23 @@ final class AttentionKernel {
             product(w.ds, 1, np, w.q, dp, w.out, dp, np, dp, n);
             storeGradient(w, dqkv, biasSums, hidden, b, row0, seq, n, rowStart == null, stride, col, head);
         });
+    }
+
+    /**
+     * Runs every (sequence, head) block, in parallel: one task per sequence (its heads in turn, reading the same
+     * rows of Q, K and V while they are in cache, and far fewer tasks to hand out) when there are enough
+     * sequences to keep every core busy, else one task per block. A block's arithmetic is the same either way.
+     */
+    private static void forEachBlock(int batch, int heads, java.util.function.IntConsumer block) {
+        if (batch >= 4 * (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1)) {
+            IntStream.range(0, batch).parallel().forEach(b -> {
+                for (int h = 0; h < heads; h++) {
+                    block.accept(b * heads + h);
+                }
+            });
+        } else {
+            IntStream.range(0, batch * heads).parallel().forEach(block);
+        }
     }
 
     // ------------------------------------------------------------------ block moves
