@@ -50,6 +50,7 @@ public final class Sentence4j {
             case "spark-bench" -> SparkBenchCommand.run(rest);
             case "bench" -> BenchCommand.run(rest);
             case "save-model" -> SaveModelCommand.run(rest);
+            case "example" -> ExampleCommand.run(rest);
             case "losses" -> listLosses();
             default -> {
                 System.err.println("Unknown command '" + args[0] + "'.");
@@ -75,6 +76,8 @@ public final class Sentence4j {
                            data: .jsonl, .csv/.tsv with a header, or .txt (one sentence per line)
                   save-model [--model <dir or org/name>] --output <dir>: write a model (default: the embedded
                            all-MiniLM-L6-v2) as a sentence-transformers folder
+                  example  [<name> [--output <dir>] [--max-steps N] [--eval-rows N]]: list the training examples, or
+                           run one (real data, evaluation before and after, the model saved with its card)
                   demo     build one loss of each family on sample embeddings; print values and gradient norms
                   encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
                            [--batch-size 32] [--truncate-dim K] [--prompt <text> | --prompt-name <name of one of the

@@ -1,0 +1,76 @@
+package org.sentence4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sentence4j.examples.training.TrainingExample;
+import org.sentence4j.examples.training.TrainingExamples;
+import org.sentence4j.graphs.EncodeOptions;
+import org.sentence4j.graphs.SentenceEncoder;
+
+/**
+ * The training examples ({@code ./sentence4j example <name>}), shortened: each reads the repository's real data,
+ * evaluates, trains, evaluates, saves a model that loads and differs from the base model, and prints the metric
+ * before and after; the NLI example's accuracy rises after 15 steps.
+ */
+class TrainingExamplesTest {
+
+    private static TrainingExample.Outcome run(String name, Path dir, long steps, int evalRows, StringBuilder printed)
+            throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        TrainingExample.Outcome o;
+        try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            o = TrainingExamples.named(name).orElseThrow().run(dir.resolve("model"), steps, evalRows, out);
+        }
+        printed.append(buf.toString(StandardCharsets.UTF_8));
+        return o;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sts-cosent", "nli-mnrl-hard-negatives"})
+    void runsShortenedAndSavesATrainedModel(String name, @TempDir Path dir) throws Exception {
+        StringBuilder printed = new StringBuilder();
+        TrainingExample.Outcome o = run(name, dir, 2, 40, printed);
+        assertEquals(2, o.steps());
+        assertTrue(Double.isFinite(o.before()) && Double.isFinite(o.after()), o.toString());
+        assertTrue(printed.toString().contains(o.metric() + ": "), printed.toString());
+        Path model = dir.resolve("model");
+        assertTrue(Files.isRegularFile(model.resolve("model.safetensors")) && Files.isRegularFile(model.resolve("README.md")));
+        assertTrue(Files.notExists(model.resolve("data")), "the converted data stay out of the model folder");
+        List<String> texts = List.of("A man is playing a guitar.");
+        try (SentenceEncoder base = SentenceEncoder.defaultModel(); SentenceEncoder trained = SentenceEncoder.load(model)) {
+            INDArray a = base.encode(texts, EncodeOptions.defaults());
+            INDArray b = trained.encode(texts, EncodeOptions.defaults());
+            assertTrue(a.sub(b).amaxNumber().doubleValue() > 1e-6, "training changed the model");
+        }
+    }
+
+    @Test
+    void theNliExampleImprovesTripletAccuracy(@TempDir Path dir) throws Exception {
+        TrainingExample.Outcome o = run("nli-mnrl-hard-negatives", dir, 15, 300, new StringBuilder());
+        System.out.printf("nli-mnrl-hard-negatives, 15 steps: %s %.4f -> %.4f%n", o.metric(), o.before(), o.after());
+        assertTrue(o.after() > o.before(), o.metric() + ": " + o.before() + " -> " + o.after());
+    }
+
+    @Test
+    void listsTheExamplesAndRejectsAnUnknownName() throws Exception {
+        Options.UsageException e = assertThrows(Options.UsageException.class, () -> ExampleCommand.run(new String[] {"nope"}));
+        assertTrue(e.getMessage().contains("unknown example 'nope'") && e.getMessage().contains("sts-cosent"), e.getMessage());
+        Options.UsageException steps = assertThrows(Options.UsageException.class,
+                () -> ExampleCommand.run(new String[] {"sts-cosent", "--max-steps", "-3"}));
+        assertTrue(steps.getMessage().contains("--max-steps"), steps.getMessage());
+    }
+}
