@@ -40,7 +40,7 @@ class TrainingExamplesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sts-cosent", "nli-mnrl-hard-negatives"})
+    @ValueSource(strings = {"sts-cosent", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives"})
     void runsShortenedAndSavesATrainedModel(String name, @TempDir Path dir) throws Exception {
         StringBuilder printed = new StringBuilder();
         TrainingExample.Outcome o = run(name, dir, 2, 40, printed);
@@ -67,6 +67,8 @@ class TrainingExamplesTest {
 
     @Test
     void listsTheExamplesAndRejectsAnUnknownName() throws Exception {
+        assertEquals(List.of("sts-cosent", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives"),
+                TrainingExamples.all().stream().map(TrainingExample::name).toList());
         Options.UsageException e = assertThrows(Options.UsageException.class, () -> ExampleCommand.run(new String[] {"nope"}));
         assertTrue(e.getMessage().contains("unknown example 'nope'") && e.getMessage().contains("sts-cosent"), e.getMessage());
         Options.UsageException steps = assertThrows(Options.UsageException.class,

@@ -123,6 +123,34 @@ public final class ExampleData {
         return write("snli-triplets-" + from, rows);
     }
 
+    /**
+     * SNLI dev pairs (premise, hypothesis) with an integer label from {@code labels} (e.g. entailment → 0,
+     * neutral → 1, contradiction → 2; a class missing from the map drops the pair), rows [from, from + count) of
+     * those kept, in file order (count 0: to the end).
+     */
+    public Dataset snliPairs(Map<String, Integer> labels, int from, int count) throws IOException {
+        List<String> premises = lines("snli/s1.dev");
+        List<String> hypotheses = lines("snli/s2.dev");
+        List<String> gold = lines("snli/labels.dev");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int seen = 0;
+        for (int i = 0; i < premises.size(); i++) {
+            Integer label = labels.get(gold.get(i).strip());
+            if (label == null || seen++ < from) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("premise", premises.get(i).strip());
+            row.put("hypothesis", hypotheses.get(i).strip());
+            row.put("label", label);
+            rows.add(row);
+            if (count > 0 && rows.size() == count) {
+                break;
+            }
+        }
+        return write("snli-pairs-" + labels.size() + "-" + from, rows);
+    }
+
     private List<String> lines(String file) throws IOException {
         return Files.readAllLines(datasets.resolve(file), StandardCharsets.UTF_8);
     }
@@ -136,6 +164,8 @@ public final class ExampleData {
                 row.forEach((k, v) -> {
                     if (v instanceof Double d) {
                         node.put(k, d);
+                    } else if (v instanceof Integer n) {
+                        node.put(k, n);
                     } else {
                         node.put(k, (String) v);
                     }

@@ -29,13 +29,18 @@ public final class StsCoSentExample extends TrainingExample {
     @Override
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
         Dataset train = data.stsPairs("train", 0);
+        return new Plan(train, LossRegistry.defaults().create("CoSENTLoss", Map.of()), stsDevEvaluator(data, evalRows), 16,
+                150, 2e-5);
+    }
+
+    /** Spearman of cosine similarity against the gold scores of STS Benchmark dev (all 1,500 pairs, or the first rows). */
+    static EmbeddingSimilarityEvaluator stsDevEvaluator(ExampleData data, int evalRows) throws IOException {
         Dataset dev = data.stsPairs("dev", evalRows > 0 ? evalRows : 1500);
         List<Double> scores = new ArrayList<>();
         for (int i = 0; i < dev.size(); i++) {
             scores.add(dev.label(i));
         }
-        var evaluator = EmbeddingSimilarityEvaluator.builder(dev.column("sentence1"), dev.column("sentence2"), scores)
+        return EmbeddingSimilarityEvaluator.builder(dev.column("sentence1"), dev.column("sentence2"), scores)
                 .name("sts-dev").build();
-        return new Plan(train, LossRegistry.defaults().create("CoSENTLoss", Map.of()), evaluator, 16, 150, 2e-5);
     }
 }

@@ -6,7 +6,8 @@ import java.util.Optional;
 /** Every training example, in the order of the loss table's rows ({@code ./sentence4j example} lists them). */
 public final class TrainingExamples {
 
-    private static final List<TrainingExample> ALL = List.of(new StsCoSentExample(), new NliMnrlHardNegativesExample());
+    private static final List<TrainingExample> ALL = List.of(new StsCoSentExample(), new NliOnlineContrastiveExample(),
+            new NliSoftmaxExample(), new NliMnrlHardNegativesExample());
 
     private TrainingExamples() {
     }
