@@ -40,7 +40,8 @@ class TrainingExamplesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sts-cosent", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives"})
+    @ValueSource(strings = {"sts-cosent", "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax",
+            "nli-mnrl-hard-negatives", "nli-cached-mnrl", "nli-triplet-loss"})
     void runsShortenedAndSavesATrainedModel(String name, @TempDir Path dir) throws Exception {
         StringBuilder printed = new StringBuilder();
         TrainingExample.Outcome o = run(name, dir, 2, 40, printed);
@@ -67,7 +68,8 @@ class TrainingExamplesTest {
 
     @Test
     void listsTheExamplesAndRejectsAnUnknownName() throws Exception {
-        assertEquals(List.of("sts-cosent", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives"),
+        assertEquals(List.of("sts-cosent", "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax",
+                "nli-mnrl-hard-negatives", "nli-cached-mnrl", "nli-triplet-loss"),
                 TrainingExamples.all().stream().map(TrainingExample::name).toList());
         Options.UsageException e = assertThrows(Options.UsageException.class, () -> ExampleCommand.run(new String[] {"nope"}));
         assertTrue(e.getMessage().contains("unknown example 'nope'") && e.getMessage().contains("sts-cosent"), e.getMessage());

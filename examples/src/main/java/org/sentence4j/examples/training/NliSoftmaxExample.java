@@ -27,6 +27,6 @@ public final class NliSoftmaxExample extends TrainingExample {
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
         Dataset train = data.snliPairs(Map.of("entailment", 0, "neutral", 1, "contradiction", 2), 0, 0);
         var loss = LossRegistry.defaults().create("SoftmaxLoss", Map.of("embedding_dimension", 384, "num_labels", 3));
-        return new Plan(train, loss, StsCoSentExample.stsDevEvaluator(data, evalRows), 16, 150, 2e-5);
+        return new Plan(train, loss, StsPairsExample.stsDevEvaluator(data, evalRows), 16, 150, 2e-5);
     }
 }
