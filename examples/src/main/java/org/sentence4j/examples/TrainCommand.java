@@ -3,7 +3,6 @@ package org.sentence4j.examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -201,10 +200,7 @@ final class TrainCommand {
                     .name(name).build();
         }
         if (cols.size() == 2 && eval.hasLabels()) {
-            List<Double> labels = new ArrayList<>();
-            for (int i = 0; i < eval.size(); i++) {
-                labels.add(eval.label(i));
-            }
+            List<Double> labels = eval.labels();
             if (eval.labelKind() == LabelKind.BINARY) {
                 return BinaryClassificationEvaluator.builder(eval.column(cols.get(0)), eval.column(cols.get(1)), labels)
                         .name(name).build();

@@ -1,8 +1,6 @@
 package org.sentence4j.examples.training;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.sentence4j.losses.LossRegistry;
@@ -35,11 +33,7 @@ public final class NliOnlineContrastiveExample extends TrainingExample {
         Map<String, Integer> binary = Map.of("entailment", 1, "contradiction", 0);
         Dataset held = data.snliPairs(binary, 0, evalRows > 0 ? Math.min(evalRows, HELD_OUT) : HELD_OUT);
         Dataset train = data.snliPairs(binary, HELD_OUT, 0);
-        List<Double> labels = new ArrayList<>();
-        for (int i = 0; i < held.size(); i++) {
-            labels.add(held.label(i));
-        }
-        var evaluator = BinaryClassificationEvaluator.builder(held.column("premise"), held.column("hypothesis"), labels)
+        var evaluator = BinaryClassificationEvaluator.builder(held.column("premise"), held.column("hypothesis"), held.labels())
                 .name("snli-binary").build();
         return new Plan(train, LossRegistry.defaults().create("OnlineContrastiveLoss", Map.of()), evaluator, 32, 80, 5e-5);
     }

@@ -1,8 +1,6 @@
 package org.sentence4j.examples.training;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.sentence4j.losses.LossRegistry;
@@ -46,11 +44,7 @@ public final class StsPairsExample extends TrainingExample {
     /** Spearman of cosine similarity against the gold scores of STS Benchmark dev (all 1,500 pairs, or the first rows). */
     static EmbeddingSimilarityEvaluator stsDevEvaluator(ExampleData data, int evalRows) throws IOException {
         Dataset dev = data.stsPairs("dev", evalRows > 0 ? evalRows : 1500);
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < dev.size(); i++) {
-            scores.add(dev.label(i));
-        }
-        return EmbeddingSimilarityEvaluator.builder(dev.column("sentence1"), dev.column("sentence2"), scores)
+        return EmbeddingSimilarityEvaluator.builder(dev.column("sentence1"), dev.column("sentence2"), dev.labels())
                 .name("sts-dev").build();
     }
 }

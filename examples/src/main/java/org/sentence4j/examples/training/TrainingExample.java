@@ -66,8 +66,8 @@ public abstract class TrainingExample {
         TrainingArguments args = TrainingArguments.builder(output).maxSteps(steps).batchSize(plan.batchSize())
                 .learningRate(plan.learningRate()).warmupRatio(0.1).loggingSteps(Math.max(1, (int) (steps / 10)))
                 .saveSteps(0).seed(42).build();
-        out.printf(Locale.ROOT, "%s: %s%n%d training rows, %s, batch %d, %d steps, learning rate %.0e; evaluator %s%n", name(), summary(),
-                plan.train().size(), plan.loss().name(), plan.batchSize(), steps, plan.learningRate(),
+        out.printf(Locale.ROOT, "%s: %s%n%d training rows, %s, batch %d, %d steps, learning rate %.0e; evaluator %s%n",
+                name(), summary(), plan.train().size(), plan.loss().name(), plan.batchSize(), steps, plan.learningRate(),
                 plan.evaluator().primaryMetric());
         try (SentenceEncoder model = SentenceEncoder.defaultModel()) {
             TrainingResult r = SentenceTransformerTrainer.builder(model, args)

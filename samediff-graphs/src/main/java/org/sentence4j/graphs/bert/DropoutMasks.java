@@ -188,7 +188,7 @@ public final class DropoutMasks {
         long batch = tokens.batchSize();
         long seq = tokens.sequenceLength();
         return sample(sites(config, numLayers, batch, seq), config, firstRow, seq, seed, dataType, buffers,
-                tokenLengths(tokens));
+                tokens.lengths());
     }
 
     /** {@link #sampleRealTokens(BertConfig, int, long, TokenBatch, long, DataType, Buffers)} into fresh arrays. */
@@ -196,20 +196,6 @@ public final class DropoutMasks {
                                                 DataType dataType) {
         return sampleRealTokens(config, numLayers, firstRow, tokens, seed, dataType,
                 (site, shape) -> Nd4j.createUninitialized(DataType.FLOAT, shape, 'c'));
-    }
-
-    /** Per row, one past its last real token (attention mask not 0); 0 for a row without tokens. */
-    static int[] tokenLengths(TokenBatch tokens) {
-        long[][] mask = tokens.attentionMask().toLongMatrix();
-        int[] lengths = new int[mask.length];
-        for (int i = 0; i < mask.length; i++) {
-            int n = mask[i].length;
-            while (n > 0 && mask[i][n - 1] == 0) {
-                n--;
-            }
-            lengths[i] = n;
-        }
-        return lengths;
     }
 
     private static DropoutMasks sample(Map<String, long[]> siteShapes, BertConfig config, long firstRow, long seq, long seed,

@@ -105,8 +105,9 @@ final class AttentionKernel {
      * @param keyBias added to the scores of each key [B·T] (0 for a token, a large negative number for padding)
      * @param mask    dropout mask of the probabilities (values 0 or 1/(1-p)), or null
      * @param probs   where to keep the probabilities (before dropout) for the backward pass, or null
-     * @param lengths per sequence, the positions the block works on ({@link #lengths}: all real tokens lie
-     *                before it); the rows from there to {@code seq} of {@code ctx} are set to 0, and only the
+     * @param lengths per sequence, the positions the block works on (one past its last token, as
+     *                {@link org.sentence4j.graphs.text.TokenBatch#lengths}); the rows from there to {@code seq}
+     *                of {@code ctx} are set to 0, and only the
      *                [length, length] corner of the sequence's slice of {@code probs} and {@code mask} is
      *                used. Null: every sequence is {@code seq} long.
      * @param rowStart per sequence, the row of {@code qkv} and {@code ctx} (and, backward, {@code dctx} and
@@ -121,24 +122,6 @@ final class AttentionKernel {
     }
 
     /**
-     * Per sequence of a [batch, seq] key bias (0 for a token, negative for padding), one past its last token: the
-     * positions attention must look at. Padding is at the end of a row in practice, so this is the sequence's
-     * own length, and attention costs each sequence its length squared, not the batch's longest; a padding
-     * position before the last token (a hole in the mask) stays inside and is masked by its key bias.
-     */
-    static int[] lengths(float[] keyBias, int batch, int seq) {
-        int[] lengths = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            int n = seq;
-            while (n > 0 && keyBias[b * seq + n - 1] != 0f) {
-                n--;
-            }
-            lengths[b] = n;
-        }
-        return lengths;
-    }
-
-    /**
      * {@link #forward} with an optional causal mask (a decoder's self-attention): with {@code causal}, key k is
      * hidden from query q when k &gt; q (its score becomes -inf before the softmax, so its probability is
      * exactly 0 and, in {@link #backward}, so is its gradient: the backward pass needs no flag).
@@ -148,7 +131,7 @@ final class AttentionKernel {
                         int[] rowStart) {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
-        forEachBlock(batch, heads, blockIndex -> {
+        IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
@@ -156,7 +139,7 @@ final class AttentionKernel {
             int np = round(n);
             int dp = w.dp;
             int row0 = rowStart == null ? b * seq : rowStart[b];
-            loadQkv(qkv, bias, w, row0, seq, n, hidden, col, head);
+            loadQkv(qkv, bias, w, row0, n, hidden, col, head);
             scale(w.q, n * dp, scale);
             transpose(w.k, dp, w.t1, np, n, head);
             for (int j = 0; j < np; j++) {
@@ -184,7 +167,7 @@ final class AttentionKernel {
             }
             // context [np, dp] = P V (sum over the n keys only)
             product(used, np, 1, w.v, dp, w.out, dp, np, dp, n);
-            store(ctx, 0, row0, seq, n, hidden, col, head, w.out, dp);
+            store(ctx, 0, row0, n, hidden, col, head, w.out, dp);
             if (rowStart == null) {
                 zeroRows(ctx, 0, row0, seq, n, hidden, col, head);
             }
@@ -204,7 +187,7 @@ final class AttentionKernel {
         float scale = (float) (1.0 / Math.sqrt(head));
         int hidden = heads * head;
         int stride = 3 * hidden; // a row of qkv: Q | K | V
-        forEachBlock(batch, heads, blockIndex -> {
+        IntStream.range(0, batch * heads).parallel().forEach(blockIndex -> {
             Block w = block(seq, head);
             int b = blockIndex / heads;
             int col = blockIndex % heads * head;
@@ -212,9 +195,9 @@ final class AttentionKernel {
             int np = round(n);
             int dp = w.dp;
             int row0 = rowStart == null ? b * seq : rowStart[b];
-            loadQkv(qkv, bias, w, row0, seq, n, hidden, col, head);
+            loadQkv(qkv, bias, w, row0, n, hidden, col, head);
             transpose(w.v, dp, w.t1, np, n, head);
-            load(dctx, 0, row0, seq, n, hidden, col, head, null, 0, w.dc, dp);
+            load(dctx, 0, row0, n, hidden, col, head, null, 0, w.dc, dp);
             long blockBase = (long) blockIndex * seq * seq;
             copyBlock(w.s, np, probs, blockBase, seq, n, false);
             for (int i = 0; i < n && n < np; i++) {
@@ -245,32 +228,14 @@ final class AttentionKernel {
         });
     }
 
-    /**
-     * Runs every (sequence, head) block, in parallel: one task per sequence (its heads in turn, reading the same
-     * rows of Q, K and V while they are in cache, and far fewer tasks to hand out) when there are enough
-     * sequences to keep every core busy, else one task per block. A block's arithmetic is the same either way.
-     */
-    private static void forEachBlock(int batch, int heads, java.util.function.IntConsumer block) {
-        if (batch >= 4 * (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1)) {
-            IntStream.range(0, batch).parallel().forEach(b -> {
-                for (int h = 0; h < heads; h++) {
-                    block.accept(b * heads + h);
-                }
-            });
-        } else {
-            IntStream.range(0, batch * heads).parallel().forEach(block);
-        }
-    }
-
     // ------------------------------------------------------------------ block moves
 
     /** Q, K and V of sequence b and the head whose columns start at col, biases added, into w.q, w.k, w.v. */
-    private static void loadQkv(FloatBuffer qkv, float[] bias, Block w, int row0, int seq, int n, int hidden, int col,
-                                int head) {
+    private static void loadQkv(FloatBuffer qkv, float[] bias, Block w, int row0, int n, int hidden, int col, int head) {
         int stride = 3 * hidden;
-        load(qkv, 0, row0, seq, n, stride, col, head, bias, col, w.q, w.dp);
-        load(qkv, hidden, row0, seq, n, stride, col, head, bias, hidden + col, w.k, w.dp);
-        load(qkv, 2 * hidden, row0, seq, n, stride, col, head, bias, 2 * hidden + col, w.v, w.dp);
+        load(qkv, 0, row0, n, stride, col, head, bias, col, w.q, w.dp);
+        load(qkv, hidden, row0, n, stride, col, head, bias, hidden + col, w.k, w.dp);
+        load(qkv, 2 * hidden, row0, n, stride, col, head, bias, 2 * hidden + col, w.v, w.dp);
     }
 
     /**
@@ -278,7 +243,7 @@ final class AttentionKernel {
      * stride rowStride from element base on) into dst rows of stride ld, adding bias[biasAt + c] to column c when
      * bias is not null.
      */
-    private static void load(FloatBuffer src, int base, int row0, int seq, int n, int rowStride, int col, int width,
+    private static void load(FloatBuffer src, int base, int row0, int n, int rowStride, int col, int width,
                              float[] bias, int biasAt, float[] dst, int ld) {
         for (int t = 0; t < n; t++) {
             src.get(base + (row0 + t) * rowStride + col, dst, t * ld, width);
@@ -295,8 +260,8 @@ final class AttentionKernel {
         }
     }
 
-    private static void store(FloatBuffer dst, int base, int row0, int seq, int n, int rowStride, int col, int width,
-                              float[] src, int ld) {
+    private static void store(FloatBuffer dst, int base, int row0, int n, int rowStride, int col, int width, float[] src,
+                              int ld) {
         for (int t = 0; t < n; t++) {
             dst.put(base + (row0 + t) * rowStride + col, src, t * ld, width);
         }
@@ -342,7 +307,7 @@ final class AttentionKernel {
      */
     private static void storeGradient(Block w, FloatBuffer dqkv, float[] biasSums, int part, int b, int row0, int seq,
                                       int n, boolean padded, int stride, int col, int head) {
-        store(dqkv, part, row0, seq, n, stride, col, head, w.out, w.dp);
+        store(dqkv, part, row0, n, stride, col, head, w.out, w.dp);
         if (padded) {
             zeroRows(dqkv, part, row0, seq, n, stride, col, head);
         }

@@ -120,7 +120,7 @@ public final class EagerEncoder {
         private final boolean fusedAttention;
         /** Added to each key's attention score [B·T] on the fused path (else null): 0 for a token, -1e9 for padding. */
         private final float[] keyBias;
-        /** Per sequence, the positions the fused kernel attends over ({@link AttentionKernel#lengths}), or null. */
+        /** Per sequence, the positions the fused kernel attends over ({@link TokenBatch#lengths}), or null. */
         private final int[] attentionLengths;
         /**
          * Per sequence, its first packed row, when the fused kernel works on the packed rows directly (packed, and
@@ -188,7 +188,7 @@ public final class EagerEncoder {
             this.fusedAttention = dataType == DataType.FLOAT && FastRoute.vectorKernels() && FastRoute.encoderKernels()
                     && buckets == null && !config.architecture().modernBlock();
             this.keyBias = fusedAttention ? keyBias(mask) : null;
-            this.attentionLengths = fusedAttention && packing() ? AttentionKernel.lengths(keyBias, batch, seq) : null;
+            this.attentionLengths = fusedAttention && packing() ? tokens.lengths() : null;
             this.packedRowStart = pack && attentionLengths != null ? rowStarts(mask, attentionLengths) : null;
         }
 

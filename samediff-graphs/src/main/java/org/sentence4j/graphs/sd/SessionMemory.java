@@ -119,8 +119,8 @@ public final class SessionMemory {
      * memory would sit at the cap.
      *
      * <p>By default a collection runs when resident memory has grown by 256 MB (system property
-     * {@value #GC_GROWTH_PROPERTY}) since the last one. A collection on every step (the earlier default) cost 30-50 ms each, 8-11 % of a
-     * MiniLM CoSENT step at batch 16, while the eager encoder's buffers are reused and leave little garbage
+     * {@value #GC_GROWTH_PROPERTY}) since the last one. A collection on every step (the earlier default) cost
+     * 30-50 ms each, 8-11 % of a MiniLM CoSENT step at batch 16, while the eager encoder's buffers are reused and leave little garbage
      * (300 steps: 115 s and 1.76 GB peak with a collection every 10 steps, 101 s and 1.56 GB without any).
      * {@value #GC_EVERY_PROPERTY}{@code =n} runs one every n steps instead (0: never).
      */

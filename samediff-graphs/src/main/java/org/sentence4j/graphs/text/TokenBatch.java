@@ -26,6 +26,24 @@ public record TokenBatch(INDArray inputIds, INDArray attentionMask, INDArray tok
         return new TokenBatch(inputIds, attentionMask, tokenTypeIds, length);
     }
 
+    /**
+     * Per row, one past its last real token (attention mask not 0); 0 for a row without tokens. Padding follows
+     * the tokens in practice, so this is the row's own length; a masked position before the last token (a hole)
+     * stays inside.
+     */
+    public int[] lengths() {
+        long[][] mask = attentionMask.castTo(org.nd4j.linalg.api.buffer.DataType.INT64).toLongMatrix();
+        int[] lengths = new int[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            int n = mask[i].length;
+            while (n > 0 && mask[i][n - 1] == 0) {
+                n--;
+            }
+            lengths[i] = n;
+        }
+        return lengths;
+    }
+
     public TokenBatch {
         if (promptLength < 0) {
             throw new IllegalArgumentException("promptLength must be >= 0, not " + promptLength);

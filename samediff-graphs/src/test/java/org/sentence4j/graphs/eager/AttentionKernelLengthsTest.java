@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused attention kernel working per sequence on its own length ({@link AttentionKernel#lengths}): the
+ * The fused attention kernel working per sequence on its own length (one past its last token): the
  * same sequences padded to different batch lengths give bit-identical context rows and Q/K/V gradients (a block's
  * work depends on its sequence only), padding rows come out 0, and the result equals the kernel run over the
  * whole padded width with the padding masked (the earlier route) within float32 rounding, dropout included; on
@@ -22,12 +22,6 @@ class AttentionKernelLengthsTest {
     private static final int HEAD = 24;
     private static final int HIDDEN = HEADS * HEAD;
     private static final int[] LENGTHS = {1, 17, 5, 0, 33, 16};
-
-    @Test
-    void lengthsAreOnePastTheLastToken() {
-        float[] bias = {0, 0, -1e9f, -1e9f, /**/ 0, -1e9f, 0, -1e9f, /**/ -1e9f, -1e9f, -1e9f, -1e9f, /**/ 0, 0, 0, 0};
-        assertArrayEquals(new int[] {2, 3, 0, 4}, AttentionKernel.lengths(bias, 4, 4));
-    }
 
     private record Run(float[] ctx, float[] dqkv, float[] biasSums) {
     }
@@ -77,7 +71,8 @@ class AttentionKernelLengthsTest {
             }
             mask = FloatBuffer.wrap(m);
         }
-        int[] lengths = perSequence ? AttentionKernel.lengths(keyBias, batch, seq) : null;
+        // one past each sequence's last token (TokenBatch.lengths; the hole of row 4 lies inside)
+        int[] lengths = perSequence ? LENGTHS.clone() : null;
         FloatBuffer probs = FloatBuffer.allocate(batch * HEADS * seq * seq);
         float[] ctx = new float[batch * seq * HIDDEN];
         java.util.Arrays.fill(ctx, Float.NaN);   // every row must be written

@@ -167,6 +167,16 @@ public final class Dataset {
         return labels.vectors()[row].clone();
     }
 
+    /** The scalar labels of every row, in order (what the evaluators take). */
+    public List<Double> labels() {
+        requireScalarLabels();
+        List<Double> out = new ArrayList<>(size());
+        for (double v : labels.values()) {
+            out.add(v);
+        }
+        return out;
+    }
+
     /** The scalar labels of the given rows, in order. */
     public double[] labels(int[] rows) {
         requireScalarLabels();

@@ -23,8 +23,8 @@ import org.sentence4j.graphs.text.TokenBatch;
  * full-batch step (the loss sees every in-batch negative) while only one chunk's activations are alive.
  *
  * <p>Dropout: a chunk draws its masks from the column's seed with its first row as the row offset
- ({@link DropoutMasks#sampleRealTokens(BertConfig, int, long, org.sentence4j.graphs.text.TokenBatch, long, DataType)}),
- * and both passes draw the same ones, so the embeddings the loss saw are the ones differentiated. Since a mask
+ * ({@link DropoutMasks#sampleRealTokens(BertConfig, int, long, org.sentence4j.graphs.text.TokenBatch, long,
+ * DataType)}), and both passes draw the same ones, so the embeddings the loss saw are the ones differentiated. Since a mask
  * unit is a function of its global row and position only, these are exactly the masks that the plain step draws
  * on those rows' real tokens: with dropout on, the cached step equals the plain step of the base loss, not
  * just in distribution (GradCacheTest). A chunk keeps only the positions up to its longest row (trailing
