@@ -211,6 +211,29 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
 
 
     /**
+     * This model cut to its first {@code numLayers} transformer layers, for evaluation: each text's embedding is
+     * the model's pooling (and normalisation) of the hidden state after layer {@code numLayers}, as
+     * AdaptiveLayerLoss trains it and as removing the later layers from sentence-transformers' model gives. A
+     * view: it shares this model's weights (and sees them change as it trains) and needs no closing.
+     */
+    public SentenceEmbedder firstLayers(int numLayers) {
+        encoder.config().checkLayerCount(numLayers);
+        if (numLayers == 0) {
+            throw new IllegalArgumentException("numLayers must be at least 1 (0 is the embedding layer alone)");
+        }
+        return texts -> {
+            Objects.requireNonNull(texts, "texts");
+            INDArray out = Nd4j.create(DataType.FLOAT, texts.size(), embeddingDimension());
+            for (int start = 0; start < texts.size(); start += EncodeOptions.defaults().batchSize()) {
+                int end = Math.min(texts.size(), start + EncodeOptions.defaults().batchSize());
+                INDArray emb = encoder.embed(tokenizer.tokenize(texts.subList(start, end)), numLayers).castTo(DataType.FLOAT);
+                out.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(emb);
+            }
+            return out;
+        };
+    }
+
+    /**
      * Sentence embeddings [rows, dim] of an already tokenized batch, in row order, in inference mode: for a
      * model that reads another model's token ids (the guide of the GIST losses, as sentence-transformers
      * feeds it the trained model's features). The ids must come from a tokenizer with this model's vocabulary.

@@ -151,6 +151,81 @@ public final class ExampleData {
         return write("snli-pairs-" + labels.size() + "-" + from, rows);
     }
 
+    /**
+     * Single sentences with a class: SNLI dev premises that are not among the first {@code heldOut} of
+     * {@link #snliTriplets} (so evaluation on those stays unseen), each with its entailed hypotheses, the
+     * premise's number as the class of all of them: sentences of one class describe the same scene. Only groups
+     * of two or more sentences are kept (a batch triplet loss needs a positive); columns (sentence, label).
+     */
+    public Dataset snliSentenceClasses(int heldOut) throws IOException {
+        List<String> premises = lines("snli/s1.dev");
+        List<String> hypotheses = lines("snli/s2.dev");
+        List<String> labels = lines("snli/labels.dev");
+        Map<String, List<String>> entailed = new LinkedHashMap<>();
+        Map<String, Boolean> contradicted = new LinkedHashMap<>();
+        for (int i = 0; i < premises.size(); i++) {
+            String premise = premises.get(i).strip();
+            List<String> group = entailed.computeIfAbsent(premise, k -> new ArrayList<>());
+            contradicted.putIfAbsent(premise, false);
+            if (labels.get(i).equals("entailment")) {
+                group.add(hypotheses.get(i).strip());
+            } else if (labels.get(i).equals("contradiction")) {
+                contradicted.put(premise, true);
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int tripletPremises = 0;
+        int label = 0;
+        for (Map.Entry<String, List<String>> e : entailed.entrySet()) {
+            boolean inTriplets = !e.getValue().isEmpty() && contradicted.get(e.getKey());
+            if (inTriplets && tripletPremises++ < heldOut) {
+                continue;
+            }
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            List<String> group = new ArrayList<>();
+            group.add(e.getKey());
+            group.addAll(e.getValue());
+            for (String sentence : group) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("sentence", sentence);
+                row.put("label", label);
+                rows.add(row);
+            }
+            label++;
+        }
+        return write("snli-sentence-classes", rows);
+    }
+
+    /**
+     * Unlabelled sentences: the distinct sentences of STS Benchmark's train split (both columns, file order), at
+     * most {@code limit} (0: all), written one per line to a {@code .txt} file and read back as a one-column
+     * dataset {@code sentence}, the format TSDAE and ContrastiveTension learn from.
+     */
+    public Dataset stsSentences(int limit) throws IOException {
+        java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+        for (String line : Files.readAllLines(datasets.resolve("stsbenchmark/sts-train.csv"), StandardCharsets.UTF_8)) {
+            String[] c = line.split("\t", -1);
+            if (c.length < 7) {
+                continue;
+            }
+            for (String sentence : new String[] {c[5].strip(), c[6].strip()}) {
+                if (!sentence.isEmpty() && (limit == 0 || distinct.size() < limit)) {
+                    distinct.add(sentence);
+                }
+            }
+        }
+        Path file = work.resolve("sts-sentences.txt");
+        Files.write(file, distinct, StandardCharsets.UTF_8);
+        return Datasets.lineFiles().column("sentence", file).read().withName("sts-sentences");
+    }
+
+    /** Rows of any shape written as JSON lines and read back (values: text, integer, double or double[]). */
+    public Dataset jsonLines(String name, List<Map<String, Object>> rows) throws IOException {
+        return write(name, rows);
+    }
+
     private List<String> lines(String file) throws IOException {
         return Files.readAllLines(datasets.resolve(file), StandardCharsets.UTF_8);
     }
@@ -166,6 +241,11 @@ public final class ExampleData {
                         node.put(k, d);
                     } else if (v instanceof Integer n) {
                         node.put(k, n);
+                    } else if (v instanceof double[] vector) {
+                        var array = node.putArray(k);
+                        for (double x : vector) {
+                            array.add(x);
+                        }
                     } else {
                         node.put(k, (String) v);
                     }

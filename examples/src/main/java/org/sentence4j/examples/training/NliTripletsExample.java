@@ -17,7 +17,7 @@ import org.sentence4j.trainer.evaluation.TripletEvaluator;
 public final class NliTripletsExample extends TrainingExample {
 
     /** Premises held out for evaluation (the first ones); training reads the rest. */
-    private static final int HELD_OUT = 500;
+    static final int HELD_OUT = 500;
 
     private final String name;
     private final String loss;
@@ -47,10 +47,25 @@ public final class NliTripletsExample extends TrainingExample {
 
     @Override
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
-        Dataset held = data.snliTriplets(0, evalRows > 0 ? Math.min(evalRows, HELD_OUT) : HELD_OUT);
         Dataset train = data.snliTriplets(HELD_OUT, 0);
-        var evaluator = TripletEvaluator.builder(held.column("anchor"), held.column("positive"), held.column("negative"))
-                .name("snli-triplets").build();
-        return new Plan(train, LossRegistry.defaults().create(loss, options), evaluator, batchSize, steps, 5e-5);
+        return new Plan(train, LossRegistry.defaults().create(loss, options), heldOutEvaluator(data, evalRows, 0),
+                batchSize, steps, 5e-5);
+    }
+
+    /**
+     * Triplet accuracy (cosine) on the first {@link #HELD_OUT} SNLI premises (or the first {@code evalRows}), which
+     * no example trains on; at the first {@code truncateDim} dimensions (0: all), named {@code snli-triplets} or
+     * {@code snli-triplets-<dim>}.
+     */
+    static TripletEvaluator heldOutEvaluator(ExampleData data, int evalRows, int truncateDim) throws IOException {
+        return heldOutEvaluator(data, evalRows, truncateDim, truncateDim > 0 ? "snli-triplets-" + truncateDim : "snli-triplets");
+    }
+
+    /** {@link #heldOutEvaluator(ExampleData, int, int)} with a name of the caller's. */
+    static TripletEvaluator heldOutEvaluator(ExampleData data, int evalRows, int truncateDim, String name)
+            throws IOException {
+        Dataset held = data.snliTriplets(0, evalRows > 0 ? Math.min(evalRows, HELD_OUT) : HELD_OUT);
+        return TripletEvaluator.builder(held.column("anchor"), held.column("positive"), held.column("negative"))
+                .name(name).truncateDim(truncateDim).build();
     }
 }

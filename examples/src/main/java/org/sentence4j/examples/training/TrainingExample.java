@@ -10,8 +10,10 @@ import org.sentence4j.losses.SentenceLoss;
 import org.sentence4j.trainer.SentenceTransformerTrainer;
 import org.sentence4j.trainer.TrainingArguments;
 import org.sentence4j.trainer.TrainingResult;
+import org.sentence4j.trainer.data.BatchSamplers;
 import org.sentence4j.trainer.data.Dataset;
 import org.sentence4j.trainer.evaluation.Evaluator;
+import org.sentence4j.trainer.evaluation.SequentialEvaluator;
 
 /**
  * One runnable fine-tuning example for a row of the loss table: real data of the row's format, the evaluator
@@ -22,9 +24,40 @@ import org.sentence4j.trainer.evaluation.Evaluator;
  */
 public abstract class TrainingExample {
 
-    /** What {@link #prepare} chose: the training data, the loss, the evaluator and the example's defaults. */
+    /** Opens a model: the one trained (default: the embedded all-MiniLM-L6-v2) or a GIST guide. */
+    @FunctionalInterface
+    public interface ModelSource {
+        SentenceEncoder open() throws IOException;
+    }
+
+    /**
+     * What {@link #prepare} chose: the training data, the loss, the evaluator and the example's defaults; then,
+     * where an example needs them, the model to train, a guide model (GIST) and a batch sampler (null: the
+     * trainer's default).
+     */
     public record Plan(Dataset train, SentenceLoss loss, Evaluator evaluator, int batchSize, int defaultSteps,
-                       double learningRate) {
+                       double learningRate, ModelSource model, ModelSource guide, BatchSamplers sampler) {
+
+        /** A plan that trains the default model with the trainer's default sampler. */
+        public Plan(Dataset train, SentenceLoss loss, Evaluator evaluator, int batchSize, int defaultSteps,
+                    double learningRate) {
+            this(train, loss, evaluator, batchSize, defaultSteps, learningRate, SentenceEncoder::defaultModel, null, null);
+        }
+
+        /** The same plan training another model (e.g. a distillation student). */
+        public Plan withModel(ModelSource m) {
+            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, m, guide, sampler);
+        }
+
+        /** The same plan with a guide model (GISTEmbedLoss). */
+        public Plan withGuide(ModelSource g) {
+            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, model, g, sampler);
+        }
+
+        /** The same plan with a batch sampler (e.g. GROUP_BY_LABEL for the batch triplet losses). */
+        public Plan withSampler(BatchSamplers s) {
+            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, model, guide, s);
+        }
     }
 
     /** What a run printed: the evaluator's primary metric before and after, the steps and the seconds. */
@@ -63,16 +96,32 @@ public abstract class TrainingExample {
     private Outcome run(Path output, long maxSteps, int evalRows, PrintStream out, ExampleData data) throws IOException {
         Plan plan = prepare(data, evalRows);
         long steps = maxSteps > 0 ? maxSteps : plan.defaultSteps();
-        TrainingArguments args = TrainingArguments.builder(output).maxSteps(steps).batchSize(plan.batchSize())
+        TrainingArguments.Builder args = TrainingArguments.builder(output).maxSteps(steps).batchSize(plan.batchSize())
                 .learningRate(plan.learningRate()).warmupRatio(0.1).loggingSteps(Math.max(1, (int) (steps / 10)))
-                .saveSteps(0).seed(42).build();
+                .saveSteps(0).seed(42);
+        if (plan.sampler() != null) {
+            args.batchSampler(plan.sampler());
+        }
         out.printf(Locale.ROOT, "%s: %s%n%d training rows, %s, batch %d, %d steps, learning rate %.0e; evaluator %s%n",
                 name(), summary(), plan.train().size(), plan.loss().name(), plan.batchSize(), steps, plan.learningRate(),
                 plan.evaluator().primaryMetric());
-        try (SentenceEncoder model = SentenceEncoder.defaultModel()) {
-            TrainingResult r = SentenceTransformerTrainer.builder(model, args)
+        try (SentenceEncoder model = plan.model().open();
+             SentenceEncoder guide = plan.guide() == null ? null : plan.guide().open()) {
+            SentenceTransformerTrainer.Builder trainer = SentenceTransformerTrainer.builder(model, args.build())
                     .baseModel("sentence-transformers/all-MiniLM-L6-v2")
-                    .train(plan.train(), plan.loss()).evaluator(plan.evaluator()).build().train();
+                    .train(plan.train(), plan.loss()).evaluator(plan.evaluator());
+            if (guide != null) {
+                trainer.guide(guide);
+            }
+            TrainingResult r = trainer.build().train();
+            if (plan.evaluator() instanceof SequentialEvaluator parts) {
+                // one line per part (each dimension, each layer count), then the combined score
+                for (Evaluator part : parts.evaluators()) {
+                    String key = part.primaryMetric();
+                    out.printf(Locale.ROOT, "  %s: %.4f -> %.4f (%+.4f)%n", key, r.initialMetrics().get(key),
+                            r.finalMetrics().get(key), r.finalMetrics().get(key) - r.initialMetrics().get(key));
+                }
+            }
             String key = plan.evaluator().primaryMetric();
             double before = r.initialMetrics().get(key);
             double after = r.finalMetrics().get(key);

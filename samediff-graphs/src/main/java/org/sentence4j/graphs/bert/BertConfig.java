@@ -81,6 +81,23 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
                 architecture, padTokenId, relativeAttentionBuckets, layers, modern);
     }
 
+    /**
+     * The same encoder with {@code layers} transformer layers (the weights must be chosen to match: see
+     * {@code SentenceTransformerModelFiles.withLayers}); not for ModernBERT, whose layer kinds are per layer.
+     */
+    public BertConfig withNumHiddenLayers(int layers) {
+        if (modern != null) {
+            throw new IllegalArgumentException("ModernBERT's layers have kinds of their own (global or local attention); "
+                    + "dropping layers is supported for the BERT family only");
+        }
+        if (layers < 1) {
+            throw new IllegalArgumentException("a model needs at least one transformer layer, not " + layers);
+        }
+        return new BertConfig(vocabSize, hiddenSize, layers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, typeVocabSize, layerNormEps, hiddenAct, hiddenDropoutProb, attentionDropoutProb,
+                architecture, padTokenId, relativeAttentionBuckets, dense, modern);
+    }
+
     /** The same sizes as another architecture of the family. */
     public BertConfig withArchitecture(EncoderArchitecture arch, int padTokenId, int relativeAttentionBuckets) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,

@@ -64,6 +64,60 @@ public record SentenceTransformerModelFiles(BertConfig config, BertWeights weigh
                 doLowerCase, prompts, originals);
     }
 
+    /**
+     * A smaller model that keeps only the transformer layers {@code keep} (indices into this model's layers,
+     * strictly increasing), renumbered 0, 1, ...; embeddings, pooling, Dense modules and tokenizer unchanged.
+     * This is how sentence-transformers' distillation example makes a student from its teacher (deleting
+     * layers of {@code auto_model.encoder.layer}): the student starts close to the teacher and trains fast.
+     * An original {@code config.json} is kept with its {@code num_hidden_layers} changed, so the saved folder
+     * loads in transformers as the smaller model.
+     */
+    public SentenceTransformerModelFiles withLayers(int... keep) {
+        if (keep == null || keep.length == 0) {
+            throw new IllegalArgumentException("keep at least one transformer layer");
+        }
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i] < 0 || keep[i] >= config.numHiddenLayers()) {
+                throw new IllegalArgumentException("layer " + keep[i] + " does not exist: the model has layers 0 to "
+                        + (config.numHiddenLayers() - 1));
+            }
+            if (i > 0 && keep[i] <= keep[i - 1]) {
+                throw new IllegalArgumentException("the layers to keep must be strictly increasing: "
+                        + java.util.Arrays.toString(keep));
+            }
+        }
+        BertConfig smaller = config.withNumHiddenLayers(keep.length);
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new java.util.LinkedHashMap<>();
+        String layerPrefix = "encoder.layer.";
+        weights.asMap().forEach((name, value) -> {
+            if (!name.startsWith(layerPrefix)) {
+                tensors.put(name, value);
+                return;
+            }
+            int dot = name.indexOf('.', layerPrefix.length());
+            int layer = Integer.parseInt(name.substring(layerPrefix.length(), dot));
+            for (int i = 0; i < keep.length; i++) {
+                if (keep[i] == layer) {
+                    tensors.put(layerPrefix + i + name.substring(dot), value);
+                }
+            }
+        });
+        TransformerFiles kept = originals;
+        if (originals.configJson() != null) {
+            try {
+                com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                        PyJson.MAPPER.readTree(originals.configJson());
+                json.put("num_hidden_layers", keep.length);
+                kept = new TransformerFiles((PyJson.dumps(json, 2, true, true) + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), originals.tokenizerConfigJson());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot rewrite the model's config.json: " + e.getMessage(), e);
+            }
+        }
+        return new SentenceTransformerModelFiles(smaller, new BertWeights(tensors), tokenizerJson, pooling, normalize,
+                maxSeqLength, doLowerCase, prompts, kept);
+    }
+
     /** A copy of the tokenizer.json bytes. */
     @Override
     public byte[] tokenizerJson() {

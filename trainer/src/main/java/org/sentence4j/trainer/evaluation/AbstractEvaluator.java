@@ -16,14 +16,25 @@ public abstract class AbstractEvaluator implements Evaluator {
     private final String name;
     private final int batchSize;
     private final boolean showProgressBar;
+    private final int truncateDim;
 
     protected AbstractEvaluator(Builder<?> b, int defaultBatchSize) {
         this.name = b.name == null ? "" : b.name;
         this.batchSize = b.batchSize == null ? defaultBatchSize : b.batchSize;
         this.showProgressBar = b.showProgressBar;
+        this.truncateDim = b.truncateDim;
         if (batchSize < 1) {
             throw new IllegalArgumentException(describe() + ": batchSize must be >= 1, got " + batchSize);
         }
+        if (truncateDim < 0) {
+            throw new IllegalArgumentException(describe() + ": truncateDim must be >= 1 (or 0: the full width), got "
+                    + truncateDim);
+        }
+    }
+
+    /** The embedding width the metrics are computed at (the first that many dimensions); 0: the full width. */
+    public final int truncateDim() {
+        return truncateDim;
     }
 
     @Override
@@ -58,7 +69,7 @@ public abstract class AbstractEvaluator implements Evaluator {
 
     /** Embeds each distinct text once. */
     final TextEmbeddings embed(SentenceEmbedder model, Collection<String> texts) {
-        return TextEmbeddings.embed(model, texts, batchSize, showProgressBar, describe());
+        return TextEmbeddings.embed(model, texts, batchSize, showProgressBar, truncateDim, describe());
     }
 
     /** e.g. {@code EmbeddingSimilarityEvaluator 'sts-dev'}, for messages. */
@@ -98,6 +109,7 @@ public abstract class AbstractEvaluator implements Evaluator {
         private String name = "";
         private Integer batchSize;
         private boolean showProgressBar;
+        private int truncateDim;
 
         /** Prefix of the metric keys ({@code <name>_}); default "" (no prefix). */
         public B name(String name) {
@@ -108,6 +120,17 @@ public abstract class AbstractEvaluator implements Evaluator {
         /** Texts per call to the model; the default is sentence-transformers' for this evaluator. */
         public B batchSize(int batchSize) {
             this.batchSize = batchSize;
+            return (B) this;
+        }
+
+        /**
+         * Computes the metrics on the first {@code truncateDim} dimensions of each embedding (sentence-transformers'
+         * {@code truncate_dim}), e.g. to measure a Matryoshka-trained model at 128 or 64 dimensions; 0 (default):
+         * the full width. Cosine scores renormalise the truncated vectors. A width larger than the model's is an
+         * error when the evaluator runs.
+         */
+        public B truncateDim(int truncateDim) {
+            this.truncateDim = truncateDim;
             return (B) this;
         }
 

@@ -38,6 +38,15 @@ final class TextEmbeddings {
      */
     static TextEmbeddings embed(SentenceEmbedder model, Collection<String> texts, int batchSize, boolean showProgressBar,
                                 String owner) {
+        return embed(model, texts, batchSize, showProgressBar, 0, owner);
+    }
+
+    /**
+     * As {@link #embed(SentenceEmbedder, Collection, int, boolean, String)}, keeping the first {@code truncateDim}
+     * dimensions of each embedding (0: all).
+     */
+    static TextEmbeddings embed(SentenceEmbedder model, Collection<String> texts, int batchSize, boolean showProgressBar,
+                                int truncateDim, String owner) {
         if (model == null) {
             throw new IllegalArgumentException(owner + ": the model is null");
         }
@@ -55,6 +64,14 @@ final class TextEmbeddings {
                     throw new IllegalStateException(owner + ": the model returned "
                             + (out == null ? "null" : "shape " + java.util.Arrays.toString(out.shape()))
                             + " for a batch of " + batch.size() + " texts; expected [" + batch.size() + ", dim]");
+                }
+                if (truncateDim > 0) {
+                    if (truncateDim > out.columns()) {
+                        throw new IllegalArgumentException(owner + ": truncateDim " + truncateDim
+                                + " exceeds the model's embedding width " + out.columns());
+                    }
+                    out = out.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(0, truncateDim)).dup();
                 }
                 if (dim < 0) {
                     dim = (int) out.columns();
