@@ -23,8 +23,9 @@ final class ExampleCommand {
     static void run(String[] args) throws IOException {
         if (args.length == 0 || args[0].startsWith("--")) {
             System.out.println("training examples (./sentence4j example <name> [--output <dir>] [--max-steps N] [--eval-rows N]):");
+            int width = TrainingExamples.all().stream().mapToInt(e -> e.name().length()).max().orElse(1);
             for (TrainingExample e : TrainingExamples.all()) {
-                System.out.printf("  %-26s %s%n", e.name(), e.summary());
+                System.out.printf("  %-" + width + "s %s%n", e.name(), e.summary());
             }
             return;
         }

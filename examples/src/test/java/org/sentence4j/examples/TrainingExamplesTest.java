@@ -14,8 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sentence4j.examples.training.DistillationExample;
 import org.sentence4j.examples.training.TrainingExample;
 import org.sentence4j.examples.training.TrainingExamples;
 import org.sentence4j.graphs.EncodeOptions;
@@ -39,9 +40,13 @@ class TrainingExamplesTest {
         return o;
     }
 
+    /** Every registered example. */
+    static List<String> names() {
+        return TrainingExamples.all().stream().map(TrainingExample::name).toList();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"sts-cosent", "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax",
-            "nli-mnrl-hard-negatives", "nli-cached-mnrl", "nli-triplet-loss"})
+    @MethodSource("names")
     void runsShortenedAndSavesATrainedModel(String name, @TempDir Path dir) throws Exception {
         StringBuilder printed = new StringBuilder();
         TrainingExample.Outcome o = run(name, dir, 2, 40, printed);
@@ -52,7 +57,15 @@ class TrainingExamplesTest {
         assertTrue(Files.isRegularFile(model.resolve("model.safetensors")) && Files.isRegularFile(model.resolve("README.md")));
         assertTrue(Files.notExists(model.resolve("data")), "the converted data stay out of the model folder");
         List<String> texts = List.of("A man is playing a guitar.");
-        try (SentenceEncoder base = SentenceEncoder.defaultModel(); SentenceEncoder trained = SentenceEncoder.load(model)) {
+        // the distillation examples train a 3-layer student: compared with the student before training
+        boolean student = name.startsWith("distill-");
+        if (student) {
+            assertTrue(Files.readString(model.resolve("config.json")).contains("\"num_hidden_layers\": 3"),
+                    "the student is saved with its 3 layers");
+        }
+        try (SentenceEncoder base = student ? DistillationExample.student() : SentenceEncoder.defaultModel();
+             SentenceEncoder trained = SentenceEncoder.load(model)) {
+            assertEquals(base.files().config().numHiddenLayers(), trained.files().config().numHiddenLayers());
             INDArray a = base.encode(texts, EncodeOptions.defaults());
             INDArray b = trained.encode(texts, EncodeOptions.defaults());
             assertTrue(a.sub(b).amaxNumber().doubleValue() > 1e-6, "training changed the model");
@@ -68,9 +81,12 @@ class TrainingExamplesTest {
 
     @Test
     void listsTheExamplesAndRejectsAnUnknownName() throws Exception {
-        assertEquals(List.of("sts-cosent", "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax",
-                "nli-mnrl-hard-negatives", "nli-cached-mnrl", "nli-triplet-loss"),
-                TrainingExamples.all().stream().map(TrainingExample::name).toList());
+        // one example per row of the loss table, plus distillation, the modifiers and a custom loss
+        assertEquals(List.of("nli-batch-hard-soft-margin", "nli-batch-all-triplet", "sentences-tsdae",
+                "sentences-contrastive-tension", "nli-pairs-mnrl", "nli-pairs-cached-mnrl", "nli-pairs-gist", "nli-mined-hard-negatives", "sts-cosent",
+                "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives",
+                "nli-cached-mnrl", "nli-triplet-loss", "distill-mse", "distill-margin-mse", "distill-kl-div",
+                "nli-matryoshka", "nli-adaptive-layer", "nli-matryoshka2d", "custom-alignment-uniformity"), names());
         Options.UsageException e = assertThrows(Options.UsageException.class, () -> ExampleCommand.run(new String[] {"nope"}));
         assertTrue(e.getMessage().contains("unknown example 'nope'") && e.getMessage().contains("sts-cosent"), e.getMessage());
         Options.UsageException steps = assertThrows(Options.UsageException.class,

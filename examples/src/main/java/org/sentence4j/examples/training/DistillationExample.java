@@ -32,7 +32,7 @@ public final class DistillationExample extends TrainingExample {
     public enum Kind { EMBEDDINGS, MARGIN, SCORES }
 
     /** The student's layers, taken from the default model. */
-    static final int[] STUDENT_LAYERS = {0, 2, 4};
+    public static final int[] STUDENT_LAYERS = {0, 2, 4};
 
     private final String name;
     private final Kind kind;
@@ -69,7 +69,7 @@ public final class DistillationExample extends TrainingExample {
     }
 
     /** The default model with only {@link #STUDENT_LAYERS}: half the depth, so about twice as fast. */
-    static SentenceEncoder student() throws IOException {
+    public static SentenceEncoder student() throws IOException {
         try (SentenceEncoder full = SentenceEncoder.defaultModel()) {
             return SentenceEncoder.of(full.files().withLayers(STUDENT_LAYERS));
         }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.sentence4j.trainer.data.Dataset;
 import org.sentence4j.trainer.data.Datasets;
+import org.sentence4j.trainer.evaluation.InformationRetrievalEvaluator;
 
 /**
  * The real datasets the repository ships ({@code testdata/datasets}: STS Benchmark and SNLI's dev split, with
@@ -152,50 +153,131 @@ public final class ExampleData {
     }
 
     /**
-     * Single sentences with a class: SNLI dev premises that are not among the first {@code heldOut} of
-     * {@link #snliTriplets} (so evaluation on those stays unseen), each with its entailed hypotheses, the
-     * premise's number as the class of all of them: sentences of one class describe the same scene. Only groups
-     * of two or more sentences are kept (a batch triplet loss needs a positive); columns (sentence, label).
+     * Retrieval on held-out SNLI premises: each of the first {@code queries} premises of {@link #snliTriplets} is a
+     * query; the corpus holds every hypothesis written for those premises (entailed, neutral and contradicted, so
+     * most distractors describe a similar scene); the relevant documents of a premise are its entailed hypotheses.
+     * What training on (anchor, positive) pairs with in-batch negatives improves: finding the positive among many.
      */
-    public Dataset snliSentenceClasses(int heldOut) throws IOException {
+    public InformationRetrievalEvaluator snliRetrievalEvaluator(int queries) throws IOException {
+        Map<String, String> held = new LinkedHashMap<>();
+        for (String premise : snliTriplets(0, queries).column("anchor")) {
+            held.putIfAbsent(premise, "q" + held.size());
+        }
         List<String> premises = lines("snli/s1.dev");
         List<String> hypotheses = lines("snli/s2.dev");
         List<String> labels = lines("snli/labels.dev");
-        Map<String, List<String>> entailed = new LinkedHashMap<>();
-        Map<String, Boolean> contradicted = new LinkedHashMap<>();
+        Map<String, String> queryTexts = new LinkedHashMap<>();
+        Map<String, String> corpus = new LinkedHashMap<>();
+        Map<String, String> corpusIds = new java.util.HashMap<>();
+        Map<String, java.util.Set<String>> relevant = new LinkedHashMap<>();
         for (int i = 0; i < premises.size(); i++) {
             String premise = premises.get(i).strip();
-            List<String> group = entailed.computeIfAbsent(premise, k -> new ArrayList<>());
-            contradicted.putIfAbsent(premise, false);
-            if (labels.get(i).equals("entailment")) {
-                group.add(hypotheses.get(i).strip());
-            } else if (labels.get(i).equals("contradiction")) {
-                contradicted.put(premise, true);
+            String qid = held.get(premise);
+            if (qid == null) {
+                continue;
+            }
+            queryTexts.putIfAbsent(qid, premise);
+            String hypothesis = hypotheses.get(i).strip();
+            String did = corpusIds.computeIfAbsent(hypothesis, h -> "d" + corpusIds.size());
+            corpus.putIfAbsent(did, hypothesis);
+            if (labels.get(i).strip().equals("entailment")) {
+                relevant.computeIfAbsent(qid, k -> new java.util.LinkedHashSet<>()).add(did);
+            }
+        }
+        return InformationRetrievalEvaluator.builder(queryTexts, corpus, relevant).name("snli-retrieval")
+                .mrrAtK(List.of(10)).ndcgAtK(List.of(10)).build();
+    }
+
+    /**
+     * Every SNLI dev hypothesis (entailed, neutral or contradicted) of the premises that are not among the first
+     * {@code heldOut} of {@link #snliTriplets}, distinct, in file order: a corpus to mine hard negatives from.
+     */
+    public List<String> snliHypothesesExcept(int heldOut) throws IOException {
+        java.util.Set<String> held = new java.util.HashSet<>(snliTriplets(0, heldOut).column("anchor"));
+        List<String> premises = lines("snli/s1.dev");
+        List<String> hypotheses = lines("snli/s2.dev");
+        java.util.Set<String> corpus = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < premises.size(); i++) {
+            if (!held.contains(premises.get(i).strip())) {
+                corpus.add(hypotheses.get(i).strip());
+            }
+        }
+        return List.copyOf(corpus);
+    }
+
+    /**
+     * The sources of STS Benchmark sentences that serve as classes, in label order: two news sources and two caption
+     * sources (both in train and dev), then two forum/news sources found in train only.
+     */
+    static final List<String> STS_SOURCES = List.of("headlines", "MSRpar", "images", "MSRvid", "deft-forum", "deft-news");
+
+    /**
+     * Single sentences with a class: the distinct sentences of an STS Benchmark split (both columns), each labelled
+     * with the corpus it comes from ({@link #STS_SOURCES}: news headlines, paraphrase-corpus news, image captions,
+     * video captions, ...; rows of other sources dropped); columns (sentence, label).
+     */
+    public Dataset stsSentenceSources(String split) throws IOException {
+        Map<String, Integer> labelled = new LinkedHashMap<>();
+        for (String[] c : stsRows(split)) {
+            int label = STS_SOURCES.indexOf(c[1]);
+            if (label >= 0) {
+                labelled.putIfAbsent(c[5].strip(), label);
+                labelled.putIfAbsent(c[6].strip(), label);
             }
         }
         List<Map<String, Object>> rows = new ArrayList<>();
-        int tripletPremises = 0;
-        int label = 0;
-        for (Map.Entry<String, List<String>> e : entailed.entrySet()) {
-            boolean inTriplets = !e.getValue().isEmpty() && contradicted.get(e.getKey());
-            if (inTriplets && tripletPremises++ < heldOut) {
-                continue;
+        labelled.forEach((sentence, label) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("sentence", sentence);
+            row.put("label", label);
+            rows.add(row);
+        });
+        return write("sts-sources-" + split, rows);
+    }
+
+    /**
+     * Triplets that test the source classes on STS Benchmark dev: an anchor, another sentence of its source, and a
+     * sentence of the other source of the same genre (headlines against MSRpar, image against video captions), so
+     * that the negative is close in kind and only the class tells them apart; {@code perSource} triplets for each
+     * of the four sources; columns (anchor, positive, negative).
+     */
+    public Dataset stsSourceTriplets(int perSource) throws IOException {
+        Map<String, List<String>> bySource = new LinkedHashMap<>();
+        for (String[] c : stsRows("dev")) {
+            if (STS_SOURCES.indexOf(c[1]) >= 0) {
+                List<String> list = bySource.computeIfAbsent(c[1], k -> new ArrayList<>());
+                for (String sentence : new String[] {c[5].strip(), c[6].strip()}) {
+                    if (!list.contains(sentence)) {
+                        list.add(sentence);
+                    }
+                }
             }
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            List<String> group = new ArrayList<>();
-            group.add(e.getKey());
-            group.addAll(e.getValue());
-            for (String sentence : group) {
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            List<String> own = bySource.getOrDefault(STS_SOURCES.get(s), List.of());
+            List<String> sibling = bySource.getOrDefault(STS_SOURCES.get(s ^ 1), List.of());
+            for (int i = 0; i < perSource && 2 * i + 1 < own.size() && i < sibling.size(); i++) {
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("sentence", sentence);
-                row.put("label", label);
+                row.put("anchor", own.get(2 * i));
+                row.put("positive", own.get(2 * i + 1));
+                row.put("negative", sibling.get(sibling.size() - 1 - i));
                 rows.add(row);
             }
-            label++;
         }
-        return write("snli-sentence-classes", rows);
+        return write("sts-source-triplets", rows);
+    }
+
+    /** The tab-separated rows of an STS Benchmark split (genre, source, year, id, score, sentence1, sentence2). */
+    private List<String[]> stsRows(String split) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(datasets.resolve("stsbenchmark/sts-" + split + ".csv"), StandardCharsets.UTF_8)) {
+            String[] c = line.split("\t", -1);
+            if (c.length >= 7) {
+                rows.add(c);
+            }
+        }
+        return rows;
     }
 
     /**

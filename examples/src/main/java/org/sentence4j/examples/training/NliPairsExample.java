@@ -15,7 +15,8 @@ import org.sentence4j.trainer.data.Dataset;
  * negatives: NO_DUPLICATES keeps a text from being its own row's negative elsewhere in the batch.
  * CachedMultipleNegativesRankingLoss reaches batches far larger than memory allows at once; GISTEmbedLoss asks a
  * guide model (bge-small-en-v1.5, embedded in the build) which in-batch negatives are too similar to the anchor to
- * be true negatives and drops them. Evaluated by triplet accuracy on held-out premises.
+ * be true negatives and drops them. Evaluated by retrieval on held-out premises (NDCG@10): finding the entailed
+ * hypotheses among all hypotheses written for them.
  */
 public final class NliPairsExample extends TrainingExample {
 
@@ -60,13 +61,13 @@ public final class NliPairsExample extends TrainingExample {
     @Override
     public String summary() {
         return "(anchor, positive) pairs: SNLI dev premise with an entailed hypothesis, " + lossDescription + " at batch "
-                + batchSize + (bgeGuide ? ", guide bge-small-en-v1.5" : "") + "; triplet accuracy on held-out premises";
+                + batchSize + (bgeGuide ? ", guide bge-small-en-v1.5" : "") + "; retrieval among the hypotheses of held-out premises (NDCG@10)";
     }
 
     @Override
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
         Dataset train = data.snliTriplets(NliTripletsExample.HELD_OUT, 0).selectColumns("anchor", "positive");
-        Plan plan = new Plan(train, loss.create(384), NliTripletsExample.heldOutEvaluator(data, evalRows, 0), batchSize,
+        Plan plan = new Plan(train, loss.create(384), data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT), batchSize,
                 steps, 5e-5).withSampler(BatchSamplers.NO_DUPLICATES);
         return bgeGuide ? plan.withGuide(SentenceEncoder::bgeSmallEnV15) : plan;
     }

@@ -15,12 +15,13 @@ public final class TrainingExamples {
             // single unlabelled sentences
             new UnlabelledSentencesExample("sentences-tsdae", "DenoisingAutoEncoderLoss", 16, 100, 3e-5),
             new UnlabelledSentencesExample("sentences-contrastive-tension", "ContrastiveTensionLossInBatchNegatives", 32,
-                    60, 1e-5),
+                    60, 5e-5),
             // (anchor, positive) pairs
             NliPairsExample.registered("nli-pairs-mnrl", "MultipleNegativesRankingLoss", Map.of(), 32, 60, false),
             NliPairsExample.registered("nli-pairs-cached-mnrl", "CachedMultipleNegativesRankingLoss",
                     Map.of("mini_batch_size", 32), 512, 6, false),
             NliPairsExample.registered("nli-pairs-gist", "GISTEmbedLoss", Map.of(), 32, 60, true),
+            new MinedNegativesExample(),
             // pairs with a float similarity
             new StsPairsExample("sts-cosent", "CoSENTLoss"),
             new StsPairsExample("sts-angle", "AnglELoss"),
