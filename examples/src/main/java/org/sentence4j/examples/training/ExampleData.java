@@ -189,6 +189,29 @@ public final class ExampleData {
     }
 
     /**
+     * Every (premise, entailed hypothesis) pair of SNLI dev whose premise is not among the first {@code heldOut} of
+     * {@link #snliTriplets}; a premise with several entailed hypotheses has a row for each (so a miner knows all of
+     * its positives); at most {@code count} rows (0: all); columns (anchor, positive).
+     */
+    public Dataset snliEntailmentPairs(int heldOut, int count) throws IOException {
+        java.util.Set<String> held = new java.util.HashSet<>(snliTriplets(0, heldOut).column("anchor"));
+        List<String> premises = lines("snli/s1.dev");
+        List<String> hypotheses = lines("snli/s2.dev");
+        List<String> labels = lines("snli/labels.dev");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < premises.size() && (count == 0 || rows.size() < count); i++) {
+            String premise = premises.get(i).strip();
+            if (!held.contains(premise) && labels.get(i).strip().equals("entailment")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("anchor", premise);
+                row.put("positive", hypotheses.get(i).strip());
+                rows.add(row);
+            }
+        }
+        return write("snli-entailment-pairs", rows);
+    }
+
+    /**
      * Every SNLI dev hypothesis (entailed, neutral or contradicted) of the premises that are not among the first
      * {@code heldOut} of {@link #snliTriplets}, distinct, in file order: a corpus to mine hard negatives from.
      */

@@ -35,8 +35,7 @@ public final class MinedNegativesExample extends TrainingExample {
 
     @Override
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
-        Dataset pairs = data.snliTriplets(NliTripletsExample.HELD_OUT, evalRows > 0 ? 4 * evalRows : 0)
-                .selectColumns("anchor", "positive");
+        Dataset pairs = data.snliEntailmentPairs(NliTripletsExample.HELD_OUT, evalRows > 0 ? 4 * evalRows : 0);
         MiningResult mined;
         try (SentenceEncoder miner = SentenceEncoder.defaultModel()) {
             mined = HardNegativeMiner.builder(miner)
@@ -46,7 +45,7 @@ public final class MinedNegativesExample extends TrainingExample {
                     .build().mine(pairs);
         }
         return new Plan(mined.dataset(), LossRegistry.defaults().create("MultipleNegativesRankingLoss", Map.of()),
-                data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT), 32, 60, 5e-5)
+                data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT), 32, 60, 2e-5)
                 .withSampler(BatchSamplers.NO_DUPLICATES);
     }
 }
