@@ -82,7 +82,7 @@ class TrainingExamplesTest {
     @Test
     void listsTheExamplesAndRejectsAnUnknownName() throws Exception {
         // one example per row of the loss table, plus distillation, the modifiers and a custom loss
-        assertEquals(List.of("nli-batch-hard-soft-margin", "nli-batch-all-triplet", "sentences-tsdae",
+        assertEquals(List.of("sts-sources-batch-hard", "sts-sources-batch-all", "sentences-tsdae",
                 "sentences-contrastive-tension", "nli-pairs-mnrl", "nli-pairs-cached-mnrl", "nli-pairs-gist", "nli-mined-hard-negatives", "sts-cosent",
                 "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives",
                 "nli-cached-mnrl", "nli-triplet-loss", "distill-mse", "distill-margin-mse", "distill-kl-div",

@@ -9,8 +9,8 @@ public final class TrainingExamples {
 
     private static final List<TrainingExample> ALL = List.of(
             // single sentences with classes
-            new SentenceClassesExample("nli-batch-hard-soft-margin", "BatchHardSoftMarginTripletLoss", Map.of()),
-            new SentenceClassesExample("nli-batch-all-triplet", "BatchAllTripletLoss",
+            new SentenceClassesExample("sts-sources-batch-hard", "BatchHardSoftMarginTripletLoss", Map.of()),
+            new SentenceClassesExample("sts-sources-batch-all", "BatchAllTripletLoss",
                     Map.of("distance_metric", "cosine_distance", "margin", 0.3)),
             // single unlabelled sentences
             new UnlabelledSentencesExample("sentences-tsdae", "DenoisingAutoEncoderLoss", 16, 100, 3e-5),
