@@ -53,6 +53,9 @@ class TrainingExamplesTest {
         assertEquals(2, o.steps());
         assertTrue(Double.isFinite(o.before()) && Double.isFinite(o.after()), o.toString());
         assertTrue(printed.toString().contains(o.metric() + ": "), printed.toString());
+        if (name.equals("nli-mined-hard-negatives")) {
+            assertTrue(printed.toString().contains("Negatives per anchor-positive pair"), "the miner's statistics are shown");
+        }
         Path model = dir.resolve("model");
         assertTrue(Files.isRegularFile(model.resolve("model.safetensors")) && Files.isRegularFile(model.resolve("README.md")));
         assertTrue(Files.notExists(model.resolve("data")), "the converted data stay out of the model folder");
@@ -85,7 +88,7 @@ class TrainingExamplesTest {
         assertEquals(List.of("sts-sources-batch-hard", "sts-sources-batch-all", "sentences-tsdae",
                 "sentences-contrastive-tension", "nli-pairs-mnrl", "nli-pairs-cached-mnrl", "nli-pairs-gist", "nli-mined-hard-negatives", "sts-cosent",
                 "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives",
-                "nli-cached-mnrl", "nli-triplet-loss", "distill-mse", "distill-margin-mse", "distill-kl-div",
+                "nli-cached-mnrl", "nli-triplet-loss", "nli-mnrl-gor", "distill-mse", "distill-margin-mse", "distill-kl-div",
                 "nli-matryoshka", "nli-adaptive-layer", "nli-matryoshka2d", "custom-alignment-uniformity"), names());
         Options.UsageException e = assertThrows(Options.UsageException.class, () -> ExampleCommand.run(new String[] {"nope"}));
         assertTrue(e.getMessage().contains("unknown example 'nope'") && e.getMessage().contains("sts-cosent"), e.getMessage());

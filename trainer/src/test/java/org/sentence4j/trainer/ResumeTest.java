@@ -27,12 +27,23 @@ import org.sentence4j.trainer.data.BatchSamplers;
 import org.sentence4j.trainer.data.Dataset;
 
 /**
- * A run interrupted after a checkpoint and resumed ends bit-identical to an uninterrupted run (encoder weights,
- * the loss's classifier and every logged loss): with
+ * A run interrupted after a checkpoint and resumed ends as an uninterrupted run (encoder weights, the loss's
+ * classifier and every logged loss) to the last bits of float32: with
  * dropout on, several epochs, gradient accumulation, warm-up and decay, and a loss with its own parameters
  * (Matryoshka over SoftmaxLoss would not fit; SoftmaxLoss alone trains a classifier).
  */
 class ResumeTest {
+
+    /**
+     * How far the two runs may differ. On the scalar kernels ({@code -Dsentence4j.eager.noVectorKernels=true}) they
+     * are bit-identical (0.0, three runs out of three); with the vector kernels, which of the runs' kernel calls
+     * happen before the JIT compiles them decides the last bit of some sums (the vector API's interpreted and
+     * compiled forms round differently: see ConcurrentEncodeTest), measured up to 8.7e-8 on the weights, in about
+     * every other run. A resume that restored any state wrongly (optimizer moments, schedule, sampler position,
+     * dropout seeds, the classifier) differs by 1e-4 or more: the non-vacuity checks below show training moves
+     * every compared array by more than that.
+     */
+    private static final double LAST_BITS = 1e-6;
 
     private static Dataset data() {
         List<String> a = new ArrayList<>();
@@ -117,12 +128,13 @@ class ResumeTest {
             double worst = maxDifference(straight, weights(fresh));
             double classifierWorst = maxDifference(straightClassifier, classifier(loss));
             System.out.println("max |uninterrupted - resumed|: weights " + worst + ", classifier " + classifierWorst);
-            assertEquals(0.0, worst, 0.0, "resumed encoder weights are bit-identical to the uninterrupted run's");
-            assertEquals(0.0, classifierWorst, 0.0, "resumed classifier is bit-identical to the uninterrupted run's");
+            assertEquals(0.0, worst, LAST_BITS, "resumed encoder weights equal the uninterrupted run's");
+            assertEquals(0.0, classifierWorst, LAST_BITS, "resumed classifier equals the uninterrupted run's");
             // and so is every logged loss after the interruption
             assertEquals(uninterrupted.log().size(), rest.log().size());
             for (int i = 0; i < rest.log().size(); i++) {
-                assertEquals(uninterrupted.log().get(i).loss(), rest.log().get(i).loss(), 0.0, "logged loss " + i);
+                assertEquals(uninterrupted.log().get(i).loss(), rest.log().get(i).loss(),
+                        LAST_BITS * Math.max(1.0, Math.abs(uninterrupted.log().get(i).loss())), "logged loss " + i);
             }
         }
         // the comparisons above are not vacuous: training moved the encoder and the classifier, and the classifier

@@ -15,9 +15,11 @@ import org.sentence4j.trainer.data.mining.SamplingStrategy;
 /**
  * Mining hard negatives for MultipleNegativesRankingLoss, as sentence-transformers' {@code mine_hard_negatives}:
  * SNLI (premise, entailed hypothesis) pairs come without negatives; the default model scores every hypothesis of
- * the training premises against each premise and picks, per pair, the best-scoring one that stays below the
- * positive by a relative margin of 5 % (a closer candidate is likely a second true positive). The (anchor, positive, negative) triplets then train MultipleNegativesRankingLoss, whose in-batch
- * negatives are now hard ones. Evaluated by retrieval on held-out premises (NDCG@10).
+ * the training premises against each premise and picks, per pair, the three best-scoring ones that stay below the
+ * positive by a relative margin of 5 % (a closer candidate is likely a second true positive). The (anchor,
+ * positive, negative_1, negative_2, negative_3) n-tuples, the last row of the loss table, then train
+ * MultipleNegativesRankingLoss, whose negatives are now hard ones besides the in-batch ones. The miner's statistics
+ * are printed before training. Evaluated by retrieval on held-out premises (NDCG@10).
  */
 public final class MinedNegativesExample extends TrainingExample {
 
@@ -28,8 +30,8 @@ public final class MinedNegativesExample extends TrainingExample {
 
     @Override
     public String summary() {
-        return "(anchor, positive) pairs + mined negatives: SNLI dev premise/entailment pairs, a negative per pair mined "
-                + "from all training hypotheses (HardNegativeMiner: top-scoring below relative_margin 0.05), "
+        return "(anchor, positive, negative_1..n) n-tuples mined from pairs: SNLI dev premise/entailment pairs, 3 negatives "
+                + "per pair mined from all training hypotheses (HardNegativeMiner: top-scoring below relative_margin 0.05), "
                 + "MultipleNegativesRankingLoss at batch 32; retrieval among the hypotheses of held-out premises (NDCG@10)";
     }
 
@@ -40,12 +42,12 @@ public final class MinedNegativesExample extends TrainingExample {
         try (SentenceEncoder miner = SentenceEncoder.defaultModel()) {
             mined = HardNegativeMiner.builder(miner)
                     .corpus(data.snliHypothesesExcept(NliTripletsExample.HELD_OUT))
-                    .relativeMargin(0.05).numNegatives(1)
-                    .samplingStrategy(SamplingStrategy.TOP).outputFormat(OutputFormat.TRIPLET)
+                    .relativeMargin(0.05).numNegatives(3)
+                    .samplingStrategy(SamplingStrategy.TOP).outputFormat(OutputFormat.N_TUPLE)
                     .build().mine(pairs);
         }
         return new Plan(mined.dataset(), LossRegistry.defaults().create("MultipleNegativesRankingLoss", Map.of()),
                 data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT), 32, 60, 2e-5)
-                .withSampler(BatchSamplers.NO_DUPLICATES);
+                .withSampler(BatchSamplers.NO_DUPLICATES).withReport(mined.statistics().report());
     }
 }

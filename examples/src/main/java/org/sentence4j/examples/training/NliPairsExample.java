@@ -2,6 +2,7 @@ package org.sentence4j.examples.training;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.sentence4j.graphs.SentenceEncoder;
 import org.sentence4j.losses.LossRegistry;
@@ -20,15 +21,9 @@ import org.sentence4j.trainer.data.Dataset;
  */
 public final class NliPairsExample extends TrainingExample {
 
-    /** Makes the loss; the model's width is given for losses that need it. */
-    @FunctionalInterface
-    public interface LossFactory {
-        SentenceLoss create(int embeddingDimension);
-    }
-
     private final String name;
     private final String lossDescription;
-    private final LossFactory loss;
+    private final Supplier<SentenceLoss> loss;
     private final int batchSize;
     private final int steps;
     private final boolean bgeGuide;
@@ -37,7 +32,8 @@ public final class NliPairsExample extends TrainingExample {
      * @param lossDescription the loss as the listing shows it
      * @param bgeGuide        train with bge-small-en-v1.5 as the guide model (the GIST losses)
      */
-    public NliPairsExample(String name, String lossDescription, LossFactory loss, int batchSize, int steps, boolean bgeGuide) {
+    public NliPairsExample(String name, String lossDescription, Supplier<SentenceLoss> loss, int batchSize, int steps,
+                           boolean bgeGuide) {
         this.name = name;
         this.lossDescription = lossDescription;
         this.loss = loss;
@@ -50,7 +46,7 @@ public final class NliPairsExample extends TrainingExample {
     public static NliPairsExample registered(String name, String loss, Map<String, Object> options, int batchSize,
                                              int steps, boolean bgeGuide) {
         return new NliPairsExample(name, loss + (options.isEmpty() ? "" : " " + options),
-                dim -> LossRegistry.defaults().create(loss, options), batchSize, steps, bgeGuide);
+                () -> LossRegistry.defaults().create(loss, options), batchSize, steps, bgeGuide);
     }
 
     @Override
@@ -67,8 +63,8 @@ public final class NliPairsExample extends TrainingExample {
     @Override
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
         Dataset train = data.snliTriplets(NliTripletsExample.HELD_OUT, 0).selectColumns("anchor", "positive");
-        Plan plan = new Plan(train, loss.create(384), data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT), batchSize,
-                steps, 5e-5).withSampler(BatchSamplers.NO_DUPLICATES);
+        var evaluator = data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT);
+        Plan plan = new Plan(train, loss.get(), evaluator, batchSize, steps, 5e-5).withSampler(BatchSamplers.NO_DUPLICATES);
         return bgeGuide ? plan.withGuide(SentenceEncoder::bgeSmallEnV15) : plan;
     }
 }

@@ -32,31 +32,36 @@ public abstract class TrainingExample {
 
     /**
      * What {@link #prepare} chose: the training data, the loss, the evaluator and the example's defaults; then,
-     * where an example needs them, the model to train, a guide model (GIST) and a batch sampler (null: the
-     * trainer's default).
+     * where an example needs them, the model to train, a guide model (GIST), a batch sampler (null: the
+     * trainer's default) and a report of how the data were made (null: none), printed before training.
      */
     public record Plan(Dataset train, SentenceLoss loss, Evaluator evaluator, int batchSize, int defaultSteps,
-                       double learningRate, ModelSource model, ModelSource guide, BatchSamplers sampler) {
+                       double learningRate, ModelSource model, ModelSource guide, BatchSamplers sampler, String report) {
 
         /** A plan that trains the default model with the trainer's default sampler. */
         public Plan(Dataset train, SentenceLoss loss, Evaluator evaluator, int batchSize, int defaultSteps,
                     double learningRate) {
-            this(train, loss, evaluator, batchSize, defaultSteps, learningRate, SentenceEncoder::defaultModel, null, null);
+            this(train, loss, evaluator, batchSize, defaultSteps, learningRate, SentenceEncoder::defaultModel, null, null, null);
         }
 
         /** The same plan training another model (e.g. a distillation student). */
         public Plan withModel(ModelSource m) {
-            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, m, guide, sampler);
+            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, m, guide, sampler, report);
         }
 
         /** The same plan with a guide model (GISTEmbedLoss). */
         public Plan withGuide(ModelSource g) {
-            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, model, g, sampler);
+            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, model, g, sampler, report);
         }
 
         /** The same plan with a batch sampler (e.g. GROUP_BY_LABEL for the batch triplet losses). */
         public Plan withSampler(BatchSamplers s) {
-            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, model, guide, s);
+            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, model, guide, s, report);
+        }
+
+        /** The same plan with a report of how its data were made (e.g. hard-negative mining's statistics). */
+        public Plan withReport(String r) {
+            return new Plan(train, loss, evaluator, batchSize, defaultSteps, learningRate, model, guide, sampler, r);
         }
     }
 
@@ -105,6 +110,9 @@ public abstract class TrainingExample {
         out.printf(Locale.ROOT, "%s: %s%n%d training rows, %s, batch %d, %d steps, learning rate %.0e; evaluator %s%n",
                 name(), summary(), plan.train().size(), plan.loss().name(), plan.batchSize(), steps, plan.learningRate(),
                 plan.evaluator().primaryMetric());
+        if (plan.report() != null) {
+            out.println(plan.report().stripTrailing());
+        }
         try (SentenceEncoder model = plan.model().open();
              SentenceEncoder guide = plan.guide() == null ? null : plan.guide().open()) {
             SentenceTransformerTrainer.Builder trainer = SentenceTransformerTrainer.builder(model, args.build())

@@ -37,6 +37,8 @@ public final class TrainingExamples {
             // cosine distance with a margin the model can meet
             new NliTripletsExample("nli-triplet-loss", "TripletLoss", Map.of("distance_metric", "COSINE", "triplet_margin", 0.3),
                     32, 60),
+            // regularisation beside a ranking loss
+            new NliRegularizedExample(),
             // distillation
             new DistillationExample("distill-mse", DistillationExample.Kind.EMBEDDINGS, "MSELoss", Map.of(), 4000, 125),
             new DistillationExample("distill-margin-mse", DistillationExample.Kind.MARGIN, "MarginMSELoss", Map.of(), 1600, 50),
