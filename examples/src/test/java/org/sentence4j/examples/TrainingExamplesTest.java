@@ -53,6 +53,9 @@ class TrainingExamplesTest {
         assertEquals(2, o.steps());
         assertTrue(Double.isFinite(o.before()) && Double.isFinite(o.after()), o.toString());
         assertTrue(printed.toString().contains(o.metric() + ": "), printed.toString());
+        if (name.startsWith("distill-")) {
+            assertTrue(printed.toString().contains("teacher bge-small-en-v1.5: "), "the teacher's own score is shown");
+        }
         if (name.equals("nli-mined-hard-negatives")) {
             assertTrue(printed.toString().contains("Negatives per anchor-positive pair"), "the miner's statistics are shown");
         }

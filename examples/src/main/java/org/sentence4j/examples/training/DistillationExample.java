@@ -79,7 +79,13 @@ public final class DistillationExample extends TrainingExample {
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
         int n = evalRows > 0 ? Math.min(rows, 4 * evalRows) : rows;
         List<Map<String, Object>> labelled = new ArrayList<>();
+        var evaluator = kind == Kind.EMBEDDINGS ? StsPairsExample.stsDevEvaluator(data, evalRows)
+                : NliTripletsExample.heldOutEvaluator(data, evalRows, 0);
+        String report;
         try (SentenceEncoder teacher = SentenceEncoder.bgeSmallEnV15()) {
+            // the teacher's own score on the same evaluation: the ceiling the student is taught towards
+            report = String.format(java.util.Locale.ROOT, "teacher bge-small-en-v1.5: %s %.4f", evaluator.primaryMetric(),
+                    evaluator.evaluate(teacher).get(evaluator.primaryMetric()));
             if (kind == Kind.EMBEDDINGS) {
                 List<String> sentences = data.stsSentences(n).column("sentence");
                 double[][] embeddings = teacher.embed(sentences).toDoubleMatrix();
@@ -94,8 +100,9 @@ public final class DistillationExample extends TrainingExample {
                 List<String> q = triplets.column("anchor");
                 List<String> p = triplets.column("positive");
                 List<String> neg = triplets.column("negative");
-                double[] positive = rowDots(teacher.embed(q), teacher.embed(p));
-                double[] negative = rowDots(teacher.embed(q), teacher.embed(neg));
+                INDArray queries = teacher.embed(q);
+                double[] positive = rowDots(queries, teacher.embed(p));
+                double[] negative = rowDots(queries, teacher.embed(neg));
                 for (int i = 0; i < q.size(); i++) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("query", q.get(i));
@@ -111,10 +118,8 @@ public final class DistillationExample extends TrainingExample {
             }
         }
         Dataset train = data.jsonLines("distillation-" + kind.name().toLowerCase(java.util.Locale.ROOT), labelled);
-        var evaluator = kind == Kind.EMBEDDINGS ? StsPairsExample.stsDevEvaluator(data, evalRows)
-                : NliTripletsExample.heldOutEvaluator(data, evalRows, 0);
         return new Plan(train, LossRegistry.defaults().create(loss, options), evaluator, 32, steps, 1e-4)
-                .withModel(DistillationExample::student);
+                .withModel(DistillationExample::student).withReport(report);
     }
 
     /** The dot product of each row pair: cosine similarity for bge-small's normalised embeddings. */
