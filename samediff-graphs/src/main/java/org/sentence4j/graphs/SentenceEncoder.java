@@ -155,6 +155,11 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
 
     /** Embeddings [texts, dim] in input order. */
     public INDArray encode(List<String> texts, EncodeOptions options) {
+        return encode(texts, options, encoder.config().numHiddenLayers());
+    }
+
+    /** {@link #encode(List, EncodeOptions)} from the hidden state after the first {@code numLayers} layers. */
+    private INDArray encode(List<String> texts, EncodeOptions options, int numLayers) {
         Objects.requireNonNull(texts, "texts");
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null) {
@@ -193,7 +198,8 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
                 for (int k = start; k < end; k++) {
                     batch.add(inputs.get(order[k]));
                 }
-                INDArray emb = encoder.embed(tokenizer.tokenize(batch).withPromptLength(promptLength)).castTo(DataType.FLOAT);
+                INDArray emb = encoder.embed(tokenizer.tokenize(batch).withPromptLength(promptLength), numLayers)
+                        .castTo(DataType.FLOAT);
                 for (int k = start; k < end; k++) {
                     out.putRow(order[k], emb.get(NDArrayIndex.point(k - start), NDArrayIndex.interval(0, outDim)));
                 }
@@ -221,16 +227,7 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         if (numLayers == 0) {
             throw new IllegalArgumentException("numLayers must be at least 1 (0 is the embedding layer alone)");
         }
-        return texts -> {
-            Objects.requireNonNull(texts, "texts");
-            INDArray out = Nd4j.create(DataType.FLOAT, texts.size(), embeddingDimension());
-            for (int start = 0; start < texts.size(); start += EncodeOptions.defaults().batchSize()) {
-                int end = Math.min(texts.size(), start + EncodeOptions.defaults().batchSize());
-                INDArray emb = encoder.embed(tokenizer.tokenize(texts.subList(start, end)), numLayers).castTo(DataType.FLOAT);
-                out.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(emb);
-            }
-            return out;
-        };
+        return texts -> encode(texts, EncodeOptions.defaults(), numLayers);
     }
 
     /**

@@ -28,7 +28,7 @@ public final class CustomLossExample extends TrainingExample {
     @Override
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
         Dataset train = data.snliTriplets(NliTripletsExample.HELD_OUT, 0).selectColumns("anchor", "positive");
-        return new Plan(train, new AlignmentUniformityLoss(2.0), data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT),
+        return new Plan(train, new AlignmentUniformityLoss(2.0), NliTripletsExample.heldOutRetrieval(data, evalRows),
                 32, 60, 5e-5).withSampler(BatchSamplers.NO_DUPLICATES);
     }
 }

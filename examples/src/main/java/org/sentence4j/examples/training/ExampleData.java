@@ -30,6 +30,8 @@ public final class ExampleData {
 
     private final Path datasets;
     private final Path work;
+    /** SNLI's dev pairs, once read ({@link #snli()}). */
+    private List<SnliPair> snli;
 
     private ExampleData(Path datasets, Path work) {
         this.datasets = datasets;
@@ -68,11 +70,7 @@ public final class ExampleData {
      */
     public Dataset stsPairs(String split, int limit) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(datasets.resolve("stsbenchmark/sts-" + split + ".csv"), StandardCharsets.UTF_8)) {
-            String[] c = line.split("\t", -1);
-            if (c.length < 7) {
-                continue;
-            }
+        for (String[] c : stsRows(split)) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("sentence1", c[5]);
             row.put("sentence2", c[6]);
@@ -85,41 +83,76 @@ public final class ExampleData {
         return write("sts-" + split, rows);
     }
 
+    /** One SNLI dev pair, texts stripped: premise, hypothesis and gold label (entailment, neutral, contradiction). */
+    private record SnliPair(String premise, String hypothesis, String label) {
+        boolean entailed() {
+            return label.equals("entailment");
+        }
+    }
+
+    /** SNLI's dev pairs in file order, read once per work folder (every SNLI reader below starts from them). */
+    private List<SnliPair> snli() throws IOException {
+        if (snli == null) {
+            List<String> premises = lines("snli/s1.dev");
+            List<String> hypotheses = lines("snli/s2.dev");
+            List<String> labels = lines("snli/labels.dev");
+            List<SnliPair> pairs = new ArrayList<>(premises.size());
+            for (int i = 0; i < premises.size(); i++) {
+                pairs.add(new SnliPair(premises.get(i).strip(), hypotheses.get(i).strip(), labels.get(i).strip()));
+            }
+            snli = List.copyOf(pairs);
+        }
+        return snli;
+    }
+
+    /**
+     * The premises that have both an entailed and a contradicted hypothesis, in file order, each with its first of
+     * each: the rows of {@link #snliTriplets}, whose first ones are the examples' held-out premises.
+     */
+    private List<String[]> tripletPremises() throws IOException {
+        Map<String, String[]> byPremise = new LinkedHashMap<>();
+        for (SnliPair p : snli()) {
+            String[] t = byPremise.computeIfAbsent(p.premise(), k -> new String[2]);
+            if (p.entailed() && t[0] == null) {
+                t[0] = p.hypothesis();
+            } else if (p.label().equals("contradiction") && t[1] == null) {
+                t[1] = p.hypothesis();
+            }
+        }
+        List<String[]> triplets = new ArrayList<>();
+        byPremise.forEach((premise, t) -> {
+            if (t[0] != null && t[1] != null) {
+                triplets.add(new String[] {premise, t[0], t[1]});
+            }
+        });
+        return triplets;
+    }
+
+    /** The first {@code count} premises of {@link #snliTriplets} (the held-out ones), in order. */
+    private List<String> heldOutPremises(int count) throws IOException {
+        List<String[]> triplets = tripletPremises();
+        List<String> premises = new ArrayList<>();
+        for (String[] t : triplets.subList(0, Math.min(count, triplets.size()))) {
+            premises.add(t[0]);
+        }
+        return premises;
+    }
+
     /**
      * (anchor, positive, negative) triplets from SNLI's dev pairs: per premise, its first entailed hypothesis
      * as the positive and its first contradicted one as the hard negative (premises without both are dropped).
      * Rows [from, from + count) of the premises that have both (count 0: to the end).
      */
     public Dataset snliTriplets(int from, int count) throws IOException {
-        List<String> premises = lines("snli/s1.dev");
-        List<String> hypotheses = lines("snli/s2.dev");
-        List<String> labels = lines("snli/labels.dev");
-        Map<String, String[]> byPremise = new LinkedHashMap<>();
-        for (int i = 0; i < premises.size(); i++) {
-            String[] t = byPremise.computeIfAbsent(premises.get(i).strip(), k -> new String[2]);
-            if (labels.get(i).equals("entailment") && t[0] == null) {
-                t[0] = hypotheses.get(i).strip();
-            } else if (labels.get(i).equals("contradiction") && t[1] == null) {
-                t[1] = hypotheses.get(i).strip();
-            }
-        }
+        List<String[]> triplets = tripletPremises();
+        int to = count > 0 ? Math.min(triplets.size(), from + count) : triplets.size();
         List<Map<String, Object>> rows = new ArrayList<>();
-        int seen = 0;
-        for (Map.Entry<String, String[]> e : byPremise.entrySet()) {
-            if (e.getValue()[0] == null || e.getValue()[1] == null) {
-                continue;
-            }
-            if (seen++ < from) {
-                continue;
-            }
+        for (String[] t : triplets.subList(Math.min(from, to), to)) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("anchor", e.getKey());
-            row.put("positive", e.getValue()[0]);
-            row.put("negative", e.getValue()[1]);
+            row.put("anchor", t[0]);
+            row.put("positive", t[1]);
+            row.put("negative", t[2]);
             rows.add(row);
-            if (count > 0 && rows.size() == count) {
-                break;
-            }
         }
         return write("snli-triplets-" + from, rows);
     }
@@ -130,19 +163,16 @@ public final class ExampleData {
      * those kept, in file order (count 0: to the end).
      */
     public Dataset snliPairs(Map<String, Integer> labels, int from, int count) throws IOException {
-        List<String> premises = lines("snli/s1.dev");
-        List<String> hypotheses = lines("snli/s2.dev");
-        List<String> gold = lines("snli/labels.dev");
         List<Map<String, Object>> rows = new ArrayList<>();
         int seen = 0;
-        for (int i = 0; i < premises.size(); i++) {
-            Integer label = labels.get(gold.get(i).strip());
+        for (SnliPair p : snli()) {
+            Integer label = labels.get(p.label());
             if (label == null || seen++ < from) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("premise", premises.get(i).strip());
-            row.put("hypothesis", hypotheses.get(i).strip());
+            row.put("premise", p.premise());
+            row.put("hypothesis", p.hypothesis());
             row.put("label", label);
             rows.add(row);
             if (count > 0 && rows.size() == count) {
@@ -160,27 +190,22 @@ public final class ExampleData {
      */
     public InformationRetrievalEvaluator snliRetrievalEvaluator(int queries) throws IOException {
         Map<String, String> held = new LinkedHashMap<>();
-        for (String premise : snliTriplets(0, queries).column("anchor")) {
+        for (String premise : heldOutPremises(queries)) {
             held.putIfAbsent(premise, "q" + held.size());
         }
-        List<String> premises = lines("snli/s1.dev");
-        List<String> hypotheses = lines("snli/s2.dev");
-        List<String> labels = lines("snli/labels.dev");
         Map<String, String> queryTexts = new LinkedHashMap<>();
         Map<String, String> corpus = new LinkedHashMap<>();
         Map<String, String> corpusIds = new java.util.HashMap<>();
         Map<String, java.util.Set<String>> relevant = new LinkedHashMap<>();
-        for (int i = 0; i < premises.size(); i++) {
-            String premise = premises.get(i).strip();
-            String qid = held.get(premise);
+        for (SnliPair p : snli()) {
+            String qid = held.get(p.premise());
             if (qid == null) {
                 continue;
             }
-            queryTexts.putIfAbsent(qid, premise);
-            String hypothesis = hypotheses.get(i).strip();
-            String did = corpusIds.computeIfAbsent(hypothesis, h -> "d" + corpusIds.size());
-            corpus.putIfAbsent(did, hypothesis);
-            if (labels.get(i).strip().equals("entailment")) {
+            queryTexts.putIfAbsent(qid, p.premise());
+            String did = corpusIds.computeIfAbsent(p.hypothesis(), h -> "d" + corpusIds.size());
+            corpus.putIfAbsent(did, p.hypothesis());
+            if (p.entailed()) {
                 relevant.computeIfAbsent(qid, k -> new java.util.LinkedHashSet<>()).add(did);
             }
         }
@@ -194,17 +219,16 @@ public final class ExampleData {
      * its positives); at most {@code count} rows (0: all); columns (anchor, positive).
      */
     public Dataset snliEntailmentPairs(int heldOut, int count) throws IOException {
-        java.util.Set<String> held = new java.util.HashSet<>(snliTriplets(0, heldOut).column("anchor"));
-        List<String> premises = lines("snli/s1.dev");
-        List<String> hypotheses = lines("snli/s2.dev");
-        List<String> labels = lines("snli/labels.dev");
+        java.util.Set<String> held = new java.util.HashSet<>(heldOutPremises(heldOut));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < premises.size() && (count == 0 || rows.size() < count); i++) {
-            String premise = premises.get(i).strip();
-            if (!held.contains(premise) && labels.get(i).strip().equals("entailment")) {
+        for (SnliPair p : snli()) {
+            if (count > 0 && rows.size() == count) {
+                break;
+            }
+            if (!held.contains(p.premise()) && p.entailed()) {
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("anchor", premise);
-                row.put("positive", hypotheses.get(i).strip());
+                row.put("anchor", p.premise());
+                row.put("positive", p.hypothesis());
                 rows.add(row);
             }
         }
@@ -216,13 +240,11 @@ public final class ExampleData {
      * {@code heldOut} of {@link #snliTriplets}, distinct, in file order: a corpus to mine hard negatives from.
      */
     public List<String> snliHypothesesExcept(int heldOut) throws IOException {
-        java.util.Set<String> held = new java.util.HashSet<>(snliTriplets(0, heldOut).column("anchor"));
-        List<String> premises = lines("snli/s1.dev");
-        List<String> hypotheses = lines("snli/s2.dev");
+        java.util.Set<String> held = new java.util.HashSet<>(heldOutPremises(heldOut));
         java.util.Set<String> corpus = new java.util.LinkedHashSet<>();
-        for (int i = 0; i < premises.size(); i++) {
-            if (!held.contains(premises.get(i).strip())) {
-                corpus.add(hypotheses.get(i).strip());
+        for (SnliPair p : snli()) {
+            if (!held.contains(p.premise())) {
+                corpus.add(p.hypothesis());
             }
         }
         return List.copyOf(corpus);
@@ -310,11 +332,7 @@ public final class ExampleData {
      */
     public Dataset stsSentences(int limit) throws IOException {
         java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
-        for (String line : Files.readAllLines(datasets.resolve("stsbenchmark/sts-train.csv"), StandardCharsets.UTF_8)) {
-            String[] c = line.split("\t", -1);
-            if (c.length < 7) {
-                continue;
-            }
+        for (String[] c : stsRows("train")) {
             for (String sentence : new String[] {c[5].strip(), c[6].strip()}) {
                 if (!sentence.isEmpty() && (limit == 0 || distinct.size() < limit)) {
                     distinct.add(sentence);

@@ -47,7 +47,7 @@ public final class MinedNegativesExample extends TrainingExample {
                     .build().mine(pairs);
         }
         return new Plan(mined.dataset(), LossRegistry.defaults().create("MultipleNegativesRankingLoss", Map.of()),
-                data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT), 32, 60, 2e-5)
+                NliTripletsExample.heldOutRetrieval(data, evalRows), 32, 60, 2e-5)
                 .withSampler(BatchSamplers.NO_DUPLICATES).withReport(mined.statistics().report());
     }
 }

@@ -63,7 +63,7 @@ public final class NliPairsExample extends TrainingExample {
     @Override
     protected Plan prepare(ExampleData data, int evalRows) throws IOException {
         Dataset train = data.snliTriplets(NliTripletsExample.HELD_OUT, 0).selectColumns("anchor", "positive");
-        var evaluator = data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : NliTripletsExample.HELD_OUT);
+        var evaluator = NliTripletsExample.heldOutRetrieval(data, evalRows);
         Plan plan = new Plan(train, loss.get(), evaluator, batchSize, steps, 5e-5).withSampler(BatchSamplers.NO_DUPLICATES);
         return bgeGuide ? plan.withGuide(SentenceEncoder::bgeSmallEnV15) : plan;
     }

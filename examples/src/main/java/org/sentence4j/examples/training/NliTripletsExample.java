@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.sentence4j.losses.LossRegistry;
 import org.sentence4j.trainer.data.Dataset;
+import org.sentence4j.trainer.evaluation.InformationRetrievalEvaluator;
 import org.sentence4j.trainer.evaluation.TripletEvaluator;
 
 /**
@@ -59,6 +60,14 @@ public final class NliTripletsExample extends TrainingExample {
      */
     static TripletEvaluator heldOutEvaluator(ExampleData data, int evalRows, int truncateDim) throws IOException {
         return heldOutEvaluator(data, evalRows, truncateDim, truncateDim > 0 ? "snli-triplets-" + truncateDim : "snli-triplets");
+    }
+
+    /**
+     * Retrieval on the held-out premises ({@link ExampleData#snliRetrievalEvaluator}): the first {@code evalRows}
+     * of them (0: all {@link #HELD_OUT}) as queries, NDCG@10 of their entailed hypotheses among all of theirs.
+     */
+    static InformationRetrievalEvaluator heldOutRetrieval(ExampleData data, int evalRows) throws IOException {
+        return data.snliRetrievalEvaluator(evalRows > 0 ? evalRows : HELD_OUT);
     }
 
     /** {@link #heldOutEvaluator(ExampleData, int, int)} with a name of the caller's. */

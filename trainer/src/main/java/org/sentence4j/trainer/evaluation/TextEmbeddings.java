@@ -32,18 +32,10 @@ final class TextEmbeddings {
     }
 
     /**
-     * Embeds the distinct texts of {@code texts} in batches of {@code batchSize}.
+     * Embeds the distinct texts of {@code texts} in batches of {@code batchSize}, keeping the first
+     * {@code truncateDim} dimensions of each embedding (0: all).
      *
      * @param owner used in error messages, e.g. "EmbeddingSimilarityEvaluator 'sts-dev'"
-     */
-    static TextEmbeddings embed(SentenceEmbedder model, Collection<String> texts, int batchSize, boolean showProgressBar,
-                                String owner) {
-        return embed(model, texts, batchSize, showProgressBar, 0, owner);
-    }
-
-    /**
-     * As {@link #embed(SentenceEmbedder, Collection, int, boolean, String)}, keeping the first {@code truncateDim}
-     * dimensions of each embedding (0: all).
      */
     static TextEmbeddings embed(SentenceEmbedder model, Collection<String> texts, int batchSize, boolean showProgressBar,
                                 int truncateDim, String owner) {
