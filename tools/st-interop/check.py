@@ -7,7 +7,10 @@ this script:
   2. encodes probe texts with `./sentence4j encode --model <saved folder>`,
   3. loads the saved folder with sentence_transformers.SentenceTransformer and encodes the same texts,
   4. prints the largest absolute difference per folder (float32; < 1e-5 is the project's parity bar), and checks
-     the saved weights differ from the original (the training step reached the file).
+     the saved weights differ from the original (the training step reached the file),
+  5. loads the saved Transformer folder with transformers.AutoModel.from_pretrained(output_loading_info=True) and
+     fails if it reports missing, unexpected or mismatched weights (e.g. a pooler the file lacks), and checks a
+     pooler the source had is written back unchanged (it is never trained).
 
 Usage (repository root, after `mvn -B install -DskipTests`; a virtual environment with torch CPU and
 sentence-transformers 6.0.1):
@@ -19,6 +22,7 @@ import csv, json, os, subprocess, sys, tempfile
 import numpy as np
 from safetensors.numpy import load_file
 from sentence_transformers import SentenceTransformer
+from transformers import AutoModel
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 ARCH = os.path.join(ROOT, 'testdata', 'fixtures', 'st-architectures')
@@ -60,6 +64,21 @@ def tensors(folder):
     return out
 
 
+def transformer_dir(folder):
+    """The folder of the Transformer module named in modules.json."""
+    for m in json.load(open(os.path.join(folder, 'modules.json'), encoding='utf-8')):
+        if m['type'].endswith('.Transformer'):
+            return os.path.join(folder, m['path'])
+    raise SystemExit(folder + ': modules.json has no Transformer module')
+
+
+def load_report(folder):
+    """What transformers reports when loading the bare model: {kind: [keys]}, only the non-empty kinds."""
+    _, info = AutoModel.from_pretrained(transformer_dir(folder), output_loading_info=True)
+    kinds = ('missing_keys', 'unexpected_keys', 'mismatched_keys')
+    return {k: sorted(str(key) for key in info.get(k) or []) for k in kinds if info.get(k)}
+
+
 # a Normalize between Pooling and Dense (sentence-transformers allows Normalize anywhere after Pooling)
 import shutil
 variant = os.path.join(work, 'src-tiny-bert-normalize-dense')
@@ -74,6 +93,7 @@ if not os.path.isdir(variant):
     json.dump(mods, open(os.path.join(variant, 'modules.json'), 'w'), indent=2)
 
 worst_all = 0.0
+load_problems = []
 for name in FOLDERS + ['tiny-bert-normalize-dense']:
     src = variant if name == 'tiny-bert-normalize-dense' else os.path.join(ARCH, name)
     saved = os.path.join(work, name)
@@ -87,8 +107,17 @@ for name in FOLDERS + ['tiny-bert-normalize-dense']:
     diff = float(np.abs(py - java).max())
     before, after = tensors(src), tensors(saved)
     moved = max(float(np.abs(after[k] - before[k]).max()) for k in before if k in after)
+    pooler_changed = [k for k in before if '/pooler.' in k and not np.array_equal(before[k], after.get(k))]
+    report = load_report(saved)
     worst_all = max(worst_all, diff)
     print(f'{name:24s} {type(model[0].auto_model).__name__:18s} modules={[type(m).__name__ for m in model]} '
-          f'max|python - java| = {diff:.2e}  weights moved by up to {moved:.2e}')
+          f'max|python - java| = {diff:.2e}  weights moved by up to {moved:.2e}  '
+          f'transformers load report: {report or "clean"}')
+    if report or pooler_changed:
+        load_problems.append(name)
+        if pooler_changed:
+            print(f'  the source pooler was not written back unchanged: {pooler_changed}')
 print(f'worst {worst_all:.2e}')
-sys.exit(0 if worst_all < 1e-5 else 1)
+if load_problems:
+    print('missing, unexpected or mismatched weights (or a changed pooler) in: ' + ', '.join(load_problems))
+sys.exit(0 if worst_all < 1e-5 and not load_problems else 1)

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sentence4j.graphs.SentenceEncoder;
 import org.sentence4j.graphs.bert.BertConfig;
+import org.sentence4j.graphs.bert.EncoderArchitecture;
 import org.sentence4j.graphs.sd.SessionMemory;
 import org.sentence4j.graphs.text.TokenBatch;
 import org.sentence4j.losses.ranking.MultipleNegativesRankingLoss;
@@ -24,6 +25,8 @@ import org.sentence4j.trainer.optim.AdamW;
 import org.sentence4j.trainer.optim.GradientClipping;
 import org.sentence4j.trainer.step.StepResult;
 import org.sentence4j.trainer.step.TrainingGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./sentence4j bench --mode encode|train --batch B --seq T [--iters N] [--warmup W] [--threads N]
@@ -42,53 +45,88 @@ import org.sentence4j.trainer.step.TrainingGraph;
  * backward, gradient-norm clipping at 1.0, AdamW (lr 2e-5, weight decay 0.01 except biases and LayerNorm).
  * FLOPs count matrix products only, 2 per multiply-add; a training step is 3 × the forward of both columns.
  */
-final class BenchCommand {
+@Command(name = "bench", description = "Time the default model's encoding or training step; print one JSON line of figures.")
+final class BenchCommand implements Callable<Integer> {
 
-    static final Set<String> OPTIONS = Set.of("mode", "batch", "seq", "iters", "warmup", "threads", "callers", "model", "loss",
-            "dim", "architecture");
+    @Option(names = "--mode", required = true, paramLabel = "encode|train|loss", description = "What to time.")
+    String mode;
 
-    private BenchCommand() {
-    }
+    @Option(names = "--batch", defaultValue = "32", description = "Texts per call (> 0; default ${DEFAULT-VALUE}).")
+    int batch;
 
-    static void run(String[] args) throws IOException {
-        Options o = Options.parse("bench", args, OPTIONS);
-        String mode = o.require("mode");
+    @Option(names = "--seq", defaultValue = "64", description = "Tokens per text (>= 2; default ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Option(names = "--iters", defaultValue = "10", description = "Timed iterations (> 0; default ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed iterations first (>= 0; default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threads", description = "Native threads (> 0; default: the processors).")
+    Integer threadsOption;
+
+    @Option(names = "--callers", defaultValue = "1", paramLabel = "C or C1,C2",
+            description = "Concurrent callers (encode): a count, or a list taking turns (default ${DEFAULT-VALUE}).")
+    String callersOption;
+
+    @Option(names = "--model", paramLabel = "<dir or org/name>", description = "Time this model instead of the default one.")
+    String modelOption;
+
+    @Option(names = "--architecture", paramLabel = "<type>",
+            description = "Random weights at MiniLM's sizes: bert, roberta, xlm-roberta, distilbert, mpnet, modernbert.")
+    String architecture;
+
+    @Option(names = "--loss", paramLabel = "<LossName>", description = "The loss of --mode train or loss (default MultipleNegativesRankingLoss).")
+    String lossOption;
+
+    @Option(names = "--dim", defaultValue = "384", description = "Embedding width of --mode loss (> 0; default ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Override
+    public Integer call() throws IOException {
         if (!mode.equals("encode") && !mode.equals("train") && !mode.equals("loss")) {
-            throw new Options.UsageException("bench: --mode must be encode, train or loss, not '" + mode + "'");
+            throw new UsageException("--mode must be encode, train or loss, not '" + mode + "'");
         }
-        int batch = o.getInt("batch", 32);
-        int seq = o.getInt("seq", 64);
-        int iters = o.getInt("iters", 10);
-        int warmup = o.getInt("warmup", 2);
-        int threads = o.getInt("threads", Runtime.getRuntime().availableProcessors());
-        List<Integer> callerCounts = callerCounts(o.get("callers", "1"));
+        Checks.positive("--batch", batch);
+        Checks.atLeast("--seq", seq, 2);
+        Checks.positive("--iters", iters);
+        Checks.atLeast("--warmup", warmup, 0);
+        int threads = threadsOption != null ? Checks.positive("--threads", threadsOption.intValue())
+                : Runtime.getRuntime().availableProcessors();
+        Checks.positive("--dim", dim);
+        List<Integer> callerCounts = callerCounts(callersOption);
         int callers = callerCounts.get(0);
-        if (batch < 1 || seq < 2 || iters < 1 || warmup < 0 || threads < 1) {
-            throw new Options.UsageException(
-                    "bench: --batch >= 1, --seq >= 2, --iters >= 1, --warmup >= 0, --threads >= 1, --callers >= 1");
-        }
         if ((callers > 1 || callerCounts.size() > 1) && !mode.equals("encode")) {
-            throw new Options.UsageException("bench: --callers is for --mode encode (training is single-threaded)");
+            throw new UsageException("--callers is for --mode encode (training is single-threaded)");
+        }
+        Checks.exclusive("--model", modelOption != null, "--architecture", architecture != null);
+        if (modelOption != null) {
+            Checks.model("--model", modelOption);
+        }
+        if (architecture != null && EncoderArchitecture.ofModelType(architecture).isEmpty()) {
+            throw new UsageException("--architecture must be one of " + String.join(", ", EncoderArchitecture.modelTypes())
+                    + ", not '" + architecture + "'");
+        }
+        if (lossOption != null && !org.sentence4j.losses.LossRegistry.defaults().names().contains(lossOption)) {
+            throw new UsageException("--loss: unknown loss '" + lossOption + "'; ./sentence4j losses lists them");
         }
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
 
         if (mode.equals("loss")) {
-            lossOnly(o.get("loss", "MultipleNegativesRankingLoss"), batch, o.getInt("dim", 384), iters, warmup, threads);
-            return;
+            lossOnly(lossOption != null ? lossOption : "MultipleNegativesRankingLoss", batch, dim, iters, warmup, threads);
+            return 0;
         }
-        if (o.has("architecture") && o.has("model")) {
-            throw new Options.UsageException("bench: give --model or --architecture, not both");
-        }
-        try (SentenceEncoder model = o.has("architecture") ? BenchModels.miniLmSized(o.get("architecture", null))
-                : o.has("model") ? SentenceEncoder.load(o.get("model", null)) : SentenceEncoder.defaultModel()) {
+        try (SentenceEncoder model = architecture != null ? BenchModels.miniLmSized(architecture)
+                : modelOption != null ? SentenceEncoder.load(modelOption) : SentenceEncoder.defaultModel()) {
             BertConfig cfg = model.encoder().config();
             if (TRACE) {
                 System.err.printf("model loaded: rss %.0f MB, peak rss %.0f MB, java heap used %d MB%n", statusMb("VmRSS:"),
                         statusMb("VmHWM:"), (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
             }
             if (seq > cfg.maxSequenceLength()) {
-                throw new Options.UsageException("bench: --seq exceeds the model's " + cfg.maxSequenceLength() + " positions");
+                throw new UsageException("--seq exceeds the model's " + cfg.maxSequenceLength() + " positions");
             }
             Random rng = new Random(7);
             double[] ms;
@@ -96,7 +134,7 @@ final class BenchCommand {
             if (mode.equals("encode") && callerCounts.size() > 1) {
                 compareCallers(callerCounts, warmup, iters, batch, threads,
                         r -> model.encoder().embed(randomTokens(cfg, batch, seq, r)), seq);
-                return;
+                return 0;
             }
             if (mode.equals("encode") && callers > 1) {
                 ms = concurrently(callers, warmup, iters, r -> model.encoder().embed(randomTokens(cfg, batch, seq, r)));
@@ -106,8 +144,8 @@ final class BenchCommand {
             } else {
                 flops = 3 * 2 * flops;
                 // --loss in train mode: any loss of two unlabeled text columns (DenoisingAutoEncoderLoss: TSDAE's decoder step)
-                org.sentence4j.losses.SentenceLoss trainLoss = o.has("loss")
-                        ? org.sentence4j.losses.LossRegistry.defaults().create(o.get("loss", null), Map.of())
+                org.sentence4j.losses.SentenceLoss trainLoss = lossOption != null
+                        ? org.sentence4j.losses.LossRegistry.defaults().create(lossOption, Map.of())
                         : MultipleNegativesRankingLoss.builder().build();
                 TrainingGraph graph = new TrainingGraph(model.encoder(), trainLoss, "bench", 2, null, 0);
                 AdamW adam = AdamW.withWeightDecay(0.01);
@@ -146,7 +184,7 @@ final class BenchCommand {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("mode", mode);
             if (mode.equals("train")) {
-                out.put("loss", o.has("loss") ? o.get("loss", null) : "MultipleNegativesRankingLoss");
+                out.put("loss", lossOption != null ? lossOption : "MultipleNegativesRankingLoss");
             }
             out.put("batch", batch);
             out.put("seq", seq);
@@ -164,6 +202,7 @@ final class BenchCommand {
             out.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", ""));
             System.out.println(new ObjectMapper().writeValueAsString(out));
         }
+        return 0;
     }
 
     /**
@@ -251,10 +290,10 @@ final class BenchCommand {
             try {
                 c = Integer.parseInt(part.trim());
             } catch (NumberFormatException e) {
-                throw new Options.UsageException("bench: --callers takes counts like 2 or 1,2, not '" + value + "'");
+                throw new UsageException("--callers takes counts like 2 or 1,2, not '" + value + "'");
             }
             if (c < 1) {
-                throw new Options.UsageException("bench: --callers counts must be >= 1, not " + c);
+                throw new UsageException("--callers counts must be >= 1, not " + c);
             }
             counts.add(c);
         }

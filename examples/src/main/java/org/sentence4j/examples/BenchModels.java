@@ -26,8 +26,8 @@ final class BenchModels {
     }
 
     static SentenceEncoder miniLmSized(String modelType) throws IOException {
-        EncoderArchitecture arch = EncoderArchitecture.ofModelType(modelType).orElseThrow(() -> new Options.UsageException(
-                "bench: --architecture must be one of " + String.join(", ", EncoderArchitecture.modelTypes()) + ", not '"
+        EncoderArchitecture arch = EncoderArchitecture.ofModelType(modelType).orElseThrow(() -> new UsageException(
+                "--architecture must be one of " + String.join(", ", EncoderArchitecture.modelTypes()) + ", not '"
                         + modelType + "'"));
         BertConfig bert = new BertConfig(30522, 384, 6, 12, 1536, 514, 2, 1e-12, "gelu", 0.1, 0.1);
         BertConfig config = switch (arch) {

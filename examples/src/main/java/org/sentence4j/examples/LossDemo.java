@@ -40,6 +40,16 @@ public final class LossDemo {
         run(System.out, 42L);
     }
 
+    /** {@code ./sentence4j demo}. */
+    @picocli.CommandLine.Command(name = "demo",
+            description = "Build one loss of each family on sample embeddings; print values and gradient norms.")
+    static final class Command implements Runnable {
+        @Override
+        public void run() {
+            LossDemo.run(System.out, 42L);
+        }
+    }
+
     /** Evaluates every example, prints a table to {@code out} and returns the losses' values by name. */
     public static Map<String, Double> run(PrintStream out, long seed) {
         Nd4j.getRandom().setSeed(seed);

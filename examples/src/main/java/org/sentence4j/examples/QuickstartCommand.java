@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 import org.sentence4j.graphs.SentenceEncoder;
 import org.sentence4j.losses.LossRegistry;
@@ -18,6 +18,8 @@ import org.sentence4j.trainer.data.BatchSamplers;
 import org.sentence4j.trainer.data.Dataset;
 import org.sentence4j.trainer.data.Datasets;
 import org.sentence4j.trainer.evaluation.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The project's main job, {@code ./sentence4j quickstart [--output <dir>]}: fine-tunes the embedded
@@ -25,17 +27,34 @@ import org.sentence4j.trainer.evaluation.Evaluator;
  * evaluates on the shipped held-out scored pairs before and after, saves the model with its card, and prints
  * where it went and the metric before and after.
  */
-final class QuickstartCommand {
+@Command(name = "quickstart", description = {"Fine-tune the embedded all-MiniLM-L6-v2 on the shipped support-ticket pairs;"
+        + " print the held-out metric before and after."})
+final class QuickstartCommand implements Callable<Integer> {
 
-    static final Set<String> OPTIONS = Set.of("output", "epochs", "batch-size", "lr", "seed");
     private static final String DATA = "data/support-tickets/";
 
-    private QuickstartCommand() {
-    }
+    @Option(names = "--output", defaultValue = "output/quickstart-model", paramLabel = "<dir>",
+            description = "Where the model, its card and logs go (default ${DEFAULT-VALUE}).")
+    Path outputOption;
 
-    static void run(String[] args) throws IOException {
-        Options o = Options.parse("quickstart", args, OPTIONS);
-        Path output = Path.of(o.get("output", "output/quickstart-model")).toAbsolutePath();
+    @Option(names = "--epochs", defaultValue = "1", description = "Passes over the pairs (> 0; default ${DEFAULT-VALUE}).")
+    double epochs;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Pairs per batch (> 0; default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "5e-5", description = "Peak learning rate (> 0; default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        Path output = Checks.outputFolder("--output", outputOption).toAbsolutePath();
+        Checks.positive("--epochs", epochs);
+        Checks.positive("--batch-size", batchSize);
+        Checks.positive("--lr", lr);
         Path data = Files.createTempDirectory("sentence4j-quickstart");
         try {
             Path train = copy(DATA + "train.jsonl", data);
@@ -45,9 +64,9 @@ final class QuickstartCommand {
                     .column("sentence1", "sentence1").column("sentence2", "sentence2").label("score", "score").read();
             Evaluator evaluator = TrainCommand.evaluator(held, "support-tickets-eval");
             SentenceLoss loss = LossRegistry.defaults().create("MultipleNegativesRankingLoss", java.util.Map.of());
-            TrainingArguments targs = TrainingArguments.builder(output).numTrainEpochs(o.getDouble("epochs", 1))
-                    .batchSize(o.getInt("batch-size", 16)).learningRate(o.getDouble("lr", 5e-5)).warmupRatio(0.1)
-                    .batchSampler(BatchSamplers.NO_DUPLICATES).loggingSteps(5).saveSteps(20).seed(o.getInt("seed", 42)).build();
+            TrainingArguments targs = TrainingArguments.builder(output).numTrainEpochs(epochs)
+                    .batchSize(batchSize).learningRate(lr).warmupRatio(0.1)
+                    .batchSampler(BatchSamplers.NO_DUPLICATES).loggingSteps(5).saveSteps(20).seed(seed).build();
             System.out.println("Fine-tuning all-MiniLM-L6-v2 on " + pairs.size() + " support-ticket pairs ("
                     + "MultipleNegativesRankingLoss), evaluating on " + held.size() + " held-out scored pairs.");
             try (SentenceEncoder model = SentenceEncoder.defaultModel()) {
@@ -66,6 +85,7 @@ final class QuickstartCommand {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        return 0;
     }
 
     private static Path copy(String resource, Path dir) throws IOException {

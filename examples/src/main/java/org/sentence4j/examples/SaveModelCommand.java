@@ -1,39 +1,38 @@
 package org.sentence4j.examples;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 import org.sentence4j.graphs.SentenceEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./sentence4j save-model [--model <dir or org/name>] --output <dir>}: writes a model as a
  * sentence-transformers folder, e.g. the embedded all-MiniLM-L6-v2 or bge-small-en-v1.5, so that Python (or any
  * tool expecting the folder layout) loads exactly the weights sentence4j starts from.
  */
-final class SaveModelCommand {
+@Command(name = "save-model", description = "Write a model (default: the embedded all-MiniLM-L6-v2) as a sentence-transformers folder.")
+final class SaveModelCommand implements Callable<Integer> {
 
-    static final Set<String> OPTIONS = Set.of("model", "output");
+    @Option(names = "--model", paramLabel = "<dir or org/name>",
+            description = "The model to write (default: the embedded all-MiniLM-L6-v2; BAAI/bge-small-en-v1.5 is embedded too).")
+    String model;
 
-    private SaveModelCommand() {
-    }
+    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "A new or empty folder.")
+    Path output;
 
-    static void run(String[] args) throws IOException {
-        Options o = Options.parse("save-model", args, OPTIONS);
-        Path output = Path.of(o.require("output"));
-        if (Files.exists(output) && (!Files.isDirectory(output) || hasFiles(output))) {
-            throw new Options.UsageException("save-model: --output " + output + " exists and is not an empty folder");
+    @Override
+    public Integer call() throws IOException {
+        Checks.newOrEmptyFolder("--output", output);
+        if (model != null) {
+            Checks.model("--model", model);
         }
-        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(o.get("model", null)) : SentenceEncoder.defaultModel()) {
-            model.save(output);
-            System.out.println("saved " + (o.has("model") ? o.get("model", null) : "all-MiniLM-L6-v2") + " to " + output);
+        try (SentenceEncoder encoder = model != null ? SentenceEncoder.load(model) : SentenceEncoder.defaultModel()) {
+            encoder.save(output);
+            System.out.println("saved " + (model != null ? model : "all-MiniLM-L6-v2") + " to " + output);
         }
-    }
-
-    private static boolean hasFiles(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            return s.findAny().isPresent();
-        }
+        return 0;
     }
 }

@@ -1,111 +1,118 @@
 package org.sentence4j.examples;
 
+import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.List;
 
 import org.sentence4j.graphs.sd.SameDiffOutput;
-import org.sentence4j.losses.LossRegistry;
-import org.sentence4j.losses.table.LossTable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The command line behind the {@code ./sentence4j} launcher: {@code ./sentence4j <command> [options]}.
+ *
+ * <p>Parsing is picocli's (typed options, unknown-option suggestions, generated help); each command then checks
+ * its values ({@link Checks}) before it starts work. Every failure ends as one line on standard error and a
+ * non-zero exit code, never a stack trace unless {@code --debug} asks for it ({@link CommandErrors}).
  */
-public final class Sentence4j {
+@Command(name = "sentence4j", synopsisSubcommandLabel = "<command>", usageHelpWidth = 110,
+        description = "Train and use sentence-embedding models on the JVM (DL4J/ND4J), no Python.",
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "./sentence4j <command> --help shows a command's options. Build once first: mvn -B install -DskipTests"},
+        subcommands = {QuickstartCommand.class, TrainCommand.class, EncodeCommand.class, SaveModelCommand.class,
+                ExampleCommand.class, LossDemo.Command.class, Sentence4j.LossesCommand.class, SparkEncodeCommand.class,
+                SparkTrainCommand.class, SparkBenchCommand.class, BenchCommand.class, Sentence4j.HelpCommand.class})
+public final class Sentence4j implements Runnable {
 
-    private Sentence4j() {
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT,
+            description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, print its stack trace as well as the one-line message.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
     }
 
     public static void main(String[] args) {
         SameDiffOutput.quiet();
+        int code;
         try {
-            run(args);
-            if (org.sentence4j.graphs.eager.SectionTimer.enabled()) {
-                System.err.println("time per section (-Dsentence4j.eager.profile=true):");
-                System.err.print(org.sentence4j.graphs.eager.SectionTimer.summary());
+            code = execute(args);
+        } catch (RuntimeException | Error e) {
+            // outside any command (the parser's own set-up): still one line, the trace only on request
+            System.err.println("sentence4j: failed: " + e + (Arrays.asList(args).contains("--debug") ? "" : " (--debug shows where)"));
+            if (Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace();
             }
-        } catch (Options.UsageException | IllegalArgumentException e) {
-            // wrong options, and bad input named by the library (LossInputException and DatasetException are
-            // IllegalArgumentExceptions too): the message, without a stack trace
-            System.err.println(e.getMessage());
-            System.exit(2);
-        } catch (java.io.IOException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(1);
+            code = CommandErrors.FAILURE;
         }
+        if (org.sentence4j.graphs.eager.SectionTimer.enabled()) {
+            System.err.println("time per section (-Dsentence4j.eager.profile=true):");
+            System.err.print(org.sentence4j.graphs.eager.SectionTimer.summary());
+        }
+        System.exit(code);
     }
 
-    static void run(String[] args) throws java.io.IOException {
-        if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
-            usage();
-            return;
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "demo" -> LossDemo.main(rest);
-            case "quickstart" -> QuickstartCommand.run(rest);
-            case "train" -> TrainCommand.run(rest);
-            case "encode" -> EncodeCommand.run(rest);
-            case "spark-encode" -> SparkEncodeCommand.run(rest);
-            case "spark-train" -> SparkTrainCommand.run(rest);
-            case "spark-bench" -> SparkBenchCommand.run(rest);
-            case "bench" -> BenchCommand.run(rest);
-            case "save-model" -> SaveModelCommand.run(rest);
-            case "example" -> ExampleCommand.run(rest);
-            case "losses" -> listLosses();
-            default -> {
-                System.err.println("Unknown command '" + args[0] + "'.");
-                usage();
-                System.exit(2);
+    /**
+     * Runs one command line in this process and returns its exit code (0 success, 2 a refused command line or
+     * input, 1 any other failure); errors go to standard error as one line.
+     */
+    public static int execute(String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new Sentence4j());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOut(new PrintWriter(System.out, true));
+        cl.setErr(new PrintWriter(System.err, true));
+        cl.setParameterExceptionHandler((e, a) -> CommandErrors.usage(e, a, debug));
+        cl.setExecutionExceptionHandler((e, command, parsed) -> CommandErrors.failure(e, command.getCommandName(), debug));
+        return cl.execute(args);
+    }
+
+    /** {@code ./sentence4j help [<command>]}: the overview, or one command's options. */
+    @Command(name = "help", description = "Show the commands, or one command's options: help <command>.")
+    static final class HelpCommand implements Runnable {
+
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "<command>", description = "The command to explain.")
+        String command;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            CommandLine top = spec.commandLine().getParent();
+            if (command == null) {
+                top.usage(System.out);
+                return;
             }
+            CommandLine sub = top.getSubcommands().get(command);
+            if (sub == null) {
+                throw new UsageException("unknown command '" + command + "'; commands: " + String.join(", ", top.getSubcommands().keySet()));
+            }
+            sub.usage(System.out);
         }
     }
 
-    private static void usage() {
-        System.out.println("""
-                usage: ./sentence4j <command> [options]
-
-                commands:
-                  quickstart  fine-tune the embedded all-MiniLM-L6-v2 on the shipped support-ticket pairs;
-                           prints the held-out metric before and after [--output output/quickstart-model]
-                  train    --data <file> --loss <LossName> [--loss-option key=value ...] [--base-loss <Name>]
-                           [--model <dir>] [--guide <dir>: GIST losses] [--eval <file>] [--eval-data <held-out file in
-                           the training format: eval_loss>] --output <dir> [--epochs N | --max-steps N]
-                           [--batch-size 16] [--lr 5e-5] [--warmup-ratio 0.1] [--batch-sampler default|no_duplicates|
-                           group_by_label] [--label-scale 5] [--save-steps 500] [--resume true]
-                           [--prompt <text> | --column-prompt <column>=<text> ...] ...
-                           data: .jsonl, .csv/.tsv with a header, or .txt (one sentence per line)
-                  save-model [--model <dir or org/name>] --output <dir>: write a model (default: the embedded
-                           all-MiniLM-L6-v2) as a sentence-transformers folder
-                  example  [<name> [--output <dir>] [--max-steps N] [--eval-rows N]]: list the training examples, or
-                           run one (real data, evaluation before and after, the model saved with its card)
-                  demo     build one loss of each family on sample embeddings; print values and gradient norms
-                  encode   [--model <dir>] --input <file, one text per line> --output <file.jsonl>
-                           [--batch-size 32] [--truncate-dim K] [--prompt <text> | --prompt-name <name of one of the
-                           model's prompts>]; no --model: the embedded all-MiniLM-L6-v2
-                  spark-encode --master <url, e.g. local[*] or local-cluster[2,1,2048]> --input <file or Parquet/JSONL
-                           folder> --output <Parquet folder> [--text-column text] [--model <dir>] [--batch-size 32]
-                           [--partitions N]: every row with an embedding column, encoded on Spark executors
-                  spark-train --master <url> --tasks <W> <every option of train>: train with each step split over W
-                           Spark tasks; the same result as train
-                  spark-bench [--master local-cluster[2,1,3072]] [--tasks 2] [--batch 32] [--steps 6]: what a
-                           distributed step pays (serialization, broadcast, treeAggregate, per-row task costs) as JSON
-                  bench    --mode encode|train --batch B --seq T [--iters 10] [--warmup 2] [--threads N] [--callers C or 1,2]
-                           [--architecture bert|roberta|xlm-roberta|distilbert|mpnet|modernbert: random weights, MiniLM sizes]
-                           time the default model; one JSON line (median/min/max ms, peak RSS, GFLOP/s)
-                  losses   list the losses and the data formats they suit (the loss table)
-                  help     this text
-                """);
-    }
-
-    private static void listLosses() {
-        System.out.println("Loss table (inputs -> labels -> losses):");
-        for (LossTable.Row row : LossTable.rows()) {
-            System.out.printf("  %-50s %-8s %s%n", row.inputs(), row.labels().name().toLowerCase(), String.join(", ", row.losses()));
+    /** {@code ./sentence4j losses}: the loss table and the registered losses. */
+    @Command(name = "losses", description = "List the losses and the data formats they suit (the loss table).")
+    static final class LossesCommand implements Runnable {
+        @Override
+        public void run() {
+            System.out.println("Loss table (inputs -> labels -> losses):");
+            for (org.sentence4j.losses.table.LossTable.Row row : org.sentence4j.losses.table.LossTable.rows()) {
+                System.out.printf("  %-50s %-8s %s%n", row.inputs(), row.labels().name().toLowerCase(), String.join(", ", row.losses()));
+            }
+            System.out.println("  any format: " + String.join(", ", org.sentence4j.losses.table.LossTable.MODIFIERS)
+                    + " (wrapping a loss that fits)");
+            System.out.println("  any format, labels ignored: " + String.join(", ", org.sentence4j.losses.table.LossTable.REGULARIZERS)
+                    + " (beside a primary loss)");
+            System.out.println();
+            java.util.Collection<String> names = org.sentence4j.losses.LossRegistry.defaults().names();
+            System.out.println("Registered losses (" + names.size() + "): " + String.join(", ", names));
         }
-        System.out.println("  any format: " + String.join(", ", LossTable.MODIFIERS) + " (wrapping a loss that fits)");
-        System.out.println("  any format, labels ignored: " + String.join(", ", LossTable.REGULARIZERS) + " (beside a primary loss)");
-        System.out.println();
-        var names = LossRegistry.defaults().names();
-        System.out.println("Registered losses (" + names.size() + "): " + String.join(", ", names));
     }
 }

@@ -1,24 +1,16 @@
 package org.sentence4j.examples;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.sentence4j.spark.ModelBundle;
-import org.sentence4j.spark.ModelSource;
-import org.sentence4j.spark.SparkEncoder;
-import org.sentence4j.spark.SparkSetup;
+import org.sentence4j.trainer.data.TextFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./sentence4j spark-encode --master <url> --input <file or folder> --output <Parquet folder>
@@ -31,80 +23,74 @@ import org.sentence4j.spark.SparkSetup;
  * cache), the folder is shipped to the executors
  * with the job (they need not see this machine's disk); without, the embedded all-MiniLM-L6-v2.
  */
-final class SparkEncodeCommand {
+@Command(name = "spark-encode", description = "Encode every row of a file or folder on Spark executors; write Parquet with an embedding column.")
+final class SparkEncodeCommand implements Callable<Integer> {
 
-    static final Set<String> OPTIONS = Set.of("master", "input", "output", "text-column", "model", "batch-size", "partitions",
-            "truncate-dim", "executor-offheap");
+    @Option(names = "--master", defaultValue = "local[*]", paramLabel = "<url>",
+            description = "Spark master: local[*], local[N], local-cluster[W,C,MB], spark://host:port, ... (default ${DEFAULT-VALUE}).")
+    String master;
 
-    private SparkEncodeCommand() {
-    }
+    @Option(names = "--input", required = true, paramLabel = "<file or folder>",
+            description = ".txt, .jsonl/.json, .csv/.tsv with a header, .parquet, or a folder of Parquet or JSON Lines part files.")
+    Path input;
 
-    static void run(String[] args) throws IOException {
-        Options o = Options.parse("spark-encode", args, OPTIONS);
-        Path input = Path.of(o.require("input"));
-        Path output = Path.of(o.require("output"));
-        String textColumn = o.get("text-column", "text");
-        int batchSize = o.getInt("batch-size", 32);
-        int partitions = o.getInt("partitions", 0);
-        int truncateDim = o.getInt("truncate-dim", 0);
-        if (batchSize <= 0) {
-            throw new Options.UsageException("spark-encode: --batch-size must be > 0, not " + batchSize);
-        }
-        if (partitions < 0 || truncateDim < 0) {
-            throw new Options.UsageException("spark-encode: --partitions and --truncate-dim must be >= 0");
-        }
-        if (!Files.exists(input)) {
-            throw new Options.UsageException("spark-encode: input not found: " + input);
-        }
+    @Option(names = "--output", required = true, paramLabel = "<Parquet folder>", description = "A new folder.")
+    Path output;
+
+    @Option(names = "--text-column", defaultValue = "text", description = "The column holding the texts (default ${DEFAULT-VALUE}).")
+    String textColumn;
+
+    @Option(names = "--model", paramLabel = "<dir or org/name>",
+            description = "A model folder or a name in the local Hugging Face cache (default: the embedded all-MiniLM-L6-v2).")
+    String modelOption;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Texts per forward pass (> 0; default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "Repartition the rows into N partitions (>= 0, 0: as read).")
+    int partitions;
+
+    @Option(names = "--truncate-dim", defaultValue = "0", description = "Keep the first K dimensions (>= 0, 0: all).")
+    int truncateDim;
+
+    @Option(names = "--executor-offheap", defaultValue = "4G", paramLabel = "<size>",
+            description = "Off-heap memory cap of each executor, e.g. 4G (default ${DEFAULT-VALUE}).")
+    String executorOffheap;
+
+    @Override
+    public Integer call() throws IOException {
+        Checks.sparkMaster("--master", master);
+        Checks.inputPath("--input", input);
+        Checks.notBlank("--output", output.toString());
         if (Files.exists(output)) {
-            throw new Options.UsageException("spark-encode: output " + output + " exists; give a new folder");
+            throw new UsageException("--output " + output + " exists; give a new folder");
         }
-        Path model = o.has("model") ? Path.of(o.get("model", null)) : null;
+        Checks.outputFolder("--output", output);
+        Checks.notBlank("--text-column", textColumn);
+        Checks.positive("--batch-size", batchSize);
+        Checks.atLeast("--partitions", partitions, 0);
+        Checks.atLeast("--truncate-dim", truncateDim, 0);
+        Checks.size("--executor-offheap", executorOffheap);
+        Path model = modelOption != null ? Path.of(Checks.notBlank("--model", modelOption)) : null;
         if (model != null && !Files.isDirectory(model)) {
             // a Hugging Face name: the snapshot folder in the local hub cache, shipped like any folder
-            String name = o.get("model", null);
             var cache = org.sentence4j.graphs.io.HubCache.fromEnvironment();
-            model = org.sentence4j.graphs.io.HubCache.isRepoId(name) ? cache.snapshot(name, "main").orElse(null) : null;
+            model = org.sentence4j.graphs.io.HubCache.isRepoId(modelOption) ? cache.snapshot(modelOption, "main").orElse(null) : null;
             if (model == null) {
-                throw new Options.UsageException("spark-encode: --model " + name + " is neither a model folder nor a model in"
+                throw new UsageException("--model " + modelOption + " is neither a model folder nor a model in"
                         + " the Hugging Face cache " + cache.root());
             }
         }
         String format = format(input);
-        long t0 = System.nanoTime();
-        SparkSession spark = SparkSession.builder()
-                .config(SparkSetup.conf(o.get("master", "local[*]"), "sentence4j spark-encode", o.get("executor-offheap", "4G")))
-                .getOrCreate();
-        try {
-            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Dataset<Row> rows = read(spark, sc, input, format, textColumn);
-            if (partitions > 0) {
-                rows = rows.repartition(partitions);
+        if (!Files.isDirectory(input) && !format.equals("parquet")) {
+            // Spark would replace undecodable bytes silently: refuse them here, with the line
+            long bad = TextFiles.firstUndecodableLine(input, StandardCharsets.UTF_8);
+            if (bad > 0) {
+                throw new UsageException("--input " + input + ":" + bad + ": is not valid UTF-8 text (save it as UTF-8)");
             }
-            ModelSource source = model == null ? ModelSource.defaultModel() : ModelSource.shipped(sc, ModelBundle.of(model));
-            SparkEncoder encoder;
-            try {
-                encoder = SparkEncoder.builder(source).textColumn(textColumn).batchSize(batchSize).truncateDim(truncateDim).build();
-                encoder.encode(rows).write().parquet(output.toString());
-            } catch (IllegalArgumentException e) {
-                throw new Options.UsageException("spark-encode: " + e.getMessage());
-            } catch (Exception e) {
-                // a bad row (a null text) fails its task; Spark wraps the cause in its own (checked) SparkException
-                for (Throwable c = e; c != null; c = c.getCause()) {
-                    if (c instanceof IllegalArgumentException bad) {
-                        throw new Options.UsageException("spark-encode: " + bad.getMessage());
-                    }
-                }
-                throw e instanceof RuntimeException r ? r : new IllegalStateException("spark-encode: " + e.getMessage(), e);
-            }
-            Dataset<Row> written = spark.read().parquet(output.toString());
-            long n = written.count();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "encoded %d texts in %.1f s (%.0f texts/s, Spark start included) to %s%n", n, seconds,
-                    n / seconds, output.toAbsolutePath());
-        } finally {
-            spark.stop();
         }
+        SparkEncodeJob.run(this, model, format);
+        return 0;
     }
 
     /** The input's format from its extension or, for a folder, from its part files. */
@@ -119,7 +105,7 @@ final class SparkEncodeCommand {
                     return "json";
                 }
             }
-            throw new Options.UsageException("spark-encode: folder " + input + " holds no .parquet or .json/.jsonl part files");
+            throw new UsageException("--input folder " + input + " holds no .parquet or .json/.jsonl part files");
         }
         String n = input.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".txt")) {
@@ -137,23 +123,7 @@ final class SparkEncodeCommand {
         if (n.endsWith(".parquet")) {
             return "parquet";
         }
-        throw new Options.UsageException("spark-encode: unsupported input " + input
-                + "; give .txt, .jsonl, .json, .csv, .tsv, .parquet or a folder of Parquet or JSON Lines files");
-    }
-
-    private static Dataset<Row> read(SparkSession spark, JavaSparkContext sc, Path input, String format, String textColumn) {
-        String path = input.toString();
-        return switch (format) {
-            case "text" -> {
-                // line numbers as ids: zipWithIndex keeps the file's order across partitions
-                JavaRDD<Row> lines = sc.textFile(path).zipWithIndex().map(t -> RowFactory.create(t._2(), t._1()));
-                StructType schema = new StructType().add("id", DataTypes.LongType, false).add(textColumn, DataTypes.StringType, false);
-                yield spark.createDataFrame(lines, schema);
-            }
-            case "json" -> spark.read().json(path);
-            case "csv" -> spark.read().option("header", "true").option("multiLine", "true").csv(path);
-            case "tsv" -> spark.read().option("header", "true").option("sep", "\t").csv(path);
-            default -> spark.read().parquet(path);
-        };
+        throw new UsageException("--input " + input + ": unsupported file type; give .txt, .jsonl, .json, .csv, .tsv,"
+                + " .parquet or a folder of Parquet or JSON Lines files");
     }
 }

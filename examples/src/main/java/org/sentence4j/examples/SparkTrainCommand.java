@@ -1,62 +1,39 @@
 package org.sentence4j.examples;
 
-import java.util.Set;
+import java.util.concurrent.Callable;
 
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.sentence4j.spark.SparkSetup;
-import org.sentence4j.spark.train.SparkStepRunner;
-import org.sentence4j.spark.train.StepTiming;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./sentence4j spark-train --master <url> --tasks <W> <every option of train>}: {@code train}, with each
- * step's forward and backward passes split over W Spark tasks ({@link SparkStepRunner}); the loss, the
+ * step's forward and backward passes split over W Spark tasks ({@link SparkTrainSetup}); the loss, the
  * optimizer, checkpoints and evaluation stay on this driver, and the result equals {@code train}'s.
  */
-final class SparkTrainCommand {
+@Command(name = "spark-train", description = "train, with each step's forward and backward passes split over Spark tasks; the same result.")
+final class SparkTrainCommand implements Callable<Integer> {
 
-    static final Set<String> OPTIONS = Set.of("master", "tasks", "executor-offheap");
+    @Mixin
+    TrainOptions options;
 
-    private SparkTrainCommand() {
-    }
+    @Option(names = "--master", defaultValue = "local[2]", paramLabel = "<url>",
+            description = "Spark master: local[N], local-cluster[W,C,MB], spark://host:port, ... (default ${DEFAULT-VALUE}).")
+    String master;
 
-    static void run(String[] args) throws java.io.IOException {
-        TrainCommand.run("spark-train", args, OPTIONS, (o, model, trainer) -> {
-            String master = o.get("master", "local[2]");
-            int tasks = o.getInt("tasks", 2);
-            if (tasks <= 0) {
-                throw new Options.UsageException("spark-train: --tasks must be > 0, not " + tasks);
-            }
-            SparkSession spark = SparkSession.builder()
-                    .config(SparkSetup.conf(master, "sentence4j spark-train", o.get("executor-offheap", "4G"))).getOrCreate();
-            SparkStepRunner runner = SparkStepRunner.builder(JavaSparkContext.fromSparkContext(spark.sparkContext()), model)
-                    .tasks(tasks).build();
-            trainer.stepRunner(runner);
-            return () -> {
-                try {
-                    summary(runner);
-                    runner.close();
-                } finally {
-                    spark.stop();
-                }
-            };
-        });
-    }
+    @Option(names = "--tasks", defaultValue = "2", description = "Spark tasks each step is split over (> 0; default ${DEFAULT-VALUE}).")
+    int tasks;
 
-    /** Median per-step figures: where a distributed step's time goes. */
-    private static void summary(SparkStepRunner runner) {
-        var t = runner.timings();
-        if (t.isEmpty()) {
-            return;
-        }
-        double[] total = t.stream().mapToDouble(StepTiming::totalMs).sorted().toArray();
-        double[] embed = t.stream().mapToDouble(StepTiming::embedJobMs).sorted().toArray();
-        double[] loss = t.stream().mapToDouble(StepTiming::lossMs).sorted().toArray();
-        double[] back = t.stream().mapToDouble(StepTiming::backwardJobMs).sorted().toArray();
-        double[] bc = t.stream().mapToDouble(StepTiming::broadcastMs).sorted().toArray();
-        System.out.printf(java.util.Locale.ROOT, "distributed steps: %d over %d task(s); median ms per step: total %.0f,"
-                        + " broadcast %.0f, embedding job %.0f, loss on driver %.0f, backward job + treeAggregate %.0f%n",
-                t.size(), runner.tasks(), total[total.length / 2], bc[bc.length / 2], embed[embed.length / 2],
-                loss[loss.length / 2], back[back.length / 2]);
+    @Option(names = "--executor-offheap", defaultValue = "4G", paramLabel = "<size>",
+            description = "Off-heap memory cap of each executor, e.g. 4G (default ${DEFAULT-VALUE}).")
+    String executorOffheap;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+        Checks.sparkMaster("--master", master);
+        Checks.positive("--tasks", tasks);
+        Checks.size("--executor-offheap", executorOffheap);
+        TrainCommand.train("spark-train", options, new SparkTrainSetup(master, tasks, executorOffheap));
+        return 0;
     }
 }

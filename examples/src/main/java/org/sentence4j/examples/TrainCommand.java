@@ -1,13 +1,13 @@
 package org.sentence4j.examples;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 import org.sentence4j.graphs.SentenceEncoder;
 import org.sentence4j.losses.LabelKind;
@@ -26,6 +26,8 @@ import org.sentence4j.trainer.evaluation.BinaryClassificationEvaluator;
 import org.sentence4j.trainer.evaluation.EmbeddingSimilarityEvaluator;
 import org.sentence4j.trainer.evaluation.Evaluator;
 import org.sentence4j.trainer.evaluation.TripletEvaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code ./sentence4j train --data <file> --loss <LossName> [--loss-option key=value ...] [--model <dir>]
@@ -33,19 +35,20 @@ import org.sentence4j.trainer.evaluation.TripletEvaluator;
  * dataset and one loss. Data files are JSON Lines ({@code .jsonl}), CSV or TSV with a header row, or plain
  * text ({@code .txt}, one sentence per line); a column
  * named {@code label} or {@code score} holds the labels, every other column is an input, in order.
+ *
+ * <p>Order of work: every option is checked ({@link TrainOptions#validate()}), then the data files are read
+ * (a bad row or byte names its file and line), then the loss is built, and only then do the models load.
  */
-final class TrainCommand {
+@Command(name = "train", description = "Fine-tune a model on one dataset with one loss; save it with its model card.")
+final class TrainCommand implements Callable<Integer> {
 
-    static final Set<String> OPTIONS = Set.of("data", "loss", "loss-option", "base-loss", "base-loss-option", "model", "guide", "eval", "eval-data",
-            "output", "epochs", "max-steps", "batch-size", "lr", "warmup-ratio", "weight-decay", "max-grad-norm",
-            "gradient-accumulation-steps", "seed", "batch-sampler", "logging-steps", "eval-steps", "save-steps",
-            "save-total-limit", "label-scale", "resume", "prompt", "column-prompt");
+    @Mixin
+    TrainOptions options;
 
-    private TrainCommand() {
-    }
-
-    static void run(String[] args) throws IOException {
-        run("train", args, Set.of(), (o, model, trainer) -> () -> { });
+    @Override
+    public Integer call() throws IOException {
+        train("train", options, (model, trainer) -> () -> { });
+        return 0;
     }
 
     /**
@@ -54,69 +57,64 @@ final class TrainCommand {
      */
     @FunctionalInterface
     interface TrainerSetup {
-        AutoCloseable apply(Options options, SentenceEncoder model, SentenceTransformerTrainer.Builder trainer) throws IOException;
+        AutoCloseable apply(SentenceEncoder model, SentenceTransformerTrainer.Builder trainer) throws IOException;
     }
 
-    /** {@code train} under another command name, with that command's extra options and trainer setup. */
-    static void run(String command, String[] args, Set<String> extraOptions, TrainerSetup setup) throws IOException {
-        Set<String> known = new java.util.HashSet<>(OPTIONS);
-        known.addAll(extraOptions);
-        Options o = Options.parse(command, args, known);
-        Path data = Path.of(o.require("data"));
-        Path output = Path.of(o.require("output"));
-        double labelScale = o.getDouble("label-scale", 1.0);
-        Dataset train = read(data, labelScale);
+    /** {@code train} under another command name, with that command's trainer setup. */
+    static void train(String command, TrainOptions o, TrainerSetup setup) throws IOException {
+        o.validate();
+        Dataset train = read(o.data, o.labelScale, o.encoding);
+        Dataset evalData = o.evalData != null ? read(o.evalData, o.labelScale, o.encoding) : null;
+        Evaluator evaluator = o.eval != null ? evaluator(read(o.eval, o.labelScale, o.encoding), "eval") : null;
         LossSpec spec = spec(o);
-        TrainingArguments.Builder b = TrainingArguments.builder(output)
-                .batchSize(o.getInt("batch-size", 16)).learningRate(o.getDouble("lr", 5e-5))
-                .warmupRatio(o.getDouble("warmup-ratio", 0.1)).weightDecay(o.getDouble("weight-decay", 0.0))
-                .maxGradNorm(o.getDouble("max-grad-norm", 1.0)).gradientAccumulationSteps(o.getInt("gradient-accumulation-steps", 1))
-                .seed(o.getInt("seed", 42)).loggingSteps(o.getInt("logging-steps", 10)).evalSteps(o.getInt("eval-steps", 0))
-                .saveSteps(o.getInt("save-steps", 500)).saveTotalLimit(o.getInt("save-total-limit", 2))
-                .batchSampler(BatchSamplers.fromName(o.get("batch-sampler", defaultSampler(spec.name(), train))));
-        if (o.has("max-steps")) {
-            b.maxSteps(o.getInt("max-steps", 0));
+        TrainingArguments.Builder b = TrainingArguments.builder(o.output)
+                .batchSize(o.batchSize).learningRate(o.lr)
+                .warmupRatio(o.warmupRatio).weightDecay(o.weightDecay)
+                .maxGradNorm(o.maxGradNorm).gradientAccumulationSteps(o.gradientAccumulationSteps)
+                .seed(o.seed).loggingSteps(o.loggingSteps).evalSteps(o.evalSteps)
+                .saveSteps(o.saveSteps).saveTotalLimit(o.saveTotalLimit)
+                .batchSampler(o.batchSampler != null ? o.batchSampler : defaultSampler(spec.name(), train));
+        if (o.maxSteps != null) {
+            b.maxSteps(o.maxSteps);
         }
-        if (o.has("prompt") && o.has("column-prompt")) {
-            throw new Options.UsageException(command + ": give --prompt (every column) or --column-prompt column=text, not both");
-        }
-        if (o.has("prompt")) {
-            b.prompts(TrainingPrompts.of(o.get("prompt", null)));
-        } else if (o.has("column-prompt")) {
+        if (o.prompt != null) {
+            b.prompts(TrainingPrompts.of(o.prompt));
+        } else if (!o.columnPrompts.isEmpty()) {
             Map<String, String> perColumn = new LinkedHashMap<>();
-            for (String kv : o.all("column-prompt")) {
+            for (String kv : o.columnPrompts) {
                 int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new Options.UsageException(command + ": --column-prompt is column=text, not '" + kv + "'");
+                String column = kv.substring(0, eq).trim();
+                if (!train.columns().contains(column)) {
+                    throw new UsageException("--column-prompt names column '" + column + "', but " + o.data
+                            + " has columns " + train.columns());
                 }
-                perColumn.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+                perColumn.put(column, kv.substring(eq + 1));
             }
             b.prompts(TrainingPrompts.perColumn(perColumn));
         }
-        b.numTrainEpochs(o.getDouble("epochs", 1));
+        b.numTrainEpochs(o.epochs != null ? o.epochs : 1);
         // the loss is checked (name and options) before the model loads; SoftmaxLoss then gets the model's width
         LossRegistry.defaults().create(withEmbeddingDimension(spec, 1));
-        try (SentenceEncoder model = o.has("model") ? SentenceEncoder.load(o.get("model", null)) : SentenceEncoder.defaultModel();
-             SentenceEncoder guide = o.has("guide") ? SentenceEncoder.load(o.get("guide", null)) : null) {
+        try (SentenceEncoder model = o.model != null ? SentenceEncoder.load(o.model) : SentenceEncoder.defaultModel();
+             SentenceEncoder guide = o.guide != null ? SentenceEncoder.load(o.guide) : null) {
             SentenceLoss loss = LossRegistry.defaults().create(withEmbeddingDimension(spec, model.embeddingDimension()));
             SentenceTransformerTrainer.Builder tb = SentenceTransformerTrainer.builder(model, b.build())
-                    .baseModel(o.get("model", "sentence-transformers/all-MiniLM-L6-v2")).train(train, loss);
+                    .baseModel(o.model != null ? o.model : "sentence-transformers/all-MiniLM-L6-v2").train(train, loss);
             if (guide != null) {
                 tb.guide(guide);
             } else if (loss.usesGuideEmbeddings()) {
-                throw new Options.UsageException("train: " + loss.name() + " needs a guide model: --guide <model folder>");
+                throw new UsageException(loss.name() + " needs a guide model: --guide <model folder>");
             }
-            if (o.has("eval-data")) {
-                tb.evalDataset(read(Path.of(o.get("eval-data", null)), labelScale));
+            if (evalData != null) {
+                tb.evalDataset(evalData);
             }
-            if (o.has("eval")) {
-                tb.evaluator(evaluator(read(Path.of(o.get("eval", null)), labelScale), "eval"));
+            if (evaluator != null) {
+                tb.evaluator(evaluator);
             }
             TrainingResult r;
-            try (AutoCloseable extra = setup.apply(o, model, tb)) {
+            try (AutoCloseable extra = setup.apply(model, tb)) {
                 SentenceTransformerTrainer trainer = tb.build();
-                boolean resume = Boolean.parseBoolean(o.get("resume", "false"));
-                r = resume ? trainer.resumeFromLatestCheckpoint() : trainer.train();
+                r = o.resume ? trainer.resumeFromLatestCheckpoint() : trainer.train();
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -128,14 +126,14 @@ final class TrainCommand {
                     peakMb > 0 ? String.format(Locale.ROOT, ", peak resident memory %.0f MB", peakMb) : "");
             r.finalMetrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %s: %.4f -> %.4f%n", k,
                     r.initialMetrics().getOrDefault(k, Double.NaN), v));
-            System.out.println("model, model card and logs: " + output.toAbsolutePath());
+            System.out.println("model, model card and logs: " + o.output.toAbsolutePath());
         }
     }
 
     /** The loss (and a modifier's base loss) from --loss, --loss-option key=value, --base-loss, --base-loss-option. */
-    static LossSpec spec(Options o) {
-        LossSpec base = o.has("base-loss") ? new LossSpec(o.get("base-loss", null), keyValues(o.all("base-loss-option")), null) : null;
-        return new LossSpec(o.require("loss"), keyValues(o.all("loss-option")), base);
+    static LossSpec spec(TrainOptions o) {
+        LossSpec base = o.baseLoss != null ? new LossSpec(o.baseLoss, keyValues("--base-loss-option", o.baseLossOptions), null) : null;
+        return new LossSpec(o.loss, keyValues("--loss-option", o.lossOptions), base);
     }
 
     /**
@@ -153,12 +151,12 @@ final class TrainCommand {
         return new LossSpec(spec.name(), config, base);
     }
 
-    private static Map<String, Object> keyValues(List<String> pairs) {
+    static Map<String, Object> keyValues(String option, List<String> pairs) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String p : pairs) {
             int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw new Options.UsageException("train: a loss option is key=value, not '" + p + "'");
+            if (eq <= 0 || p.substring(0, eq).isBlank()) {
+                throw new UsageException(option + " is key=value, not '" + p + "'");
             }
             m.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
         }
@@ -166,30 +164,27 @@ final class TrainCommand {
     }
 
     /** NO_DUPLICATES for in-batch-negative losses, GROUP_BY_LABEL for the batch triplet losses, else DEFAULT. */
-    private static String defaultSampler(String n, Dataset train) {
+    private static BatchSamplers defaultSampler(String n, Dataset train) {
         if (n.startsWith("Batch") && n.endsWith("TripletLoss")) {
-            return "group_by_label";
+            return BatchSamplers.GROUP_BY_LABEL;
         }
-        return !train.hasLabels() && train.columns().size() >= 2 ? "no_duplicates" : "default";
+        return !train.hasLabels() && train.columns().size() >= 2 ? BatchSamplers.NO_DUPLICATES : BatchSamplers.DEFAULT;
     }
 
     /**
      * A data file by its extension: .jsonl, .csv, .tsv (header row required), or .txt: one sentence per line, a
      * single column {@code sentence} (for the losses that learn from single sentences: TSDAE, ContrastiveTension).
      */
-    static Dataset read(Path file, double labelScale) {
-        if (!Files.isRegularFile(file)) {
-            throw new Options.UsageException("train: data file not found: " + file);
-        }
+    static Dataset read(Path file, double labelScale, Charset charset) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".txt")) {
-            return Datasets.lineFiles().column("sentence", file).read();
+            return Datasets.lineFiles().column("sentence", file).charset(charset).read();
         }
         if (name.endsWith(".jsonl") || name.endsWith(".json")) {
-            return Datasets.jsonLines(file).labelScale(labelScale).read();
+            return Datasets.jsonLines(file).labelScale(labelScale).charset(charset).read();
         }
         DelimitedReader r = name.endsWith(".tsv") || name.endsWith(".tab") ? Datasets.tsv(file) : Datasets.csv(file);
-        return r.header(true).labelScale(labelScale).read();
+        return r.header(true).labelScale(labelScale).charset(charset).read();
     }
 
     /** An evaluator that suits the evaluation data's shape, its metrics prefixed with {@code name}. */
@@ -207,7 +202,7 @@ final class TrainCommand {
             }
             return EmbeddingSimilarityEvaluator.builder(eval.column(cols.get(0)), eval.column(cols.get(1)), labels).name(name).build();
         }
-        throw new Options.UsageException("train: --eval needs (sentence1, sentence2, score|label) or (anchor, positive, negative), "
+        throw new UsageException("--eval needs (sentence1, sentence2, score|label) or (anchor, positive, negative), "
                 + "but the file has columns " + cols + (eval.hasLabels() ? " with labels" : " without labels"));
     }
 }

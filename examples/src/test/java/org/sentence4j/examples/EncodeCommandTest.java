@@ -1,7 +1,6 @@
 package org.sentence4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,8 @@ class EncodeCommandTest {
         Path input = dir.resolve("texts.txt");
         Files.write(input, expected.stream().map(n -> n.get("text").asText()).toList(), StandardCharsets.UTF_8);
         Path output = dir.resolve("out/embeddings.jsonl");
-        EncodeCommand.run(new String[] {"--model", stModels().resolve("tiny-bert-cls").toString(), "--input", input.toString(),
-                "--output", output.toString(), "--batch-size", "3"});
+        Cli.ok("encode", "--model", stModels().resolve("tiny-bert-cls").toString(), "--input", input.toString(),
+                "--output", output.toString(), "--batch-size", "3");
         List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
         assertEquals(expected.size(), lines.size());
         for (int i = 0; i < lines.size(); i++) {
@@ -55,15 +54,12 @@ class EncodeCommandTest {
 
     @Test
     void badCommandLinesSayWhatIsWrong(@TempDir Path dir) {
-        Options.UsageException missing = assertThrows(Options.UsageException.class,
-                () -> EncodeCommand.run(new String[] {"--output", dir.resolve("x").toString()}));
-        assertTrue(missing.getMessage().contains("--input is required"), missing.getMessage());
-        Options.UsageException nofile = assertThrows(Options.UsageException.class,
-                () -> EncodeCommand.run(new String[] {"--input", dir.resolve("none.txt").toString(), "--output", "x"}));
-        assertTrue(nofile.getMessage().contains("input file not found"), nofile.getMessage());
-        Options.UsageException unknown = assertThrows(Options.UsageException.class,
-                () -> EncodeCommand.run(new String[] {"--modle", "x"}));
-        assertTrue(unknown.getMessage().contains("unknown option --modle"), unknown.getMessage());
+        Cli.Result missing = Cli.fails("encode", "--output", dir.resolve("x").toString());
+        assertTrue(missing.err().contains("Missing required option: '--input"), missing::toString);
+        Cli.Result nofile = Cli.fails("encode", "--input", dir.resolve("none.txt").toString(), "--output", "x");
+        assertTrue(nofile.err().contains("none.txt: file not found"), nofile::toString);
+        Cli.Result unknown = Cli.fails("encode", "--modle", "x");
+        assertTrue(unknown.err().contains("unknown option '--modle' (did you mean --model?)"), unknown::toString);
     }
 
     /** {@code encode --model <folder>} for each architecture folder of st-architectures: the library's embeddings. */
@@ -84,8 +80,8 @@ class EncodeCommandTest {
         Path input = dir.resolve("texts.txt");
         Files.write(input, rows.stream().map(n -> n.get("text").asText()).toList(), StandardCharsets.UTF_8);
         Path output = dir.resolve("out.jsonl");
-        EncodeCommand.run(new String[] {"--model", arch.resolve(folder).toString(), "--input", input.toString(),
-                "--output", output.toString(), "--batch-size", "8"});
+        Cli.ok("encode", "--model", arch.resolve(folder).toString(), "--input", input.toString(),
+                "--output", output.toString(), "--batch-size", "8");
         List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
         assertEquals(rows.size(), lines.size());
         for (int i = 0; i < lines.size(); i++) {
@@ -115,8 +111,8 @@ class EncodeCommandTest {
         Files.write(input, prompted.stream().map(n -> n.get("text").asText()).toList(), StandardCharsets.UTF_8);
         Path output = dir.resolve("query.jsonl");
         String model = arch.resolve("tiny-bert-prompts").toString();
-        EncodeCommand.run(new String[] {"--model", model, "--input", input.toString(), "--output", output.toString(),
-                "--prompt-name", "query"});
+        Cli.ok("encode", "--model", model, "--input", input.toString(), "--output", output.toString(),
+                "--prompt-name", "query");
         List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
         assertEquals(prompted.size(), lines.size());
         for (int i = 0; i < lines.size(); i++) {
@@ -126,13 +122,16 @@ class EncodeCommandTest {
                 assertEquals(want.get(d).asDouble(), got.get(d).asDouble(), 1e-5, "text " + i + " dim " + d);
             }
         }
-        Options.UsageException both = org.junit.jupiter.api.Assertions.assertThrows(Options.UsageException.class,
-                () -> EncodeCommand.run(new String[] {"--model", model, "--input", input.toString(), "--output",
-                        dir.resolve("x.jsonl").toString(), "--prompt", "q: ", "--prompt-name", "query"}));
-        assertTrue(both.getMessage().contains("not both"), both.getMessage());
-        Options.UsageException unknown = org.junit.jupiter.api.Assertions.assertThrows(Options.UsageException.class,
-                () -> EncodeCommand.run(new String[] {"--model", model, "--input", input.toString(), "--output",
-                        dir.resolve("y.jsonl").toString(), "--prompt-name", "search"}));
-        assertTrue(unknown.getMessage().contains("'search'") && unknown.getMessage().contains("document"), unknown.getMessage());
+        Cli.Result both = Cli.fails("encode", "--model", model, "--input", input.toString(), "--output",
+                dir.resolve("x.jsonl").toString(), "--prompt", "q: ", "--prompt-name", "query");
+        assertTrue(both.err().contains("not both"), both::toString);
+        Cli.Result unknown = Cli.fails("encode", "--model", model, "--input", input.toString(), "--output",
+                dir.resolve("y.jsonl").toString(), "--prompt-name", "search");
+        assertTrue(unknown.err().contains("'search'") && unknown.err().contains("document"), unknown::toString);
+        // the output was opened before the model loaded (a location that cannot be written fails first) and is
+        // removed again: a failed run leaves nothing behind
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("query.jsonl", "texts.txt"), left.map(p -> p.getFileName().toString()).sorted().toList());
+        }
     }
 }

@@ -1,7 +1,6 @@
 package org.sentence4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -20,7 +19,7 @@ class SaveModelCommandTest {
     @Test
     void savesTheDefaultModelAsAFolder(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("minilm");
-        SaveModelCommand.run(new String[] {"--output", out.toString()});
+        Cli.ok("save-model", "--output", out.toString());
         assertTrue(Files.isRegularFile(out.resolve("model.safetensors")) && Files.isRegularFile(out.resolve("2_Normalize/config.json")));
         List<String> texts = List.of("A man is playing a guitar.", "Das Wetter ist schön.");
         try (SentenceEncoder original = SentenceEncoder.defaultModel(); SentenceEncoder saved = SentenceEncoder.load(out)) {
@@ -29,8 +28,7 @@ class SaveModelCommandTest {
             assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 0.0);
             assertEquals(original.maxSeqLength(), saved.maxSeqLength());
         }
-        Options.UsageException e = assertThrows(Options.UsageException.class,
-                () -> SaveModelCommand.run(new String[] {"--output", out.toString()}));
-        assertTrue(e.getMessage().contains("--output") && e.getMessage().contains("not an empty folder"), e.getMessage());
+        Cli.Result e = Cli.fails("save-model", "--output", out.toString());
+        assertTrue(e.err().contains("--output") && e.err().contains("not an empty folder"), e::toString);
     }
 }

@@ -1,6 +1,5 @@
 package org.sentence4j.examples;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -37,9 +36,9 @@ class TrainCommandTest {
         Files.writeString(eval, "sentence1\tsentence2\tscore\nquestion one\tanswer one\t1.0\nquestion two\tsomething else\t0.0\n"
                 + "item three\titem 3\t0.8\n", StandardCharsets.UTF_8);
         Path out = dir.resolve("out");
-        TrainCommand.run(new String[] {"--data", pairs(dir).toString(), "--loss", "MatryoshkaLoss", "--loss-option",
+        Cli.ok("train", "--data", pairs(dir).toString(), "--loss", "MatryoshkaLoss", "--loss-option",
                 "matryoshka_dims=32,16", "--base-loss", "MultipleNegativesRankingLoss", "--model", tinyModel(), "--eval",
-                eval.toString(), "--output", out.toString(), "--max-steps", "2", "--batch-size", "4"});
+                eval.toString(), "--output", out.toString(), "--max-steps", "2", "--batch-size", "4");
         assertTrue(Files.exists(out.resolve("model.safetensors")));
         assertTrue(Files.exists(out.resolve("modules.json")));
         String card = Files.readString(out.resolve("README.md"));
@@ -51,33 +50,33 @@ class TrainCommandTest {
     void errorsNameTheProblem(@TempDir Path dir) throws Exception {
         Path data = pairs(dir);
         String out = dir.resolve("x").toString();
-        LossInputException fit = assertThrows(LossInputException.class, () -> TrainCommand.run(new String[] {"--data", data.toString(),
-                "--loss", "CoSENTLoss", "--model", tinyModel(), "--output", out}));
-        assertTrue(fit.getMessage().contains("Losses that fit: MultipleNegativesRankingLoss"), fit.getMessage());
-        LossInputException unknown = assertThrows(LossInputException.class, () -> TrainCommand.run(new String[] {"--data",
-                data.toString(), "--loss", "MultipleNegativeRankingLoss", "--output", out}));
-        assertTrue(unknown.getMessage().contains("Unknown loss"), unknown.getMessage());
-        Options.UsageException missing = assertThrows(Options.UsageException.class, () -> TrainCommand.run(new String[] {"--data",
-                dir.resolve("nope.jsonl").toString(), "--loss", "CoSENTLoss", "--output", out}));
-        assertTrue(missing.getMessage().contains("data file not found"), missing.getMessage());
-        Options.UsageException option = assertThrows(Options.UsageException.class, () -> TrainCommand.run(new String[] {"--data",
-                data.toString(), "--loss", "MultipleNegativesRankingLoss", "--loss-option", "scale", "--output", out}));
-        assertTrue(option.getMessage().contains("key=value"), option.getMessage());
+        Cli.Result fit = Cli.fails("train", "--data", data.toString(),
+                "--loss", "CoSENTLoss", "--model", tinyModel(), "--output", out);
+        assertTrue(fit.err().contains("Losses that fit: MultipleNegativesRankingLoss"), fit::toString);
+        Cli.Result unknown = Cli.fails("train", "--data",
+                data.toString(), "--loss", "MultipleNegativeRankingLoss", "--output", out);
+        assertTrue(unknown.err().contains("Unknown loss"), unknown::toString);
+        Cli.Result missing = Cli.fails("train", "--data",
+                dir.resolve("nope.jsonl").toString(), "--loss", "CoSENTLoss", "--output", out);
+        assertTrue(missing.err().contains("nope.jsonl: file not found"), missing::toString);
+        Cli.Result option = Cli.fails("train", "--data",
+                data.toString(), "--loss", "MultipleNegativesRankingLoss", "--loss-option", "scale", "--output", out);
+        assertTrue(option.err().contains("key=value"), option::toString);
     }
 
     @Test
     void columnPromptsReachTheTrainerAndTheCard(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("prompted");
-        TrainCommand.run(new String[] {"--data", pairs(dir).toString(), "--loss", "MultipleNegativesRankingLoss", "--model",
-                tinyModel(), "--output", out.toString(), "--max-steps", "1", "--batch-size", "4", "--column-prompt", "anchor=query: "});
+        Cli.ok("train", "--data", pairs(dir).toString(), "--loss", "MultipleNegativesRankingLoss", "--model",
+                tinyModel(), "--output", out.toString(), "--max-steps", "1", "--batch-size", "4", "--column-prompt", "anchor=query: ");
         assertTrue(Files.readString(out.resolve("README.md")).contains("query: "), "the card records the prompt");
-        Options.UsageException both = assertThrows(Options.UsageException.class, () -> TrainCommand.run(new String[] {"--data",
+        Cli.Result both = Cli.fails("train", "--data",
                 pairs(dir).toString(), "--loss", "MultipleNegativesRankingLoss", "--output", dir.resolve("x").toString(),
-                "--prompt", "q: ", "--column-prompt", "anchor=q: "}));
-        assertTrue(both.getMessage().contains("not both"), both.getMessage());
-        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> TrainCommand.run(new String[] {"--data",
+                "--prompt", "q: ", "--column-prompt", "anchor=q: ");
+        assertTrue(both.err().contains("not both"), both::toString);
+        Cli.Result typo = Cli.fails("train", "--data",
                 pairs(dir).toString(), "--loss", "MultipleNegativesRankingLoss", "--model", tinyModel(), "--output",
-                dir.resolve("y").toString(), "--column-prompt", "anchr=q: "}));
-        assertTrue(typo.getMessage().contains("column 'anchr'"), typo.getMessage());
+                dir.resolve("y").toString(), "--column-prompt", "anchr=q: ");
+        assertTrue(typo.err().contains("column 'anchr'"), typo::toString);
     }
 }

@@ -1,7 +1,6 @@
 package org.sentence4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -93,10 +92,9 @@ class TrainingExamplesTest {
                 "sts-angle", "sts-cosine-similarity", "nli-online-contrastive", "nli-softmax", "nli-mnrl-hard-negatives",
                 "nli-cached-mnrl", "nli-triplet-loss", "nli-mnrl-gor", "distill-mse", "distill-margin-mse", "distill-kl-div",
                 "nli-matryoshka", "nli-adaptive-layer", "nli-matryoshka2d", "custom-alignment-uniformity"), names());
-        Options.UsageException e = assertThrows(Options.UsageException.class, () -> ExampleCommand.run(new String[] {"nope"}));
-        assertTrue(e.getMessage().contains("unknown example 'nope'") && e.getMessage().contains("sts-cosent"), e.getMessage());
-        Options.UsageException steps = assertThrows(Options.UsageException.class,
-                () -> ExampleCommand.run(new String[] {"sts-cosent", "--max-steps", "-3"}));
-        assertTrue(steps.getMessage().contains("--max-steps"), steps.getMessage());
+        Cli.Result e = Cli.fails("example", "nope");
+        assertTrue(e.err().contains("unknown example 'nope'") && e.err().contains("sts-cosent"), e::toString);
+        Cli.Result steps = Cli.fails("example", "sts-cosent", "--max-steps", "-3");
+        assertTrue(steps.err().contains("--max-steps"), steps::toString);
     }
 }

@@ -61,8 +61,11 @@ class TrainingPromptsTrainingTest {
             same = Math.max(same, prompted.get(k).sub(prefixed.get(k)).amaxNumber().doubleValue());
             differs = Math.max(differs, prompted.get(k).sub(plain.get(k)).amaxNumber().doubleValue());
         }
-        assertEquals(0.0, same, 0.0, "prompts = prefixed texts, bit for bit");
-        assertTrue(differs > 1e-6, "the prompts change training: " + differs);
+        // equal up to the last bit of a float sum: the vector kernels' rounding depends on when the JIT compiles them
+        // (bit-identical with -Dsentence4j.eager.noVectorKernels=true; see ResumeTest), while the prompts themselves
+        // move the weights by orders of magnitude more
+        assertEquals(0.0, same, 1e-6, "prompts = prefixed texts");
+        assertTrue(differs > 1e-4, "the prompts change training: " + differs);
         String card = Files.readString(dir.resolve("prompted/README.md"));
         assertTrue(card.contains("prompts") && card.contains("query: ") && card.contains("passage: "), "the card records the prompts");
     }

@@ -368,7 +368,10 @@ public final class BertEncoder {
 
     // ---------------------------------------------------------------- parameters
 
-    /** The current parameters (copies) under Hugging Face names, plus the unused checkpoint tensors. */
+    /**
+     * The current parameters (copies) under Hugging Face names, plus the unused checkpoint tensors (the pooler) as
+     * they were given: no graph variable, no gradient, so training leaves them as read and the saver writes them back.
+     */
     public BertWeights weights() {
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (String name : BertTensorNames.names(config)) {
@@ -378,7 +381,10 @@ public final class BertEncoder {
         return new BertWeights(tensors);
     }
 
-    /** Overwrites the parameters in place (the variables keep their arrays), after checking every shape. */
+    /**
+     * Overwrites the parameters in place (the variables keep their arrays), after checking every shape; the unused
+     * tensors (the pooler) stay those the encoder was built with, whatever {@code weights} holds besides.
+     */
     public void loadWeights(BertWeights weights) {
         Map<String, long[]> shapes = BertTensorNames.shapes(config);
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {

@@ -34,6 +34,29 @@ public final class BertInitializer {
         return generate(config, seed, std, true);
     }
 
+    /**
+     * A pooler as transformers initialises one it finds missing in a checkpoint ({@code _init_weights} of a Linear):
+     * weight from N(0, {@code initializerRange}), bias 0, float32, under {@link BertTensorNames#poolerShapes}' names
+     * (empty for an architecture without a pooler). The same seed gives the same bytes on every JVM.
+     */
+    public static Map<String, INDArray> pooler(BertConfig config, double initializerRange, long seed) {
+        if (!(initializerRange >= 0) || Double.isInfinite(initializerRange)) {
+            throw new IllegalArgumentException("initializer_range must be a finite number >= 0, not " + initializerRange);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : BertTensorNames.poolerShapes(config).entrySet()) {
+            long[] shape = e.getValue();
+            boolean bias = e.getKey().endsWith("bias");
+            float[] values = new float[(int) Math.multiplyExact(shape[0], shape.length > 1 ? shape[1] : 1)];
+            for (int k = 0; k < values.length && !bias; k++) {
+                values[k] = (float) (initializerRange * gaussian(random));
+            }
+            tensors.put(e.getKey(), Nd4j.create(values, shape, DataType.FLOAT));
+        }
+        return tensors;
+    }
+
     private static BertWeights generate(BertConfig config, long seed, double std, boolean everything) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, INDArray> tensors = new LinkedHashMap<>();

@@ -11,6 +11,9 @@ import java.util.Map;
  * sentence4j ({@link EncoderArchitecture#toCheckpointName} gives their own), without the token-type table where
  * they have none and with MPNet's relative-position table. The encoder graph names its variables with these, so weights
  * read from a {@code model.safetensors} go in, and come back out, under the same names.
+ *
+ * <p>The pooler's names are here too ({@link #poolerShapes}), apart from {@link #shapes}: it is carried from the
+ * checkpoint to the saved folder (transformers expects it), never built into the graph nor trained.
  */
 public final class BertTensorNames {
 
@@ -19,6 +22,9 @@ public final class BertTensorNames {
     public static final String TOKEN_TYPE_EMBEDDINGS = "embeddings.token_type_embeddings.weight";
     public static final String EMBEDDINGS_LAYER_NORM_WEIGHT = "embeddings.LayerNorm.weight";
     public static final String EMBEDDINGS_LAYER_NORM_BIAS = "embeddings.LayerNorm.bias";
+    /** The pooler's Linear (same name in BERT, RoBERTa, XLM-R and MPNet checkpoints). */
+    public static final String POOLER_WEIGHT = "pooler.dense.weight";
+    public static final String POOLER_BIAS = "pooler.dense.bias";
 
     private BertTensorNames() {
     }
@@ -139,6 +145,25 @@ public final class BertTensorNames {
             m.put(modern(l, "mlp.Wo.weight"), new long[] {h, f});
         }
         m.put(MODERN_FINAL_NORM, new long[] {h});
+    }
+
+    /**
+     * The pooler's tensors with their PyTorch shapes (weight {@code [hidden, hidden]}, then bias {@code [hidden]}, as
+     * a state dict has them) for an architecture whose transformers class has a pooler
+     * ({@link EncoderArchitecture#hasPooler}); empty for the others. Not in {@link #shapes}: not a parameter here.
+     */
+    public static Map<String, long[]> poolerShapes(BertConfig c) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        if (c.architecture().hasPooler()) {
+            m.put(POOLER_WEIGHT, new long[] {c.hiddenSize(), c.hiddenSize()});
+            m.put(POOLER_BIAS, new long[] {c.hiddenSize()});
+        }
+        return m;
+    }
+
+    /** Whether a name is one of the pooler's (of any architecture: a source may hold one its class lacks). */
+    public static boolean isPooler(String name) {
+        return name.equals(POOLER_WEIGHT) || name.equals(POOLER_BIAS);
     }
 
     /** The parameter names of {@link #shapes}, in order. */

@@ -106,6 +106,20 @@ public enum EncoderArchitecture {
         return Arrays.stream(values()).map(EncoderArchitecture::modelType).toList();
     }
 
+    /**
+     * Whether the bare transformers class ({@link #modelClass}) is built with a pooler ({@code pooler.dense}, a
+     * Linear of {@code [hidden, hidden]} on the first token) by default: BERT, RoBERTa, XLM-R and MPNet are,
+     * DistilBERT and ModernBERT have none. sentence-transformers never uses it, but {@code AutoModel.from_pretrained}
+     * reports a folder without it as MISSING weights, so a saved folder must carry it (see
+     * {@code io.PoolerTensors}).
+     */
+    public boolean hasPooler() {
+        return switch (this) {
+            case BERT, ROBERTA, XLM_ROBERTA, MPNET -> true;
+            case DISTILBERT, MODERNBERT -> false;
+        };
+    }
+
     /** Whether this is the pre-LayerNorm rotary block (ModernBERT) rather than the post-LayerNorm BERT block. */
     public boolean modernBlock() {
         return this == MODERNBERT;

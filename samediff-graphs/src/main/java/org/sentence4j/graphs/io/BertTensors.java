@@ -15,7 +15,8 @@ import org.sentence4j.graphs.bert.BertWeights;
 /**
  * The tensors a {@link BertConfig} needs, under their Hugging Face names and with their PyTorch shapes (Linear
  * weights {@code [out, in]}), in the order of a {@code BertModel}'s state dict: what the importers must produce and
- * what the savers write. No pooler: sentence-transformers never uses it.
+ * what the savers write. The pooler is not needed (sentence-transformers never uses it) but kept when the checkpoint
+ * has one and the architecture's transformers class does too ({@link PoolerTensors}: it is written back on save).
  */
 public final class BertTensors {
 
@@ -29,12 +30,13 @@ public final class BertTensors {
 
     /**
      * Picks the encoder tensors out of a checkpoint's tensors, renamed to sentence4j's (BERT) names (a prefix such as
-     * {@code bert.} or {@code roberta.} is stripped; the pooler,
-     * {@code position_ids} and task heads are dropped) and checks every expected tensor is there, in float32, with
-     * the expected shape.
+     * {@code bert.} or {@code roberta.} is stripped; {@code position_ids}, task heads and a pooler the architecture
+     * does not have are dropped) and checks every expected tensor is there, in float32, with the expected shape.
+     * The checkpoint's pooler, for an architecture that has one, follows the encoder tensors, shape-checked too.
      *
      * @param source named in error messages (the file)
-     * @throws ModelFormatException listing missing tensors and wrong shapes
+     * @throws ModelFormatException listing missing tensors and wrong shapes, or naming a pooler tensor of the wrong
+     *                              shape
      */
     public static BertWeights select(BertConfig config, Map<String, INDArray> checkpoint, String source)
             throws ModelFormatException {
@@ -67,6 +69,7 @@ public final class BertTensors {
                     + String.join("; ", problems.subList(0, shown))
                     + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));
         }
+        out.putAll(PoolerTensors.select(config, stripped, source));
         return new BertWeights(out);
     }
 }

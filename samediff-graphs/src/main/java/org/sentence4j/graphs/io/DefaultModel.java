@@ -17,6 +17,9 @@ import org.sentence4j.graphs.text.TokenizerJson;
  * jar's tokenizer.json truncates and pads at 128 by itself; that is overridden), mean pooling, Normalize.
  * {@code do_lower_case} is false as in upstream's {@code sentence_bert_config.json}: the tokenizer.json's own
  * BertNormalizer already lowercases (and strips accents).
+ *
+ * <p>Neither ONNX export holds the pooler a {@code BertModel} has; a saved folder gets one drawn as transformers
+ * draws a missing one ({@link PoolerTensors}), so that Python loads it without a report of missing weights.
  */
 public final class DefaultModel {
 

@@ -29,7 +29,8 @@ import org.sentence4j.graphs.text.TokenizerJson;
  * {@code 2_Normalize} folders are), {@code sentence_bert_config.json} and its older siblings, and the
  * max_seq_length rule: {@code max_seq_length} of the sentence config if present, else the tokenizer's
  * {@code model_max_length} capped at {@code max_position_embeddings}. Weights must be in {@code model.safetensors}
- * (a {@code bert.} prefix is stripped, the pooler ignored); the tokenizer must be a {@code tokenizer.json}.
+ * (a {@code bert.} prefix is stripped; the pooler, unused, is kept aside to be written back); the tokenizer must be
+ * a {@code tokenizer.json}.
  * Anything else gets a {@link ModelFormatException} naming the file and what is supported. A folder without
  * {@code modules.json} is a plain Hugging Face model: Transformer + mean pooling, as sentence-transformers does.
  *
@@ -39,6 +40,9 @@ import org.sentence4j.graphs.text.TokenizerJson;
  * {@code 1_Pooling/config.json} and, when normalising, {@code 2_Normalize/config.json}; no model card. The JSON
  * is byte-identical to what that Python version writes for the same model (the version numbers recorded in
  * {@code config_sentence_transformers.json} and {@code config.json} are those of the layout written).
+ * {@code model.safetensors} holds the encoder's tensors and, for BERT, RoBERTa, XLM-R and MPNet, the pooler their
+ * transformers classes have (the source's bit for bit or, when the source had none, one drawn as transformers would:
+ * {@link PoolerTensors}), so that {@code AutoModel.from_pretrained} reports no missing or unexpected weights.
  */
 public final class SentenceTransformerFolder {
 
@@ -617,10 +621,12 @@ public final class SentenceTransformerFolder {
             moduleTensors.add(d.biasName());
         }
         model.weights().asMap().forEach((k, v) -> {
-            if (!moduleTensors.contains(k)) {
+            if (!moduleTensors.contains(k) && !org.sentence4j.graphs.bert.BertTensorNames.isPooler(k)) {
                 named.put(cfg.architecture().toCheckpointName(k), v);
             }
         });
+        // after the encoder, as in a transformers state dict: the pooler as read, or drawn (see PoolerTensors)
+        PoolerTensors.forSaving(model).forEach((k, v) -> named.put(cfg.architecture().toCheckpointName(k), v));
         SafeTensors.write(folder.resolve("model.safetensors"), named, Map.of("format", "pt"));
         for (int k = 0; k < dense.size(); k++) {
             org.sentence4j.graphs.pooling.DenseLayer d = dense.get(k);

@@ -13,7 +13,8 @@ import org.sentence4j.graphs.text.SentenceTokenizer;
  * project's types: what {@link SentenceTransformerFolder} loads and saves and {@link DefaultModel} provides.
  *
  * @param config        the encoder architecture ({@code config.json})
- * @param weights       the encoder weights, Hugging Face names, PyTorch layout (no pooler)
+ * @param weights       the encoder weights, Hugging Face names, PyTorch layout, plus the source's pooler if it had
+ *                      one (not a parameter: never trained, written back as read; see {@link PoolerTensors})
  * @param tokenizerJson the bytes of the Hugging Face {@code tokenizer.json}
  * @param pooling       the Pooling module
  * @param normalize     whether a Normalize module follows the pooling (unit-length embeddings)
@@ -58,15 +59,24 @@ public record SentenceTransformerModelFiles(BertConfig config, BertWeights weigh
         }
     }
 
-    /** The same model with other encoder weights (e.g. after training). */
+    /**
+     * The same model with other encoder weights (e.g. after training). The pooler is not trained: when
+     * {@code newWeights} has none, this model's is kept, so that the folder saved from them holds the source's.
+     */
     public SentenceTransformerModelFiles withWeights(BertWeights newWeights) {
-        return new SentenceTransformerModelFiles(config, newWeights, tokenizerJson, pooling, normalize, maxSeqLength,
-                doLowerCase, prompts, originals);
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new java.util.LinkedHashMap<>(newWeights.asMap());
+        for (String name : org.sentence4j.graphs.bert.BertTensorNames.poolerShapes(config).keySet()) {
+            if (!tensors.containsKey(name) && weights.contains(name)) {
+                tensors.put(name, weights.get(name));
+            }
+        }
+        return new SentenceTransformerModelFiles(config, new BertWeights(tensors), tokenizerJson, pooling, normalize,
+                maxSeqLength, doLowerCase, prompts, originals);
     }
 
     /**
      * A smaller model that keeps only the transformer layers {@code keep} (indices into this model's layers,
-     * strictly increasing), renumbered 0, 1, ...; embeddings, pooling, Dense modules and tokenizer unchanged.
+     * strictly increasing), renumbered 0, 1, ...; embeddings, pooler, pooling, Dense modules and tokenizer unchanged.
      * This is how sentence-transformers' distillation example makes a student from its teacher (deleting
      * layers of {@code auto_model.encoder.layer}): the student starts close to the teacher and trains fast.
      * An original {@code config.json} is kept with its {@code num_hidden_layers} changed, so the saved folder

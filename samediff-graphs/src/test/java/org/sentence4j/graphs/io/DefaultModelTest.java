@@ -123,7 +123,10 @@ class DefaultModelTest {
         assertEquals(model.maxSeqLength(), back.maxSeqLength());
         assertEquals(model.doLowerCase(), back.doLowerCase());
         assertArrayEquals(model.tokenizerJson(), back.tokenizerJson());
-        assertEquals(model.weights().names(), back.weights().names());
+        // the ONNX export has no pooler; the saved folder has one (drawn: PoolerRoundTripTest), after the encoder
+        java.util.List<String> withPooler = new java.util.ArrayList<>(model.weights().names());
+        withPooler.addAll(List.of("pooler.dense.weight", "pooler.dense.bias"));
+        assertEquals(withPooler, List.copyOf(back.weights().names()));
         for (String name : model.weights().names()) {
             assertEquals(model.weights().get(name), back.weights().get(name), name);
         }

@@ -1,10 +1,8 @@
 package org.sentence4j.trainer.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,58 +144,18 @@ public abstract class DatasetReader<SELF extends DatasetReader<SELF>> {
 
     /** Reads every line of a file (LF, CRLF or CR; a final newline does not start a line), BOM removed. */
     List<String> readLines(Path file) {
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, charset)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (lines.isEmpty()) {
-                    line = stripBom(line);
-                }
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            throw ioError(file, lines.size() + 1L, e);
-        }
-        return lines;
+        return TextFiles.readLines(file, charset);
     }
 
     DatasetException ioError(Path file, long line, IOException e) {
         if (e instanceof java.nio.charset.CharacterCodingException) {
             // Decoding runs ahead of parsing in buffers: find the line of the bad bytes ourselves.
-            long bad = firstUndecodableLine(file);
-            return DatasetException.at(file, bad > 0 ? bad : line, "is not valid " + charset + " text", e);
+            return TextFiles.notDecodable(file, charset, line, e);
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
             return DatasetException.inFile(file, "file not found", e);
         }
         return DatasetException.inFile(file, "cannot be read: " + e, e);
-    }
-
-    /** The 1-based line holding the first bytes that do not decode in {@link #charset}, or -1. */
-    long firstUndecodableLine(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            return -1;
-        }
-        long line = 1;
-        int start = 0;
-        for (int i = 0; i <= bytes.length; i++) {
-            if (i == bytes.length || bytes[i] == '\n') {
-                try {
-                    charset.newDecoder()
-                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                            .decode(java.nio.ByteBuffer.wrap(bytes, start, i - start));
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    return line;
-                }
-                line++;
-                start = i + 1;
-            }
-        }
-        return -1;
     }
 
     static String stripBom(String s) {
