@@ -71,6 +71,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "MultipleNegativesRankingLoss), evaluating on " + held.size() + " held-out scored pairs.");
             try (SentenceEncoder model = SentenceEncoder.defaultModel()) {
                 TrainingResult r = SentenceTransformerTrainer.builder(model, targs).baseModel("sentence-transformers/all-MiniLM-L6-v2")
+                        .log(System.err).showProgressBar(true)
                         .train(pairs, loss).evaluator(evaluator).build().train();
                 String key = evaluator.primaryMetric();
                 double before = r.initialMetrics().get(key);

@@ -99,7 +99,8 @@ final class TrainCommand implements Callable<Integer> {
              SentenceEncoder guide = o.guide != null ? SentenceEncoder.load(o.guide) : null) {
             SentenceLoss loss = LossRegistry.defaults().create(withEmbeddingDimension(spec, model.embeddingDimension()));
             SentenceTransformerTrainer.Builder tb = SentenceTransformerTrainer.builder(model, b.build())
-                    .baseModel(o.model != null ? o.model : "sentence-transformers/all-MiniLM-L6-v2").train(train, loss);
+                    .baseModel(o.model != null ? o.model : "sentence-transformers/all-MiniLM-L6-v2").train(train, loss)
+                    .log(System.err).showProgressBar(true);
             if (guide != null) {
                 tb.guide(guide);
             } else if (loss.usesGuideEmbeddings()) {

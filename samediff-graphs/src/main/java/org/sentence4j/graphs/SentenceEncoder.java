@@ -41,6 +41,11 @@ import org.sentence4j.graphs.text.TokenBatch;
  */
 public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
 
+    static {
+        // before ND4J's natives load: they read their settings from the environment once (see NativeSettings)
+        org.sentence4j.graphs.runtime.NativeSettings.apply();
+    }
+
     /** Inputs of more texts than this show a progress bar when asked for none explicitly. */
     private static final int PROGRESS_THRESHOLD = 1024;
 
@@ -52,6 +57,7 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
         this.files = files;
         this.encoder = encoder;
         this.tokenizer = tokenizer;
+        org.sentence4j.graphs.runtime.FastRouteHint.onFirstUse();
     }
 
     /** A model from its files, encoder weights in float32. */

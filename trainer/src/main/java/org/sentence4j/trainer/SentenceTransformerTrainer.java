@@ -49,6 +49,8 @@ import org.sentence4j.trainer.step.TrainingGraph;
  */
 public final class SentenceTransformerTrainer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SentenceTransformerTrainer.class);
+
     private final SentenceEncoder model;
     private final TrainingArguments args;
     private final Map<String, Dataset> datasets;
@@ -56,7 +58,9 @@ public final class SentenceTransformerTrainer {
     private final Evaluator evaluator;
     private final Map<String, Dataset> evalDatasets;
     private final SentenceEmbedder guide;
-    private final PrintStream log;
+    /** Where log lines go: SLF4J at INFO unless the caller named a stream. */
+    private final java.util.function.Consumer<String> log;
+    private final boolean showProgressBar;
     private final String baseModel;
     private final long stopAfterStep;
     private final CheckpointManager checkpoints;
@@ -79,7 +83,8 @@ public final class SentenceTransformerTrainer {
             }
         }
         this.guide = b.guide;
-        this.log = b.log;
+        this.log = b.log != null ? b.log::println : LOG::info;
+        this.showProgressBar = b.showProgressBar;
         this.baseModel = b.baseModel;
         this.stopAfterStep = b.stopAfterStep;
         this.runner = b.runner;
@@ -155,7 +160,7 @@ public final class SentenceTransformerTrainer {
                 : resume.trainerState();
         if (resume != null) {
             restore(resume, params, adam);
-            log.println("resuming from " + resume.folder() + " at step " + state.globalStep());
+            log.accept("resuming from " + resume.folder() + " at step " + state.globalStep());
         }
         runner.parametersChanged(state.globalStep());
         List<LogEntry> history = new ArrayList<>(state.log());
@@ -177,8 +182,10 @@ public final class SentenceTransformerTrainer {
         Map<String, INDArray> accumulated = null;
         int micro = 0;
         double lr = schedule.at(step);
-        try (ProgressBar bar = new ProgressBar("train", totalSteps, "steps")) {
-            bar.advance(step);
+        try (ProgressBar bar = showProgressBar ? new ProgressBar("train", totalSteps, "steps") : null) {
+            if (bar != null) {
+                bar.advance(step);
+            }
             while (step < totalSteps) {
                 if (!cursor.hasNext()) {
                     cursor.nextEpoch();
@@ -197,7 +204,7 @@ public final class SentenceTransformerTrainer {
                     if (!args.skipNonFiniteBatches()) {
                         throw new NonFiniteLossException(msg);
                     }
-                    log.println(msg);
+                    log.accept(msg);
                     continue;
                 }
                 Map<String, INDArray> stepGradients = renameLossGradients(nb.dataset(), r.gradients());
@@ -230,8 +237,10 @@ public final class SentenceTransformerTrainer {
                 step++;
                 runner.parametersChanged(step);
                 double epoch = cursor.epoch() + (double) cursor.position() / Math.max(1, cursor.batchesInEpoch());
-                bar.status(String.format(Locale.ROOT, "loss=%.4f", sumLoss / counted));
-                bar.advance(1);
+                if (bar != null) {
+                    bar.status(String.format(Locale.ROOT, "loss=%.4f", sumLoss / counted));
+                    bar.advance(1);
+                }
                 boolean last = step == totalSteps;
                 if (step % args.loggingSteps() == 0 || last) {
                     Map<String, Double> comps = new LinkedHashMap<>();
@@ -240,7 +249,7 @@ public final class SentenceTransformerTrainer {
                     }
                     LogEntry entry = new LogEntry(step, epoch, sumLoss / counted, comps, lr, Map.of());
                     history.add(entry);
-                    log.println(format(entry, totalSteps));
+                    log.accept(format(entry, totalSteps));
                     sumLoss = 0;
                     counted = 0;
                     sumComponents.clear();
@@ -254,7 +263,7 @@ public final class SentenceTransformerTrainer {
                             state.dropoutSeed(), state.stepRngSeed(), history), adam, params);
                 }
                 if (stop) {
-                    log.println("stopping after step " + step + " as asked; resume from " + checkpoints.latest().orElse(null));
+                    log.accept("stopping after step " + step + " as asked; resume from " + checkpoints.latest().orElse(null));
                     return new TrainingResult(args.outputDir(), step, (System.nanoTime() - t0) / 1e9, initial, Map.of(), history);
                 }
             }
@@ -274,7 +283,7 @@ public final class SentenceTransformerTrainer {
             }
         });
         Path folder = checkpoints.save(step, model.files(), adam.state(), lossParams, state);
-        log.println("step " + step + ": checkpoint " + folder);
+        log.accept("step " + step + ": checkpoint " + folder);
     }
 
     /** Puts a checkpoint's weights, loss parameters and optimizer state back. */
@@ -348,7 +357,7 @@ public final class SentenceTransformerTrainer {
                 metrics.put(datasets.size() == 1 ? "eval_loss" : "eval_" + name + "_loss", held.evaluate(args.batchSize())));
         file.append(step, epoch, metrics);
         history.add(new LogEntry(step, epoch, Double.NaN, Map.of(), Double.NaN, metrics));
-        log.println("step " + step + " evaluation: " + metrics);
+        log.accept("step " + step + " evaluation: " + metrics);
         return metrics;
     }
 
@@ -439,7 +448,8 @@ public final class SentenceTransformerTrainer {
         private Evaluator evaluator;
         private final Map<String, Dataset> evalDatasets = new LinkedHashMap<>();
         private SentenceEmbedder guide;
-        private PrintStream log = System.err;
+        private PrintStream log;
+        private boolean showProgressBar;
         private String baseModel = "unknown";
         private long stopAfterStep = 0;
         private StepRunner runner = StepRunner.LOCAL;
@@ -511,9 +521,22 @@ public final class SentenceTransformerTrainer {
             return this;
         }
 
-        /** Where log lines go (standard error by default). */
+        /**
+         * Where the log lines (loss and its components at every logging step, evaluations, checkpoints) go. By
+         * default they go to SLF4J ({@code org.sentence4j.trainer.SentenceTransformerTrainer}, INFO),
+         * so a library user's logging configuration decides; the command line passes standard error.
+         */
         public Builder log(PrintStream log) {
-            this.log = log;
+            this.log = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        /**
+         * A progress bar on standard error (step/total, loss, steps per second, ETA); off by default, as a library
+         * should not write to the terminal unasked. The command line turns it on.
+         */
+        public Builder showProgressBar(boolean show) {
+            this.showProgressBar = show;
             return this;
         }
 

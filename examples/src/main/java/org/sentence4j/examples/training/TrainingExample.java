@@ -117,7 +117,7 @@ public abstract class TrainingExample {
              SentenceEncoder guide = plan.guide() == null ? null : plan.guide().open()) {
             SentenceTransformerTrainer.Builder trainer = SentenceTransformerTrainer.builder(model, args.build())
                     .baseModel("sentence-transformers/all-MiniLM-L6-v2")
-                    .train(plan.train(), plan.loss()).evaluator(plan.evaluator());
+                    .train(plan.train(), plan.loss()).evaluator(plan.evaluator()).log(System.err).showProgressBar(true);
             if (guide != null) {
                 trainer.guide(guide);
             }

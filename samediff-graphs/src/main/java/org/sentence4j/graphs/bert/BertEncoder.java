@@ -51,6 +51,11 @@ import org.sentence4j.graphs.text.TokenBatch;
  */
 public final class BertEncoder {
 
+    static {
+        // before ND4J's natives load: they read their settings from the environment once (see NativeSettings)
+        org.sentence4j.graphs.runtime.NativeSettings.apply();
+    }
+
     /**
      * With {@code -Dsentence4j.encoder.graph=true} inference runs the SameDiff graph instead of the eager
      * encoder (same numbers, slower): a switch for comparing the two.

@@ -23,6 +23,11 @@ import org.sentence4j.graphs.text.TokenizerJson;
  */
 public final class DefaultModel {
 
+    static {
+        // before ND4J's natives load: they read their settings from the environment once (see NativeSettings)
+        org.sentence4j.graphs.runtime.NativeSettings.apply();
+    }
+
     /** Classpath resources inside the langchain4j jar. */
     public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
     public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";

@@ -46,6 +46,11 @@ import org.sentence4j.graphs.text.TokenizerJson;
  */
 public final class SentenceTransformerFolder {
 
+    static {
+        // before ND4J's natives load: they read their settings from the environment once (see NativeSettings)
+        org.sentence4j.graphs.runtime.NativeSettings.apply();
+    }
+
     /** Module type names written by sentence-transformers 6. */
     public static final String TRANSFORMER_TYPE = "sentence_transformers.base.modules.transformer.Transformer";
     public static final String POOLING_TYPE = "sentence_transformers.sentence_transformer.modules.pooling.Pooling";

@@ -80,7 +80,11 @@ public final class SessionMemory {
     public static OutAndGrad gradientsAndOutputs(SameDiff sd, Map<String, INDArray> feed, Collection<String> outputs,
                                                  Collection<String> wrt) {
         if (sd.getFunction("grad") == null) {
-            sd.createGradFunction();
+            // SameDiff prints a line per op while it builds the gradient function: kept off the user's stdout
+            SameDiffOutput.withoutOpMessages(() -> {
+                sd.createGradFunction();
+                return null;
+            });
         }
         SameDiff grad = sd.getFunction("grad");
         grad.setEnableCache(true);
