@@ -100,7 +100,7 @@ public final class SentenceEncoder implements SentenceEmbedder, AutoCloseable {
     /**
      * A model by folder or by Hugging Face name: an existing folder is loaded as it is; a name such as
      * {@code sentence-transformers/all-MiniLM-L6-v2} is looked up in the Hugging Face cache that Python's
-     * huggingface_hub fills ({@link HubCache#fromEnvironment()}: {@code HF_HUB_CACHE}, {@code HF_HOME}, ...), at
+     * huggingface_hub fills ({@link org.sentence4j.graphs.io.HubCache#fromEnvironment()}: {@code HF_HUB_CACHE}, {@code HF_HOME}, ...), at
      * its {@code main} revision; the two embedded models ({@code sentence-transformers/all-MiniLM-L6-v2},
      * {@code BAAI/bge-small-en-v1.5}) come from the jars when the cache lacks them; any other name that is not
      * cached is downloaded into the cache ({@link org.sentence4j.graphs.io.HubDownloader}: {@code HF_ENDPOINT},

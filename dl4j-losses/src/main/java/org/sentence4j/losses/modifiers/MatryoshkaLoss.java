@@ -306,7 +306,7 @@ public final class MatryoshkaLoss extends AbstractSentenceLoss implements Gradie
             return this;
         }
 
-        /** The embedding widths to train, in any order (required, each > 0 and <= the model's width). */
+        /** The embedding widths to train, in any order (required, each {@code > 0} and {@code <=} the model's width). */
         public Builder matryoshkaDims(int... dims) {
             this.matryoshkaDims = dims == null ? null : dims.clone();
             return this;

@@ -23,7 +23,7 @@ import org.sentence4j.graphs.SentenceEmbedder;
  * <li>{@code cosine_ndcg@k}: DCG of the top k (gain 1 per relevant document at rank r, discounted by log2(r+1))
  *     divided by the ideal DCG, that of min(k, #relevant) relevant documents at the top;</li>
  * <li>{@code cosine_mrr@k}: 1/rank of the first relevant document in the top k, else 0;</li>
- * <li>{@code cosine_map@k}: the sum of precision@r over the ranks r <= k holding a relevant document, divided by
+ * <li>{@code cosine_map@k}: the sum of precision@r over the ranks {@code r <= k} holding a relevant document, divided by
  *     min(k, #relevant).</li>
  * </ul>
  * Defaults as sentence-transformers: accuracy/precision/recall at 1, 3, 5, 10, MRR and NDCG at 10, MAP at 100;

@@ -125,7 +125,7 @@ public final class Metrics {
     /**
      * The threshold on the score that maximises accuracy, as sentence-transformers' find_best_acc_and_threshold
      * (high_score_more_similar): the pairs sorted by descending score, every cut predicting the first {@code i}
-     * (1 <= i < n) positive is tried, the threshold is the midpoint between the scores on both sides of the best
+     * ({@code 1 <= i < n}) positive is tried, the threshold is the midpoint between the scores on both sides of the best
      * cut, and the first cut (highest threshold) wins ties. Cutting everything positive or negative is not tried.
      *
      * <p>Deviation, for ties only: a cut between two EQUAL scores is skipped, because no threshold can separate
@@ -163,7 +163,7 @@ public final class Metrics {
 
     /**
      * The threshold that maximises F1 of the positive class, as sentence-transformers' find_best_f1_and_threshold:
-     * same cuts as {@link #bestAccuracyThreshold} (first {@code i} pairs positive, 1 <= i < n, midpoint threshold,
+     * same cuts as {@link #bestAccuracyThreshold} (first {@code i} pairs positive, {@code 1 <= i < n}, midpoint threshold,
      * the first best cut wins), cuts between equal scores skipped. If no cut has a true positive the result is
      * (0, 0, 0, threshold 0), sentence-transformers' initial value.
      */
