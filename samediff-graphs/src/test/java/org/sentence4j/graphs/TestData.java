@@ -111,4 +111,23 @@ public final class TestData {
         }
         return p.toAbsolutePath().normalize();
     }
+
+    /**
+     * A writable copy of a folder of reference data (fixtures in the repository may be read-only): every file and
+     * sub-folder of {@code from} under {@code to}, which is returned.
+     */
+    public static Path copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                    target.toFile().setWritable(true);
+                }
+            }
+        }
+        return to;
+    }
 }

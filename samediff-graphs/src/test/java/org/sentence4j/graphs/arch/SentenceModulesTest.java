@@ -24,23 +24,9 @@ import org.sentence4j.graphs.io.SentenceTransformerFolder;
  */
 class SentenceModulesTest {
 
-    private static Path copyTree(Path from, Path to) throws Exception {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
-    }
-
     @Test
     void normalizeBeforeDenseIsAppliedSavedAndLoaded(@TempDir Path dir) throws Exception {
-        Path folder = copyTree(ArchitectureFixtures.folder("tiny-bert-dense"), dir.resolve("in"));
+        Path folder = org.sentence4j.graphs.TestData.copyTree(ArchitectureFixtures.folder("tiny-bert-dense"), dir.resolve("in"));
         Files.createDirectories(folder.resolve("1b_Normalize"));
         Files.writeString(folder.resolve("modules.json"), "[{\"idx\": 0, \"name\": \"0\", \"path\": \"\", \"type\": "
                 + "\"sentence_transformers.base.modules.transformer.Transformer\"}, {\"idx\": 1, \"name\": \"1\", \"path\": "
@@ -71,7 +57,7 @@ class SentenceModulesTest {
 
     @Test
     void badDenseModulesAreNamed(@TempDir Path dir) throws Exception {
-        Path folder = copyTree(ArchitectureFixtures.folder("tiny-bert-dense"), dir.resolve("in"));
+        Path folder = org.sentence4j.graphs.TestData.copyTree(ArchitectureFixtures.folder("tiny-bert-dense"), dir.resolve("in"));
         Path config = folder.resolve("2_Dense/config.json");
         String original = Files.readString(config);
         Files.writeString(config, original.replace("torch.nn.modules.activation.Tanh", "my_code.Swish"));

@@ -129,7 +129,7 @@ class PoolerRoundTripTest {
     @Test
     void aMissingPoolerIsDrawnWithTheConfigsInitializerRange(@TempDir Path dir) throws Exception {
         // the architecture fixtures say initializer_range 0.2: transformers would draw with that, not 0.02
-        Path folder = copyTree(arch("tiny-roberta-cls"), dir.resolve("in"));
+        Path folder = TestData.copyTree(arch("tiny-roberta-cls"), dir.resolve("in"));
         Map<String, INDArray> tensors = new LinkedHashMap<>(SafeTensors.read(folder.resolve("model.safetensors")));
         tensors.keySet().removeIf(n -> n.startsWith("pooler."));
         SafeTensors.write(folder.resolve("model.safetensors"), tensors);
@@ -195,7 +195,7 @@ class PoolerRoundTripTest {
 
     @Test
     void aPoolerOfTheWrongShapeIsAClearError(@TempDir Path dir) throws Exception {
-        Path folder = copyTree(TestData.stModels().resolve("tiny-bert-mean"), dir);
+        Path folder = TestData.copyTree(TestData.stModels().resolve("tiny-bert-mean"), dir);
         Map<String, INDArray> tensors = new LinkedHashMap<>(SafeTensors.read(folder.resolve("model.safetensors")));
         tensors.put(WEIGHT, Nd4j.zeros(DataType.FLOAT, 32, 16));
         SafeTensors.write(folder.resolve("model.safetensors"), tensors);
@@ -208,7 +208,7 @@ class PoolerRoundTripTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-distilbert-mean", "tiny-modernbert-mean"})
     void architecturesWithoutAPoolerDropAStrayOne(String name, @TempDir Path dir) throws Exception {
-        Path folder = copyTree(arch(name), dir.resolve("in"));
+        Path folder = TestData.copyTree(arch(name), dir.resolve("in"));
         Map<String, INDArray> original = SafeTensors.read(folder.resolve("model.safetensors"));
         Map<String, INDArray> tensors = new LinkedHashMap<>(original);
         SentenceTransformerModelFiles m = SentenceTransformerFolder.load(folder);
@@ -226,7 +226,7 @@ class PoolerRoundTripTest {
     @Test
     void taskCheckpointsKeepTheirPoolerAndDropTheRest(@TempDir Path dir) throws Exception {
         Path source = TestData.stModels().resolve("tiny-bert-mean");
-        Path folder = copyTree(source, dir.resolve("in"));
+        Path folder = TestData.copyTree(source, dir.resolve("in"));
         Map<String, INDArray> original = SafeTensors.read(source.resolve("model.safetensors"));
         Map<String, INDArray> prefixed = new LinkedHashMap<>();
         original.forEach((k, v) -> prefixed.put("bert." + k, v));
@@ -290,20 +290,5 @@ class PoolerRoundTripTest {
         assertEquals(expected.dataType(), actual.dataType(), what);
         assertArrayEquals(expected.shape(), actual.shape(), what);
         assertArrayEquals(expected.dup('c').data().asBytes(), actual.dup('c').data().asBytes(), what);
-    }
-
-    private static Path copyTree(Path src, Path dst) throws IOException {
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                    t.toFile().setWritable(true);
-                }
-            }
-        }
-        return dst;
     }
 }

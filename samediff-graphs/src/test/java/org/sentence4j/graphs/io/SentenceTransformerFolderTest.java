@@ -168,20 +168,7 @@ class SentenceTransformerFolderTest {
 
     /** A writable copy of a reference folder. */
     private Path copy(String name) throws IOException {
-        Path src = reference(name);
-        Path dst = tmp.resolve("copy-" + name + "-" + System.nanoTime());
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                    t.toFile().setWritable(true);
-                }
-            }
-        }
-        return dst;
+        return org.sentence4j.graphs.TestData.copyTree(reference(name), tmp.resolve("copy-" + name + "-" + System.nanoTime()));
     }
 
     private static void write(Path file, String text) throws IOException {
