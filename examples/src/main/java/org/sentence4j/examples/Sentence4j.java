@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * its values ({@link Checks}) before it starts work. Every failure ends as one line on standard error and a
  * non-zero exit code, never a stack trace unless {@code --debug} asks for it ({@link CommandErrors}).
  */
-@Command(name = "sentence4j", synopsisSubcommandLabel = "<command>", usageHelpWidth = 110,
+@Command(name = "sentence4j", synopsisSubcommandLabel = "<command>",
         description = "Train and use sentence-embedding models on the JVM (DL4J/ND4J), no Python.",
         commandListHeading = "%nCommands:%n",
         footer = {"", "./sentence4j <command> --help shows a command's options. Build once first: mvn -B install -DskipTests"},
@@ -65,6 +65,9 @@ public final class Sentence4j implements Runnable {
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Sentence4j());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(110);
+        // "Usage: sentence4j train [OPTIONS]": the options are listed below it, one per line
+        cl.getSubcommands().values().forEach(c -> c.getCommandSpec().usageMessage().abbreviateSynopsis(true));
         cl.setOut(new PrintWriter(System.out, true));
         cl.setErr(new PrintWriter(System.err, true));
         cl.setParameterExceptionHandler((e, a) -> CommandErrors.usage(e, a, debug));
