@@ -44,8 +44,9 @@ public final class Sentence4j implements Runnable {
             code = execute(args);
         } catch (RuntimeException | Error e) {
             // outside any command (the parser's own set-up): still one line, the trace only on request
-            System.err.println("sentence4j: failed: " + e + (Arrays.asList(args).contains("--debug") ? "" : " (--debug shows where)"));
-            if (Arrays.asList(args).contains("--debug")) {
+            boolean debug = Arrays.asList(args).contains("--debug");
+            System.err.println("sentence4j: failed: " + e + (debug ? "" : " (--debug shows where)"));
+            if (debug) {
                 e.printStackTrace();
             }
             code = CommandErrors.FAILURE;

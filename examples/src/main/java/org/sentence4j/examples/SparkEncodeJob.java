@@ -27,29 +27,22 @@ final class SparkEncodeJob {
 
     /** Encodes the checked command's input with the model folder (null: the embedded model) in {@code format}. */
     static void run(SparkEncodeCommand command, Path model, String format) throws java.io.IOException {
-        Path input = command.input;
-        Path output = command.output;
-        String textColumn = command.textColumn;
-        int partitions = command.partitions;
-        int batchSize = command.batchSize;
-        int truncateDim = command.truncateDim;
-        String master = command.master;
-        String executorOffheap = command.executorOffheap;
         long t0 = System.nanoTime();
         SparkSession spark = SparkSession.builder()
-                .config(SparkSetup.conf(master, "sentence4j spark-encode", executorOffheap))
+                .config(SparkSetup.conf(command.master, "sentence4j spark-encode", command.executorOffheap))
                 .getOrCreate();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Dataset<Row> rows = read(spark, sc, input, format, textColumn);
-            if (partitions > 0) {
-                rows = rows.repartition(partitions);
+            Dataset<Row> rows = read(spark, sc, command.input, format, command.textColumn);
+            if (command.partitions > 0) {
+                rows = rows.repartition(command.partitions);
             }
             ModelSource source = model == null ? ModelSource.defaultModel() : ModelSource.shipped(sc, ModelBundle.of(model));
             SparkEncoder encoder;
             try {
-                encoder = SparkEncoder.builder(source).textColumn(textColumn).batchSize(batchSize).truncateDim(truncateDim).build();
-                encoder.encode(rows).write().parquet(output.toString());
+                encoder = SparkEncoder.builder(source).textColumn(command.textColumn).batchSize(command.batchSize)
+                        .truncateDim(command.truncateDim).build();
+                encoder.encode(rows).write().parquet(command.output.toString());
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             } catch (Exception e) {
@@ -61,11 +54,11 @@ final class SparkEncodeJob {
                 }
                 throw e instanceof RuntimeException r ? r : new IllegalStateException("spark-encode: " + e.getMessage(), e);
             }
-            Dataset<Row> written = spark.read().parquet(output.toString());
+            Dataset<Row> written = spark.read().parquet(command.output.toString());
             long n = written.count();
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "encoded %d texts in %.1f s (%.0f texts/s, Spark start included) to %s%n", n, seconds,
-                    n / seconds, output.toAbsolutePath());
+                    n / seconds, command.output.toAbsolutePath());
         } finally {
             spark.stop();
         }
